@@ -1,0 +1,275 @@
+using DroneScan.Core.Camera;
+using DroneScan.Core.Geodesy;
+using DroneScan.Core.Georeferencing;
+
+namespace DroneScan.Core.Photos;
+
+/// <summary>
+/// Decides, for one photo, the camera model DroneScan trusts: focal length, height above ground, attitude and
+/// pose errors, each with its source, or the reasons it cannot. Pure and total: every problem becomes a
+/// diagnostic naming the file and the field, never an exception.
+/// </summary>
+public static class PhotoGeoreferencer
+{
+    public static GeoreferencedPhoto Resolve(PhotoMetadata photo, GeoreferenceOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(photo);
+        ArgumentNullException.ThrowIfNull(options);
+        var diagnostics = new List<PhotoDiagnostic>(photo.Diagnostics);
+        void Warn(string code, string field, string message) => diagnostics.Add(new(photo.FileName, DiagnosticSeverity.Warning, code, field, message));
+        void Fail(string code, string field, string message) => diagnostics.Add(new(photo.FileName, DiagnosticSeverity.Error, code, field, message));
+
+        int? width = null, height = null;
+        if (photo.RawWidth is { } rw && photo.RawHeight is { } rh)
+        {
+            (width, height) = ExifOrientation.OrientedSize(photo.Orientation, rw, rh);
+        }
+
+        var position = ResolvePosition(photo, Fail);
+        var (focalPx, focalSource) = ResolveFocalLength(photo, options, Warn, Fail);
+        var (agl, aglSource, aglSigma) = ResolveAltitude(photo, options, Fail);
+        var (attitude, attitudeSource, tiltSigma, yawSigma, yawUnknown) = ResolveAttitude(photo, options.Errors, Warn, Fail);
+        var (gpsEast, gpsNorth, gpsSource) = ResolveGpsSigma(photo, options);
+
+        var result = new GeoreferencedPhoto
+        {
+            Metadata = photo,
+            Width = width,
+            Height = height,
+            FocalLengthPx = focalPx,
+            FocalLengthSource = focalSource,
+            AltitudeAglM = agl,
+            AltitudeSource = aglSource,
+            Attitude = attitude,
+            AttitudeSource = attitudeSource,
+            GpsSigmaSource = gpsSource,
+        };
+
+        if (position is null || focalPx is null || agl is null || attitude is null || photo.RawWidth is null || photo.RawHeight is null)
+        {
+            if (photo.RawWidth is null || photo.RawHeight is null)
+            {
+                Fail(DiagnosticCodes.NoImageSize, "ImageWidth/ImageHeight", "the image size could not be read, so pixels cannot be placed");
+            }
+
+            return result with { Diagnostics = diagnostics };
+        }
+
+        var intrinsics = new CameraIntrinsics(
+            photo.RawWidth.Value,
+            photo.RawHeight.Value,
+            focalPx.Value,
+            photo.Dji?.CalibratedOpticalCenterX ?? (photo.RawWidth.Value / 2.0),
+            photo.Dji?.CalibratedOpticalCenterY ?? (photo.RawHeight.Value / 2.0));
+        var errors = new ErrorModel(gpsEast, gpsNorth, aglSigma, yawSigma, tiltSigma, tiltSigma, yawUnknown);
+        var camera = new CameraGeometry(intrinsics, photo.Orientation, attitude.Value, agl.Value);
+        var georeference = new PhotoGeoreference(position.Value, photo.GpsAltitudeM ?? 0, camera, errors, agl.Value * options.MaxGroundRangeFactor);
+
+        if (georeference.PixelToGround(camera.Centre) is null)
+        {
+            Fail(DiagnosticCodes.GimbalAboveHorizon, "GimbalPitchDegree", $"pitch {attitude.Value.PitchDeg:0.##}°: the image centre looks at or above the horizon, so it has no ground position");
+            return result with { Errors = errors, Diagnostics = diagnostics };
+        }
+
+        var (_, clipped) = georeference.Footprint();
+        if (clipped)
+        {
+            Warn(DiagnosticCodes.FootprintClipped, "GimbalPitchDegree", $"oblique view: the footprint is cut at the horizon or at {georeference.MaxGroundRangeM:0} m from the nadir");
+        }
+
+        return result with { Errors = errors, Georeference = georeference, Diagnostics = diagnostics };
+    }
+
+    private static GeoPoint? ResolvePosition(PhotoMetadata photo, Action<string, string, string> fail)
+    {
+        if (photo.LatitudeDeg is not { } lat || photo.LongitudeDeg is not { } lon)
+        {
+            fail(DiagnosticCodes.NoGps, "GPSLatitude/GPSLongitude", "the photo has no GPS position");
+            return null;
+        }
+
+        var p = new GeoPoint(lat, lon);
+        if (!p.IsValid)
+        {
+            fail(DiagnosticCodes.InvalidCoordinates, "GPSLatitude/GPSLongitude", $"coordinates {lat}, {lon} are not a valid WGS84 position");
+            return null;
+        }
+
+        if (lat == 0 && lon == 0)
+        {
+            fail(DiagnosticCodes.GpsNoFix, "GPSLatitude/GPSLongitude", "position is exactly 0, 0: the GPS had no fix");
+            return null;
+        }
+
+        return p;
+    }
+
+    private static (double? Px, string? Source) ResolveFocalLength(PhotoMetadata photo, GeoreferenceOptions options, Action<string, string, string> warn, Action<string, string, string> fail)
+    {
+        if (photo.RawWidth is not { } w || photo.RawHeight is not { } h)
+        {
+            return (null, null);
+        }
+
+        if (options.FocalLengthPx is { } userPx)
+        {
+            return (userPx, "user-focal-px");
+        }
+
+        if (photo.Dji?.CalibratedFocalLengthPx is { } calibrated && calibrated > 0)
+        {
+            return (calibrated, "dji-calibrated");
+        }
+
+        double? fromSensor = null;
+        string? sensorSource = null;
+        if (photo.FocalLengthMm is { } fmm && fmm > 0)
+        {
+            if (options.SensorWidthMm is { } userSensor)
+            {
+                return (CameraIntrinsics.FocalPxFromSensor(fmm, userSensor, w), "user-sensor-width");
+            }
+
+            if (CameraTable.Find(photo.Make, photo.Model, w) is { } sensor)
+            {
+                fromSensor = CameraIntrinsics.FocalPxFromSensor(fmm, sensor.WidthMm, w);
+                sensorSource = "camera-table";
+            }
+        }
+
+        double? from35 = photo.FocalLength35mm is { } f35 && f35 > 0 ? CameraIntrinsics.FocalPxFrom35mm(f35, w, h) : null;
+        if (fromSensor is { } s)
+        {
+            if (from35 is { } e && Math.Abs(e - s) / s > 0.1)
+            {
+                warn(DiagnosticCodes.CameraMismatch, "FocalLengthIn35mmFormat", $"the 35 mm-equivalent focal length gives {e:0} px but the camera table gives {s:0} px; using the table");
+            }
+
+            return (s, sensorSource);
+        }
+
+        string camera = $"{photo.Make ?? "(no make)"} {photo.Model ?? "(no model)"}".Trim();
+        if (from35 is { } f)
+        {
+            warn(DiagnosticCodes.UnknownCamera, "Make/Model", $"camera '{camera}' is not in the camera table; focal length taken from the 35 mm-equivalent value (diagonal definition)");
+            return (f, "exif-35mm");
+        }
+
+        fail(DiagnosticCodes.UnknownCamera, "Make/Model", $"camera '{camera}' is not in the camera table and the photo has no 35 mm-equivalent focal length; pass --sensor-width MM or --focal-px PX");
+        return (null, null);
+    }
+
+    private static (double? AglM, string? Source, double SigmaM) ResolveAltitude(PhotoMetadata photo, GeoreferenceOptions options, Action<string, string, string> fail)
+    {
+        var d = options.Errors;
+        (double? agl, string? source, string field, double sigma) = (null, null, "", 0);
+        if (photo.Dji?.RelativeAltitudeM is { } rel)
+        {
+            (agl, source, field, sigma) = (rel, "dji-relative", "RelativeAltitude", d.RelativeAltitudeSigmaM);
+        }
+        else if (photo.SenseFly?.HeightM is { } sfHeight)
+        {
+            (agl, source, field, sigma) = (sfHeight, "sensefly-height", "Height", d.RelativeAltitudeSigmaM);
+        }
+        else if (options.GroundElevationM is { } ground && photo.GpsAltitudeM is { } gpsAlt)
+        {
+            double gpsSigma = photo.Pix4D?.GpsZAccuracyM is { } z && z > 0 ? Math.Sqrt((z * z) + (d.UserAglSigmaM * d.UserAglSigmaM)) : d.GpsAltitudeSigmaM;
+            (agl, source, field, sigma) = (gpsAlt - ground, "gps-minus-ground-elevation", "GPSAltitude", gpsSigma);
+        }
+        else if (options.AltitudeAglM is { } userAgl)
+        {
+            (agl, source, field, sigma) = (userAgl, "user-agl", "--agl", d.UserAglSigmaM);
+        }
+
+        if (agl is null)
+        {
+            string why = photo.GpsAltitudeM is null
+                ? "no relative altitude and no GPS altitude; pass --agl M"
+                : "no relative altitude (GPS altitude is above sea level, not above ground); pass --ground-elevation M or --agl M";
+            fail(DiagnosticCodes.NoAltitude, "RelativeAltitude", $"not georeferenceable: {why}");
+            return (null, null, 0);
+        }
+
+        if (!double.IsFinite(agl.Value) || agl.Value <= 0)
+        {
+            fail(DiagnosticCodes.AltitudeNotPositive, field, $"height above ground {agl.Value:0.###} m ({source}) is not above the ground");
+            return (null, source, 0);
+        }
+
+        return (agl, source, sigma);
+    }
+
+    private static (CameraAttitude? Attitude, string? Source, double TiltSigmaDeg, double YawSigmaDeg, bool YawUnknown) ResolveAttitude(
+        PhotoMetadata photo, ErrorDefaults d, Action<string, string, string> warn, Action<string, string, string> fail)
+    {
+        if (photo.Dji is { HasGimbalAngles: true } dji)
+        {
+            var a = new CameraAttitude(dji.GimbalYawDeg!.Value, dji.GimbalPitchDeg!.Value, dji.GimbalRollDeg!.Value);
+            if (a is { YawDeg: 0, PitchDeg: 0, RollDeg: 0 })
+            {
+                // Some payloads (seen on M400 + P1) always write zeros: treat as "not recorded".
+                warn(DiagnosticCodes.GimbalAnglesZero, "GimbalYawDegree/GimbalPitchDegree/GimbalRollDegree", "all gimbal angles are exactly 0, which payloads write when they do not record attitude; ignoring them");
+            }
+            else if (!double.IsFinite(a.YawDeg) || !double.IsFinite(a.PitchDeg) || !double.IsFinite(a.RollDeg))
+            {
+                fail(DiagnosticCodes.InvalidValue, "GimbalYawDegree/GimbalPitchDegree/GimbalRollDegree", "gimbal angles are not finite numbers");
+                return (null, null, 0, 0, false);
+            }
+            else
+            {
+                return (a, "dji-gimbal-xmp", d.GimbalTiltSigmaDeg, d.GimbalYawSigmaDeg, false);
+            }
+        }
+
+        if (photo.DjiMakerNote is { } mn)
+        {
+            return (new CameraAttitude(mn.YawDeg, mn.PitchDeg, mn.RollDeg), "dji-makernotes", d.GimbalTiltSigmaDeg, d.GimbalYawSigmaDeg, false);
+        }
+
+        if (photo.Pix4D is { HasAngles: true } p4d)
+        {
+            // Pix4D's convention puts pitch 0 at nadir; DroneScan (DJI) puts it at −90.
+            return (new CameraAttitude(p4d.YawDeg!.Value, p4d.PitchDeg!.Value - 90, p4d.RollDeg!.Value), "pix4d-xmp", d.GimbalTiltSigmaDeg * 2, d.GimbalYawSigmaDeg * 2, false);
+        }
+
+        if (photo.SenseFly?.HeadingDeg is { } heading)
+        {
+            warn(DiagnosticCodes.AttitudeAssumed, "Heading", "no camera attitude: camera assumed nadir, image top along the aircraft heading");
+            return (new CameraAttitude(heading, -90, 0), "assumed-nadir+sensefly-heading", d.AssumedNadirTiltSigmaDeg, d.ImageDirectionYawSigmaDeg, false);
+        }
+
+        if (photo.GpsImageDirectionDeg is { } direction)
+        {
+            warn(DiagnosticCodes.AttitudeAssumed, "GPSImgDirection", "no camera attitude: camera assumed nadir, image top along GPSImgDirection");
+            return (new CameraAttitude(direction, -90, 0), "assumed-nadir+exif-img-direction", d.AssumedNadirTiltSigmaDeg, d.ImageDirectionYawSigmaDeg, false);
+        }
+
+        warn(DiagnosticCodes.AttitudeAssumed, "GimbalPitchDegree", "no camera attitude: camera assumed nadir; the heading is unknown, so the footprint's rotation is unknown and off-centre points carry that error");
+        return (CameraAttitude.Nadir, "assumed-nadir", d.AssumedNadirTiltSigmaDeg, 0, true);
+    }
+
+    private static (double East, double North, string Source) ResolveGpsSigma(PhotoMetadata photo, GeoreferenceOptions options)
+    {
+        if (options.GpsSigmaM is { } user)
+        {
+            return (user, user, "user");
+        }
+
+        if (photo.Dji is { RtkStdLonM: { } lonStd, RtkStdLatM: { } latStd } && lonStd > 0 && latStd > 0)
+        {
+            return (lonStd, latStd, "rtk");
+        }
+
+        if (photo.GpsHorizontalErrorM is { } hpe && hpe > 0)
+        {
+            return (hpe / Math.Sqrt(2), hpe / Math.Sqrt(2), "exif-hpositioning-error");
+        }
+
+        if (photo.Pix4D?.GpsXyAccuracyM is { } xy && xy > 0)
+        {
+            return (xy, xy, "pix4d-gps-accuracy");
+        }
+
+        return (options.Errors.GpsSigmaM, options.Errors.GpsSigmaM, "default");
+    }
+}
