@@ -110,6 +110,21 @@ public sealed class PhotoGeoreference
         return (Geometries.Wgs84.CreatePolygon(geo), clipped);
     }
 
+    /// <summary>Ground area of a WGS84 polygon near this photo, square metres (computed in the photo's local frame).</summary>
+    public double AreaM2(Polygon wgs84)
+    {
+        ArgumentNullException.ThrowIfNull(wgs84);
+        var shell = wgs84.ExteriorRing.Coordinates;
+        var local = new Coordinate[shell.Length];
+        for (int i = 0; i < shell.Length; i++)
+        {
+            var enu = Frame.ToEnu(new GeoPoint(shell[i].Y, shell[i].X), Frame.OriginHeightM - Camera.AltitudeAglM);
+            local[i] = new Coordinate(enu.EastM, enu.NorthM);
+        }
+
+        return Geometries.LocalMetric.CreatePolygon(local).Area;
+    }
+
     /// <summary>
     /// Propagates <see cref="Errors"/> to the ground point of a pixel: first-order (Jacobian by central
     /// differences of the same ray–plane intersection) for height and attitude, one-to-one for the camera

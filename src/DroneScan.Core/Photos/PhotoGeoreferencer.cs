@@ -234,8 +234,10 @@ public static class PhotoGeoreferencer
 
         if (photo.SenseFly?.HeadingDeg is { } heading)
         {
+            // A camera fixed in the airframe tilts with it: the tilt error is at least the aircraft's own pitch/roll.
+            double tilt = Math.Max(d.AssumedNadirTiltSigmaDeg, Math.Max(Math.Abs(photo.SenseFly.PitchDeg ?? 0), Math.Abs(photo.SenseFly.RollDeg ?? 0)));
             warn(DiagnosticCodes.AttitudeAssumed, "Heading", "no camera attitude: camera assumed nadir, image top along the aircraft heading");
-            return (new CameraAttitude(heading, -90, 0), "assumed-nadir+sensefly-heading", d.AssumedNadirTiltSigmaDeg, d.ImageDirectionYawSigmaDeg, false);
+            return (new CameraAttitude(heading, -90, 0), "assumed-nadir+sensefly-heading", tilt, d.ImageDirectionYawSigmaDeg, false);
         }
 
         if (photo.GpsImageDirectionDeg is { } direction)

@@ -1,0 +1,201 @@
+using System.Globalization;
+using DroneScan.Core.Photos;
+using MetadataExtractor;
+using MetadataExtractor.Formats.Exif;
+using MetadataExtractor.Formats.Exif.Makernotes;
+using MetadataExtractor.Formats.Jpeg;
+using MetadataExtractor.Formats.Xmp;
+using XmpCore;
+using Directory = MetadataExtractor.Directory;
+
+namespace DroneScan.Imaging.Metadata;
+
+/// <summary>
+/// Reads what a drone photo (JPEG, or TIFF where MetadataExtractor reads it) says: EXIF, GPS, DJI XMP and
+/// MakerNotes, Pix4D and senseFly XMP. Never throws for a bad file: every problem becomes a
+/// <see cref="PhotoDiagnostic"/> naming the file and the field, so one bad photo never stops a flight.
+/// </summary>
+public static class PhotoMetadataReader
+{
+    /// <summary>Reads one photo's metadata.</summary>
+    public static PhotoMetadata Read(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        var diagnostics = new List<PhotoDiagnostic>();
+        var context = new ReadContext(Path.GetFileName(path), diagnostics);
+
+        IReadOnlyList<Directory> directories;
+        try
+        {
+            directories = ImageMetadataReader.ReadMetadata(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ImageProcessingException or ArgumentException or NotSupportedException)
+        {
+            context.Error(DiagnosticCodes.Unreadable, "file", Describe(ex));
+            return new PhotoMetadata { FilePath = path, Diagnostics = diagnostics };
+        }
+
+        return ReadDirectories(path, directories, context);
+    }
+
+    private static PhotoMetadata ReadDirectories(string path, IReadOnlyList<Directory> directories, ReadContext context)
+    {
+        foreach (var directory in directories)
+        {
+            foreach (var error in directory.Errors)
+            {
+                context.Warn(DiagnosticCodes.InvalidValue, directory.Name, error);
+            }
+        }
+
+        var ifd0 = directories.OfType<ExifIfd0Directory>().FirstOrDefault();
+        var subIfd = directories.OfType<ExifSubIfdDirectory>().FirstOrDefault();
+        var gps = directories.OfType<GpsDirectory>().FirstOrDefault();
+        var jpeg = directories.OfType<JpegDirectory>().FirstOrDefault();
+        var xmp = directories.OfType<XmpDirectory>().FirstOrDefault()?.XmpMeta;
+
+        if (ifd0 is null && subIfd is null && gps is null && xmp is null)
+        {
+            context.Warn(DiagnosticCodes.NoMetadata, "EXIF", "the photo carries no EXIF or XMP metadata");
+        }
+
+        var (width, height) = ReadSize(jpeg, ifd0, path, context);
+        string? make = Clean(ifd0?.GetString(ExifTags.Make));
+        var (lat, lon, gpsAlt) = GpsReader.ReadPosition(gps, context);
+
+        return new PhotoMetadata
+        {
+            FilePath = path,
+            RawWidth = width,
+            RawHeight = height,
+            Orientation = ReadOrientation(ifd0, context),
+            Make = make,
+            Model = Clean(ifd0?.GetString(ExifTags.Model)),
+            CapturedAt = CaptureTimeReader.Read(subIfd, gps, context),
+            LatitudeDeg = lat,
+            LongitudeDeg = lon,
+            GpsAltitudeM = gpsAlt,
+            GpsImageDirectionDeg = GpsReader.Rational(gps, ExifTags.GpsImgDirection, "GPSImgDirection", context),
+            GpsHorizontalErrorM = GpsReader.Rational(gps, ExifTags.GpsHPositioningError, "GPSHPositioningError", context),
+            FocalLengthMm = PositiveRational(subIfd, ExifTags.FocalLength, "FocalLength", context),
+            FocalLength35mm = subIfd is not null && subIfd.TryGetInt32(ExifTags.FocalLengthIn35mmFormat, out int f35) && f35 > 0 ? f35 : null,
+            Dji = xmp is null ? null : XmpReader.ReadDji(xmp, context),
+            DjiMakerNote = ReadDjiMakerNote(directories.OfType<DjiMakernoteDirectory>().FirstOrDefault(), context),
+            Pix4D = xmp is null ? null : XmpReader.ReadPix4D(xmp, context),
+            SenseFly = xmp is null ? null : XmpReader.ReadSenseFly(xmp, context),
+            Diagnostics = context.Diagnostics,
+        };
+    }
+
+    private static (int? Width, int? Height) ReadSize(JpegDirectory? jpeg, ExifIfd0Directory? ifd0, string path, ReadContext context)
+    {
+        // The JPEG frame header is the truth; EXIF PixelXDimension often describes the sensor before a resize.
+        if (jpeg is not null && jpeg.TryGetInt32(JpegDirectory.TagImageWidth, out int jw) && jpeg.TryGetInt32(JpegDirectory.TagImageHeight, out int jh) && jw > 0 && jh > 0)
+        {
+            return (jw, jh);
+        }
+
+        if (ifd0 is not null && ifd0.TryGetInt32(ExifTags.ImageWidth, out int tw) && ifd0.TryGetInt32(ExifTags.ImageHeight, out int th) && tw > 0 && th > 0)
+        {
+            return (tw, th);
+        }
+
+        try
+        {
+            var info = SixLabors.ImageSharp.Image.Identify(path);
+            if (info is not null)
+            {
+                return (info.Width, info.Height);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or SixLabors.ImageSharp.ImageFormatException or SixLabors.ImageSharp.UnknownImageFormatException or NotSupportedException)
+        {
+            context.Error(DiagnosticCodes.NoImageSize, "ImageWidth/ImageHeight", Describe(ex));
+            return (null, null);
+        }
+
+        context.Error(DiagnosticCodes.NoImageSize, "ImageWidth/ImageHeight", "no image size in the file header");
+        return (null, null);
+    }
+
+    private static int ReadOrientation(ExifIfd0Directory? ifd0, ReadContext context)
+    {
+        if (ifd0 is null || !ifd0.ContainsTag(ExifTags.Orientation))
+        {
+            return 1;
+        }
+
+        if (ifd0.TryGetInt32(ExifTags.Orientation, out int o) && o is >= 1 and <= 8)
+        {
+            return o;
+        }
+
+        context.Warn(DiagnosticCodes.InvalidValue, "Orientation", $"value '{ifd0.GetString(ExifTags.Orientation)}' is not 1–8; the image is taken as stored");
+        return 1;
+    }
+
+    private static DjiMakerNoteAngles? ReadDjiMakerNote(DjiMakernoteDirectory? dir, ReadContext context)
+    {
+        if (dir is null
+            || !dir.TryGetSingle(ExifTags.DjiCameraPitch, out float pitch)
+            || !dir.TryGetSingle(ExifTags.DjiCameraYaw, out float yaw)
+            || !dir.TryGetSingle(ExifTags.DjiCameraRoll, out float roll))
+        {
+            return null;
+        }
+
+        if (!float.IsFinite(pitch) || !float.IsFinite(yaw) || !float.IsFinite(roll))
+        {
+            context.Warn(DiagnosticCodes.InvalidValue, "DJI MakerNote CameraPitch/Yaw/Roll", "angles are not finite numbers; ignored");
+            return null;
+        }
+
+        return new DjiMakerNoteAngles(yaw, pitch, roll);
+    }
+
+    private static double? PositiveRational(Directory? dir, int tag, string field, ReadContext context)
+    {
+        if (dir is null || !dir.TryGetRational(tag, out var r))
+        {
+            return null;
+        }
+
+        double v = r.ToDouble();
+        if (!double.IsFinite(v) || v <= 0)
+        {
+            context.Warn(DiagnosticCodes.InvalidValue, field, $"value {r} is not a positive number; ignored");
+            return null;
+        }
+
+        return v;
+    }
+
+    private static string? Clean(string? s)
+    {
+        s = s?.Replace("\0", string.Empty, StringComparison.Ordinal).Trim();
+        return string.IsNullOrEmpty(s) ? null : s;
+    }
+
+    internal static string Describe(Exception ex) => ex switch
+    {
+        FileNotFoundException => "file not found",
+        DirectoryNotFoundException => "folder not found",
+        UnauthorizedAccessException => "permission denied",
+        ImageProcessingException => $"not a readable image: {ex.Message}",
+        _ => ex.Message,
+    };
+}
+
+/// <summary>Collects diagnostics for one file.</summary>
+internal sealed class ReadContext(string fileName, List<PhotoDiagnostic> diagnostics)
+{
+    public string FileName { get; } = fileName;
+
+    public IReadOnlyList<PhotoDiagnostic> Diagnostics => diagnostics;
+
+    public void Warn(string code, string field, string message) =>
+        diagnostics.Add(new PhotoDiagnostic(FileName, DiagnosticSeverity.Warning, code, field, message));
+
+    public void Error(string code, string field, string message) =>
+        diagnostics.Add(new PhotoDiagnostic(FileName, DiagnosticSeverity.Error, code, field, message));
+}
