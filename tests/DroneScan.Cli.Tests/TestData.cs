@@ -1,0 +1,26 @@
+namespace DroneScan.Cli.Tests;
+
+/// <summary>Paths of the licensed sample photos in data-samples/ (see data-samples/README.md).</summary>
+internal static class TestData
+{
+    public static string RepoRoot { get; } = FindRepoRoot();
+
+    public static string Caliterra => Path.Combine(RepoRoot, "data-samples", "caliterra", "IMG_9400.jpg");
+
+    public static string Garfield => Path.Combine(RepoRoot, "data-samples", "garfield", "IMG_161122_164543_0124_RGB.JPG");
+
+    public static string Seneca => Path.Combine(RepoRoot, "data-samples", "seneca", "IMG_0504.jpg");
+
+    private static string FindRepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "DroneScan.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("DroneScan.sln not found above " + AppContext.BaseDirectory);
+    }
+}
