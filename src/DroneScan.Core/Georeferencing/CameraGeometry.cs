@@ -34,6 +34,17 @@ public sealed class CameraGeometry
         _enuToCamera = _cameraToEnu.Transpose();
     }
 
+    private CameraGeometry(CameraGeometry nominal, Mat3 cameraToEnu, double altitudeAglM)
+    {
+        Intrinsics = nominal.Intrinsics;
+        Orientation = nominal.Orientation;
+        Attitude = nominal.Attitude;
+        AltitudeAglM = altitudeAglM;
+        (OrientedWidth, OrientedHeight) = (nominal.OrientedWidth, nominal.OrientedHeight);
+        _cameraToEnu = cameraToEnu;
+        _enuToCamera = cameraToEnu.Transpose();
+    }
+
     public CameraIntrinsics Intrinsics { get; }
 
     public int Orientation { get; }
@@ -50,6 +61,21 @@ public sealed class CameraGeometry
 
     /// <summary>A copy with another attitude and height; used to propagate errors.</summary>
     public CameraGeometry With(CameraAttitude attitude, double altitudeAglM) => new(Intrinsics, Orientation, attitude, altitudeAglM);
+
+    /// <summary>
+    /// A copy turned by small attitude errors taken as rotations in the world frame — pitch about the level axis
+    /// to the right of the heading, roll about the level heading axis, yaw about the vertical — and at another
+    /// height. Unlike Euler angles these stay independent at nadir (where gimbal roll and yaw coincide), so an
+    /// error model built on them tilts a nadir camera both along and across track.
+    /// </summary>
+    public CameraGeometry Perturbed(double pitchErrorDeg, double rollErrorDeg, double yawErrorDeg, double altitudeAglM)
+    {
+        double psi = LocalTangentPlane.DegToRad(Attitude.YawDeg);
+        var forward = new Vec3(Math.Sin(psi), Math.Cos(psi), 0);
+        var right = new Vec3(Math.Cos(psi), -Math.Sin(psi), 0);
+        var turn = AxisAngle(new Vec3(0, 0, 1), -yawErrorDeg) * AxisAngle(forward, rollErrorDeg) * AxisAngle(right, pitchErrorDeg);
+        return new CameraGeometry(this, turn * _cameraToEnu, altitudeAglM);
+    }
 
     /// <summary>Unnormalised ray direction (ENU) through an oriented pixel position.</summary>
     public Vec3 Ray(PixelPoint oriented) => _cameraToEnu * CameraRay(ToRaw(oriented));
@@ -172,6 +198,17 @@ public sealed class CameraGeometry
 
     private static double Distance(Enu a, Enu b) =>
         Math.Sqrt(((a.EastM - b.EastM) * (a.EastM - b.EastM)) + ((a.NorthM - b.NorthM) * (a.NorthM - b.NorthM)));
+
+    /// <summary>Right-handed rotation by an angle about a unit axis (Rodrigues).</summary>
+    private static Mat3 AxisAngle(Vec3 axis, double angleDeg)
+    {
+        double a = LocalTangentPlane.DegToRad(angleDeg), c = Math.Cos(a), s = Math.Sin(a), t = 1 - c;
+        double x = axis.X, y = axis.Y, z = axis.Z;
+        return new Mat3(
+            (t * x * x) + c, (t * x * y) - (s * z), (t * x * z) + (s * y),
+            (t * x * y) + (s * z), (t * y * y) + c, (t * y * z) - (s * x),
+            (t * x * z) - (s * y), (t * y * z) + (s * x), (t * z * z) + c);
+    }
 
     private static Mat3 AttitudeToNed(CameraAttitude attitude)
     {

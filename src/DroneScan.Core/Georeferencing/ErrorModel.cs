@@ -3,9 +3,11 @@ namespace DroneScan.Core.Georeferencing;
 /// <summary>
 /// 1-σ errors of a photo's pose, each independent and normal, propagated to every ground point by
 /// <see cref="PhotoGeoreference.UncertaintyAt"/>: camera position east/north (GPS, or RTK std-devs), height
-/// above ground, and the three attitude angles. When the yaw is not known at all, the ground point of a pixel
-/// can lie anywhere on a circle around the nadir; that is modelled as an extra isotropic error whose per-axis
-/// variance is d²/2, d being the pixel's ground distance from the nadir (the variance of a uniform angle).
+/// above ground, and the attitude. Pitch and roll errors are tilts about the level axes across and along the
+/// heading, so they act the same at nadir as when oblique (Euler roll and yaw coincide at nadir). When the yaw
+/// is not known at all, the ground point of a pixel can lie anywhere on a circle around the nadir; that is
+/// modelled as an extra isotropic error whose per-axis variance is d²/2, d being the pixel's ground distance
+/// from the nadir (the variance of a uniform angle).
 /// </summary>
 public sealed record ErrorModel(
     double GpsSigmaEastM,

@@ -127,8 +127,9 @@ public sealed class PhotoGeoreference
 
     /// <summary>
     /// Propagates <see cref="Errors"/> to the ground point of a pixel: first-order (Jacobian by central
-    /// differences of the same ray–plane intersection) for height and attitude, one-to-one for the camera
-    /// position, plus the unknown-yaw circle (see <see cref="ErrorModel"/>).
+    /// differences of the same ray–plane intersection) for height and attitude — attitude errors being small
+    /// world-frame rotations (<see cref="CameraGeometry.Perturbed"/>) — one-to-one for the camera position, plus
+    /// the unknown-yaw circle (see <see cref="ErrorModel"/>).
     /// </summary>
     public HorizontalUncertainty UncertaintyAt(PixelPoint pixel) =>
         Camera.PixelToGround(pixel) is { } enu ? Propagate(pixel, enu) : throw new ArgumentException("The pixel sees no ground.", nameof(pixel));
@@ -138,9 +139,9 @@ public sealed class PhotoGeoreference
         var e = Errors;
         double cee = e.GpsSigmaEastM * e.GpsSigmaEastM, cnn = e.GpsSigmaNorthM * e.GpsSigmaNorthM, cen = 0;
 
-        void Add(Func<CameraGeometry> plus, Func<CameraGeometry> minus, double step, double sigma)
+        void Add(CameraGeometry plus, CameraGeometry minus, double step, double sigma)
         {
-            if (sigma <= 0 || plus().PixelToGround(pixel) is not { } p || minus().PixelToGround(pixel) is not { } m)
+            if (sigma <= 0 || plus.PixelToGround(pixel) is not { } p || minus.PixelToGround(pixel) is not { } m)
             {
                 return;
             }
@@ -152,11 +153,10 @@ public sealed class PhotoGeoreference
             cen += de * dn;
         }
 
-        var a = Camera.Attitude;
         double h = Camera.AltitudeAglM;
-        Add(() => Camera.With(a, h + StepM), () => Camera.With(a, h - StepM), StepM, e.AltitudeSigmaM);
-        Add(() => Camera.With(a with { PitchDeg = a.PitchDeg + StepDeg }, h), () => Camera.With(a with { PitchDeg = a.PitchDeg - StepDeg }, h), StepDeg, e.PitchSigmaDeg);
-        Add(() => Camera.With(a with { RollDeg = a.RollDeg + StepDeg }, h), () => Camera.With(a with { RollDeg = a.RollDeg - StepDeg }, h), StepDeg, e.RollSigmaDeg);
+        Add(Camera.Perturbed(0, 0, 0, h + StepM), Camera.Perturbed(0, 0, 0, h - StepM), StepM, e.AltitudeSigmaM);
+        Add(Camera.Perturbed(StepDeg, 0, 0, h), Camera.Perturbed(-StepDeg, 0, 0, h), StepDeg, e.PitchSigmaDeg);
+        Add(Camera.Perturbed(0, StepDeg, 0, h), Camera.Perturbed(0, -StepDeg, 0, h), StepDeg, e.RollSigmaDeg);
         if (e.YawUnknown)
         {
             double d2 = (nominal.EastM * nominal.EastM) + (nominal.NorthM * nominal.NorthM);
@@ -165,7 +165,7 @@ public sealed class PhotoGeoreference
         }
         else
         {
-            Add(() => Camera.With(a with { YawDeg = a.YawDeg + StepDeg }, h), () => Camera.With(a with { YawDeg = a.YawDeg - StepDeg }, h), StepDeg, e.YawSigmaDeg);
+            Add(Camera.Perturbed(0, 0, StepDeg, h), Camera.Perturbed(0, 0, -StepDeg, h), StepDeg, e.YawSigmaDeg);
         }
 
         return HorizontalUncertainty.FromCovariance(cee, cen, cnn);
