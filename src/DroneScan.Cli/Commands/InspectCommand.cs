@@ -84,12 +84,27 @@ internal static class InspectCommand
         var report = json ? (IInspectReport)new JsonLinesReport(output) : new TableReport(output);
         foreach (var file in files)
         {
-            var photo = PhotoGeoreferencer.Resolve(PhotoMetadataReader.Read(file), options);
-            report.Write(InspectResult.From(photo, pixel));
+            report.Write(Inspect(file, options, pixel));
         }
 
         report.Complete();
         return missing.Count == 0 ? 0 : 1;
+    }
+
+    private static InspectResult Inspect(string file, GeoreferenceOptions options, PixelPoint? pixel)
+    {
+        var metadata = PhotoMetadataReader.Read(file);
+        var photo = PhotoGeoreferencer.Resolve(metadata, options);
+        try
+        {
+            return InspectResult.From(photo, pixel);
+        }
+        catch (NetTopologySuite.Geometries.TopologyException ex)
+        {
+            // Degenerate geometry from extreme values concerns this photo only.
+            var failure = new PhotoDiagnostic(metadata.FileName, DiagnosticSeverity.Error, DiagnosticCodes.InvalidValue, "footprint", ex.Message);
+            return new InspectResult { Photo = photo with { Georeference = null, Diagnostics = [.. photo.Diagnostics, failure] }, Pixel = pixel };
+        }
     }
 
     internal static PixelPoint? ParsePixel(string text)

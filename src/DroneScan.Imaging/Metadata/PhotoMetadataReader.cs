@@ -24,18 +24,17 @@ public static class PhotoMetadataReader
         var diagnostics = new List<PhotoDiagnostic>();
         var context = new ReadContext(Path.GetFileName(path), diagnostics);
 
-        IReadOnlyList<Directory> directories;
         try
         {
-            directories = ImageMetadataReader.ReadMetadata(path);
+            return ReadDirectories(path, ImageMetadataReader.ReadMetadata(path), context);
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ImageProcessingException or ArgumentException or NotSupportedException)
+        catch (Exception ex) when (IsFileProblem(ex))
         {
+            // Crafted or damaged files make parsers throw all kinds of exceptions (index, overflow, format...).
+            // Whatever it is, it concerns this file only: report it against the file and let the batch go on.
             context.Error(DiagnosticCodes.Unreadable, "file", Describe(ex));
             return new PhotoMetadata { FilePath = path, Diagnostics = diagnostics };
         }
-
-        return ReadDirectories(path, directories, context);
     }
 
     private static PhotoMetadata ReadDirectories(string path, IReadOnlyList<Directory> directories, ReadContext context)
@@ -176,13 +175,18 @@ public static class PhotoMetadataReader
         return string.IsNullOrEmpty(s) ? null : s;
     }
 
+    /// <summary>Anything but the runtime failing (out of memory, a bug in the reader's caller) is a problem
+    /// of the file being read.</summary>
+    private static bool IsFileProblem(Exception ex) => ex is not (OutOfMemoryException or InsufficientExecutionStackException or OperationCanceledException);
+
     internal static string Describe(Exception ex) => ex switch
     {
         FileNotFoundException => "file not found",
         DirectoryNotFoundException => "folder not found",
         UnauthorizedAccessException => "permission denied",
         ImageProcessingException => $"not a readable image: {ex.Message}",
-        _ => ex.Message,
+        IOException => ex.Message,
+        _ => $"damaged metadata ({ex.GetType().Name}: {ex.Message})",
     };
 }
 
