@@ -54,8 +54,10 @@ public sealed class PhotoGeoreference
     /// the camera. Use <see cref="CameraGeometry.Contains"/> to know whether it is inside the image.</summary>
     public PixelPoint? GroundToPixel(GeoPoint ground)
     {
+        // Back onto the same level plane PixelToGround intersects (the tangent plane rises d²/2R above the
+        // ellipsoid), so that pixel → ground → pixel is exact.
         var enu = Frame.ToEnu(ground, Frame.OriginHeightM - Camera.AltitudeAglM);
-        return Camera.GroundToPixel(enu);
+        return Camera.GroundToPixel(enu with { UpM = -Camera.AltitudeAglM });
     }
 
     /// <summary>Ground sample distance at the image centre, metres per pixel.</summary>

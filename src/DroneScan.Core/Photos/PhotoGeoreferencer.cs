@@ -29,6 +29,17 @@ public static class PhotoGeoreferencer
         var (focalPx, focalSource) = ResolveFocalLength(photo, options, Warn, Fail);
         var (agl, aglSource, aglSigma) = ResolveAltitude(photo, options, Fail);
         var (attitude, attitudeSource, tiltSigma, yawSigma, yawUnknown) = ResolveAttitude(photo, options.Errors, Warn, Fail);
+        if (attitude is { } att && !(double.IsFinite(att.YawDeg) && double.IsFinite(att.PitchDeg) && double.IsFinite(att.RollDeg)))
+        {
+            Fail(DiagnosticCodes.InvalidValue, attitudeSource ?? "attitude", $"camera angles {att.YawDeg}/{att.PitchDeg}/{att.RollDeg} ({attitudeSource}) are not finite numbers");
+            attitude = null;
+        }
+
+        if (focalPx is { } f && !(double.IsFinite(f) && f > 0))
+        {
+            Fail(DiagnosticCodes.InvalidValue, focalSource ?? "focal length", $"focal length {f} px ({focalSource}) is not a positive number");
+            focalPx = null;
+        }
         var (gpsEast, gpsNorth, gpsSource) = ResolveGpsSigma(photo, options);
 
         var result = new GeoreferencedPhoto
@@ -209,11 +220,6 @@ public static class PhotoGeoreferencer
             {
                 // Some payloads (seen on M400 + P1) always write zeros: treat as "not recorded".
                 warn(DiagnosticCodes.GimbalAnglesZero, "GimbalYawDegree/GimbalPitchDegree/GimbalRollDegree", "all gimbal angles are exactly 0, which payloads write when they do not record attitude; ignoring them");
-            }
-            else if (!double.IsFinite(a.YawDeg) || !double.IsFinite(a.PitchDeg) || !double.IsFinite(a.RollDeg))
-            {
-                fail(DiagnosticCodes.InvalidValue, "GimbalYawDegree/GimbalPitchDegree/GimbalRollDegree", "gimbal angles are not finite numbers");
-                return (null, null, 0, 0, false);
             }
             else
             {
