@@ -1,0 +1,88 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace DroneScan.Detection;
+
+/// <summary>Parses the metadata strings exporters write.</summary>
+internal static partial class ModelMetadataParser
+{
+    /// <summary>Ultralytics writes <c>names</c> as a Python dict: <c>{0: 'ap_mine', 1: "uxo"}</c>.</summary>
+    public static IReadOnlyList<string>? ParseNames(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return null;
+        }
+
+        var byIndex = new SortedDictionary<int, string>();
+        foreach (Match m in NameEntry().Matches(text))
+        {
+            byIndex[int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)] = m.Groups[3].Value;
+        }
+
+        if (byIndex.Count == 0 || byIndex.Keys.First() != 0 || byIndex.Keys.Last() != byIndex.Count - 1)
+        {
+            return null;
+        }
+
+        return [.. byIndex.Values];
+    }
+
+    /// <summary><c>imgsz</c>: "[640, 640]" or "640".</summary>
+    public static int? ParseImageSize(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return null;
+        }
+
+        var numbers = Number().Matches(text).Select(m => int.Parse(m.Value, CultureInfo.InvariantCulture)).ToList();
+        return numbers.Count > 0 && numbers.All(n => n == numbers[0]) && numbers[0] > 0 ? numbers[0] : null;
+    }
+
+    public static int? ParseInt(string? text) =>
+        int.TryParse(text?.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) ? v : null;
+
+    public static double? ParseDouble(string? text) =>
+        double.TryParse(text?.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && double.IsFinite(v) && v > 0 ? v : null;
+
+    /// <summary><c>dronescan.classes</c>: JSON object, class name → array of item types.</summary>
+    public static IReadOnlyDictionary<string, IReadOnlyList<string>> ParseItemTypes(string? json)
+    {
+        var result = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        if (string.IsNullOrWhiteSpace(json))
+        {
+            return result;
+        }
+
+        try
+        {
+            using var doc = JsonDocument.Parse(json);
+            if (doc.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                return result;
+            }
+
+            foreach (var p in doc.RootElement.EnumerateObject())
+            {
+                if (p.Value.ValueKind == JsonValueKind.Array)
+                {
+                    result[p.Name] = [.. p.Value.EnumerateArray().Where(e => e.ValueKind == JsonValueKind.String).Select(e => e.GetString()!)];
+                }
+            }
+        }
+        catch (JsonException)
+        {
+            // Descriptive metadata only: a malformed value leaves the item types empty.
+        }
+
+        return result;
+    }
+
+    [GeneratedRegex(@"(\d+)\s*:\s*(['""])(.*?)\2")]
+    private static partial Regex NameEntry();
+
+    [GeneratedRegex(@"\d+")]
+    private static partial Regex Number();
+}

@@ -1,0 +1,229 @@
+using System.Security.Cryptography;
+using DroneScan.Core.Detection;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+
+namespace DroneScan.Detection;
+
+/// <summary>ONNX Runtime settings.</summary>
+public sealed record DetectorOptions
+{
+    /// <summary>Threads for one inference (0 = ONNX Runtime's choice: one per physical core).</summary>
+    public int IntraOpThreads { get; init; }
+}
+
+/// <summary>
+/// A loaded detection model: owns one <see cref="InferenceSession"/> (CPU), validated at load against the
+/// contract every model follows — input [N, 3, S, S] float32 RGB 0–1; output [N, 4 + C, A] float32 with rows
+/// cx, cy, w, h in input pixels then C class scores (the Ultralytics YOLOv8/YOLO11 export layout). Thread-safe
+/// for <see cref="Detect"/> (ONNX Runtime sessions are); results are returned, never kept.
+/// </summary>
+public sealed class OnnxDetector : IDisposable
+{
+    private readonly InferenceSession _session;
+    private readonly RunOptions _runOptions = new();
+    private readonly string[] _inputNames;
+    private readonly string[] _outputNames;
+
+    private OnnxDetector(InferenceSession session, ModelInfo info)
+    {
+        _session = session;
+        Info = info;
+        _inputNames = [info.InputName];
+        _outputNames = [info.OutputName];
+    }
+
+    public ModelInfo Info { get; }
+
+    /// <summary>Loads and validates a model; throws <see cref="ModelLoadException"/> naming the file and the problem.</summary>
+    public static OnnxDetector Load(string path, DetectorOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        options ??= new DetectorOptions();
+        if (!File.Exists(path))
+        {
+            throw new ModelLoadException(path, "model file not found");
+        }
+
+        using var sessionOptions = new SessionOptions
+        {
+            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
+            IntraOpNumThreads = options.IntraOpThreads,
+        };
+
+        InferenceSession session;
+        try
+        {
+            session = new InferenceSession(path, sessionOptions);
+        }
+        catch (OnnxRuntimeException ex)
+        {
+            throw new ModelLoadException(path, $"not a loadable ONNX model ({FirstLine(ex.Message)})", ex);
+        }
+
+        try
+        {
+            return new OnnxDetector(session, Describe(path, session));
+        }
+        catch
+        {
+            session.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Runs the model on <paramref name="count"/> tiles packed in <paramref name="batch"/> (NCHW, S × S each) and
+    /// returns, per tile, the boxes scoring at least <paramref name="minScore"/>, in model-input pixels.
+    /// </summary>
+    public IReadOnlyList<DetectionBox>[] Detect(float[] batch, int count, float minScore)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        int s = Info.InputSize;
+        long plane = 3L * s * s;
+        if (count < 1 || batch.Length < count * plane)
+        {
+            throw new ArgumentOutOfRangeException(nameof(count), count, $"the batch buffer holds {batch.Length / plane} tiles");
+        }
+
+        using var input = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, new Memory<float>(batch, 0, (int)(count * plane)), [count, 3, s, s]);
+        using var outputs = _session.Run(_runOptions, _inputNames, [input], _outputNames);
+        var output = outputs[0];
+        var shape = output.GetTensorTypeAndShape().Shape;
+        if (shape.Length != 3 || shape[0] != count || shape[1] != 4 + Info.ClassNames.Count)
+        {
+            throw new InvalidOperationException($"{Info.Path}: output shape [{string.Join(", ", shape)}] does not match [{count}, {4 + Info.ClassNames.Count}, A]");
+        }
+
+        return Decode(output.GetTensorDataAsSpan<float>(), count, Info.ClassNames.Count, (int)shape[2], minScore);
+    }
+
+    /// <summary>Decodes [N, 4 + C, A]: for each anchor the best class, kept when its score reaches the threshold.</summary>
+    internal static IReadOnlyList<DetectionBox>[] Decode(ReadOnlySpan<float> data, int count, int classes, int anchors, float minScore)
+    {
+        var result = new IReadOnlyList<DetectionBox>[count];
+        int rows = 4 + classes;
+        for (int n = 0; n < count; n++)
+        {
+            var tile = data.Slice(n * rows * anchors, rows * anchors);
+            var found = new List<DetectionBox>();
+            for (int a = 0; a < anchors; a++)
+            {
+                int best = 0;
+                float bestScore = tile[(4 * anchors) + a];
+                for (int c = 1; c < classes; c++)
+                {
+                    float sc = tile[((4 + c) * anchors) + a];
+                    if (sc > bestScore)
+                    {
+                        (best, bestScore) = (c, sc);
+                    }
+                }
+
+                if (bestScore >= minScore && float.IsFinite(bestScore))
+                {
+                    var box = PixelBox.FromCentre(tile[a], tile[anchors + a], tile[(2 * anchors) + a], tile[(3 * anchors) + a]);
+                    if (box.Width > 0 && box.Height > 0)
+                    {
+                        found.Add(new DetectionBox(box, best, bestScore));
+                    }
+                }
+            }
+
+            result[n] = found;
+        }
+
+        return result;
+    }
+
+    public void Dispose()
+    {
+        _runOptions.Dispose();
+        _session.Dispose();
+    }
+
+    private static ModelInfo Describe(string path, InferenceSession session)
+    {
+        if (session.InputMetadata.Count != 1)
+        {
+            throw new ModelLoadException(path, $"expected one input (images [N, 3, H, W]), found {session.InputMetadata.Count}");
+        }
+
+        var (inputName, input) = session.InputMetadata.First();
+        if (!input.IsTensor || input.ElementDataType != TensorElementType.Float)
+        {
+            throw new ModelLoadException(path, $"input '{inputName}' must be a float32 tensor, not {input.ElementDataType}");
+        }
+
+        int[] inDims = input.Dimensions;
+        if (inDims.Length != 4 || (inDims[1] != 3 && inDims[1] > 0))
+        {
+            throw new ModelLoadException(path, $"input '{inputName}' must be [N, 3, H, W], not [{string.Join(", ", inDims)}]");
+        }
+
+        if (session.OutputMetadata.Count < 1)
+        {
+            throw new ModelLoadException(path, "the model has no output");
+        }
+
+        var (outputName, output) = session.OutputMetadata.First();
+        if (!output.IsTensor || output.ElementDataType != TensorElementType.Float || output.Dimensions.Length != 3)
+        {
+            throw new ModelLoadException(path, $"output '{outputName}' must be a float32 tensor [N, 4 + classes, anchors], not {output.ElementDataType} [{string.Join(", ", output.Dimensions)}]");
+        }
+
+        var meta = session.ModelMetadata.CustomMetadataMap;
+        string? Get(string key) => meta.TryGetValue(key, out var v) ? v : null;
+
+        int? imgsz = ModelMetadataParser.ParseImageSize(Get("imgsz"));
+        int inputSize = inDims[2] > 0 && inDims[3] > 0 ? inDims[2] : imgsz ?? 640;
+        if (inDims[2] > 0 && inDims[3] > 0 && inDims[2] != inDims[3])
+        {
+            throw new ModelLoadException(path, $"input '{inputName}' must be square, not {inDims[3]} × {inDims[2]}");
+        }
+
+        int outRows = output.Dimensions[1];
+        var names = ModelMetadataParser.ParseNames(Get("names"));
+        if (Get("names") is not null && names is null)
+        {
+            throw new ModelLoadException(path, $"metadata 'names' is not a class dictionary: {Get("names")}");
+        }
+
+        if (names is null)
+        {
+            if (outRows <= 4)
+            {
+                throw new ModelLoadException(path, "the number of classes is unknown: no 'names' metadata and a dynamic or too small output dimension 1");
+            }
+
+            names = [.. Enumerable.Range(0, outRows - 4).Select(i => $"class{i}")];
+        }
+        else if (outRows > 0 && outRows != 4 + names.Count)
+        {
+            throw new ModelLoadException(path, $"output has {outRows} rows but metadata 'names' lists {names.Count} classes (expected 4 + {names.Count})");
+        }
+
+        return new ModelInfo
+        {
+            Path = path,
+            Name = Get("dronescan.model_name") ?? Path.GetFileNameWithoutExtension(path),
+            Version = Get("dronescan.model_version") ?? Get("version") ?? session.ModelMetadata.Version.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            Sha256 = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(path))),
+            InputName = inputName,
+            OutputName = outputName,
+            InputSize = inputSize,
+            FixedBatch = inDims[0] > 0 ? inDims[0] : null,
+            ClassNames = names,
+            GsdM = ModelMetadataParser.ParseDouble(Get("dronescan.gsd_m")),
+            ItemTypes = ModelMetadataParser.ParseItemTypes(Get("dronescan.classes")),
+            Stride = ModelMetadataParser.ParseInt(Get("stride")),
+        };
+    }
+
+    private static string FirstLine(string message)
+    {
+        int nl = message.IndexOf('\n', StringComparison.Ordinal);
+        return (nl < 0 ? message : message[..nl]).Trim();
+    }
+}

@@ -1,0 +1,209 @@
+#!/usr/bin/python3
+"""Writes the small ONNX models the detection tests load (run with Debian's python3-onnx):
+
+    /usr/bin/python3 tests/DroneScan.Detection.Tests/Models/make_fixtures.py
+
+Each model is a real ONNX graph that ONNX Runtime executes. The output follows the Ultralytics YOLOv8/YOLO11
+detection export: [N, 4 + C, A] float32, rows cx, cy, w, h (input pixels) then C class scores. The prediction
+is a fixed table K plus the mean brightness of the input on one score entry, so tests can tell a black tile
+from a white one and know every box exactly:
+
+    out[n] = K + mean(images[n]) * S
+"""
+import os
+
+import numpy as np
+import onnx
+from onnx import TensorProto, helper, numpy_helper
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+OPSET = 13
+
+
+def brightness_model(k, s, input_size=640, input_type=TensorProto.FLOAT, output_rank=3):
+    """images [N,3,H,W] -> output0 [N,4+C,A] = K + mean(images) * S."""
+    nodes = [
+        helper.make_node("ReduceMean", ["images"], ["mean4"], axes=[1, 2, 3], keepdims=1),
+        helper.make_node("Reshape", ["mean4", "shape3"], ["mean3"]),
+        helper.make_node("Mul", ["mean3", "S"], ["scaled"]),
+        helper.make_node("Add", ["scaled", "K"], ["output0" if output_rank == 3 else "out3"]),
+    ]
+    inits = [
+        numpy_helper.from_array(np.asarray(k, np.float32)[None], "K"),
+        numpy_helper.from_array(np.asarray(s, np.float32)[None], "S"),
+        numpy_helper.from_array(np.array([-1, 1, 1], np.int64), "shape3"),
+    ]
+    if output_rank != 3:
+        nodes.append(helper.make_node("Flatten", ["out3"], ["output0"], axis=1))
+    if input_type != TensorProto.FLOAT:
+        nodes.insert(0, helper.make_node("Cast", ["images_in"], ["images"], to=TensorProto.FLOAT))
+    rows, anchors = np.asarray(k).shape
+    out_shape = ["batch", rows, anchors] if output_rank == 3 else ["batch", rows * anchors]
+    graph = helper.make_graph(
+        nodes,
+        "detector",
+        [helper.make_tensor_value_info("images" if input_type == TensorProto.FLOAT else "images_in", input_type, ["batch", 3, input_size, input_size])],
+        [helper.make_tensor_value_info("output0", TensorProto.FLOAT, out_shape)],
+        inits,
+    )
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", OPSET)], producer_name="dronescan-fixtures")
+    model.ir_version = 8
+    onnx.checker.check_model(model)
+    return model
+
+
+def with_metadata(model, **entries):
+    for key, value in entries.items():
+        prop = model.metadata_props.add()
+        prop.key, prop.value = key, value
+    return model
+
+
+def save(model, name):
+    onnx.save(model, os.path.join(HERE, name))
+
+
+def one_class_table():
+    # 3 anchors; anchor 0 scores only with a bright input; anchor 1 always 0.8; anchor 2 always 0.1.
+    k = np.zeros((5, 3), np.float32)
+    k[:4, 0] = [100, 120, 20, 10]
+    k[:4, 1] = [320, 320, 40, 40]
+    k[4, 1] = 0.8
+    k[:4, 2] = [600, 50, 16, 16]
+    k[4, 2] = 0.1
+    s = np.zeros_like(k)
+    s[4, 0] = 1.0
+    return k, s
+
+
+def three_class_table():
+    # ap_mine / at_mine / uxo; anchor 0 is an at_mine (0.7), anchor 1 a uxo (0.9) that overlaps it.
+    k = np.zeros((7, 2), np.float32)
+    k[:4, 0] = [200, 200, 60, 60]
+    k[4:, 0] = [0.2, 0.7, 0.05]
+    k[:4, 1] = [210, 205, 60, 60]
+    k[4:, 1] = [0.1, 0.3, 0.9]
+    return k, np.zeros_like(k)
+
+
+def white_box_detector(size=256, stride=4, score=0.9):
+    """A detector of one pattern, white rectangles on a dark ground, whose boxes are exact: at each anchor
+    (pixel 2 of every stride × stride cell) on a white pixel it counts the white run to the left/right (CumSum
+    along the row) and above/below, so the box is the visible extent of the rectangle in the tile. Assumes one
+    rectangle per row and column of a tile. Output [N, 5, (size/stride)²] like a one-class YOLO export."""
+    g = size // stride
+    centre = np.arange(g, dtype=np.float32) * stride + 2
+    xgrid = np.broadcast_to(centre[None, None, None, :], (1, 1, g, g)).astype(np.float32)
+    ygrid = np.broadcast_to(centre[None, None, :, None], (1, 1, g, g)).astype(np.float32)
+    c = lambda name, arr: numpy_helper.from_array(np.asarray(arr), name)
+    nodes = [
+        helper.make_node("ReduceMean", ["images"], ["gray"], axes=[1], keepdims=1),
+        helper.make_node("Greater", ["gray", "half"], ["maskb"]),
+        helper.make_node("Cast", ["maskb"], ["mask"], to=TensorProto.FLOAT),
+        helper.make_node("CumSum", ["mask", "ax3"], ["L"]),
+        helper.make_node("ReduceSum", ["mask", "axes3"], ["T"], keepdims=1),
+        helper.make_node("Sub", ["T", "L"], ["R"]),
+        helper.make_node("CumSum", ["mask", "ax2"], ["U"]),
+        helper.make_node("ReduceSum", ["mask", "axes2"], ["C"], keepdims=1),
+        helper.make_node("Sub", ["C", "U"], ["D"]),
+    ]
+    for name in ["mask", "L", "R", "U", "D", "T", "C"]:
+        nodes.append(helper.make_node("Slice", [name, "starts", "ends", "sl_axes", "steps"], [name + "_s"]))
+    nodes += [
+        # cx = x + 1 + (R - L) / 2, w = T (run length); likewise along y.
+        helper.make_node("Sub", ["R_s", "L_s"], ["rl"]),
+        helper.make_node("Mul", ["rl", "halfc"], ["rl2"]),
+        helper.make_node("Add", ["xg", "rl2"], ["cx"]),
+        helper.make_node("Sub", ["D_s", "U_s"], ["du"]),
+        helper.make_node("Mul", ["du", "halfc"], ["du2"]),
+        helper.make_node("Add", ["yg", "du2"], ["cy"]),
+        helper.make_node("Mul", ["mask_s", "scorec"], ["score"]),
+        helper.make_node("Concat", ["cx", "cy", "T_s", "C_s", "score"], ["cat"], axis=1),
+        helper.make_node("Reshape", ["cat", "outshape"], ["output0"]),
+    ]
+    inits = [
+        c("half", np.array(0.5, np.float32)), c("halfc", np.array(0.5, np.float32)), c("scorec", np.array(score, np.float32)),
+        c("ax3", np.array(3, np.int64)), c("ax2", np.array(2, np.int64)),
+        c("axes3", np.array([3], np.int64)), c("axes2", np.array([2], np.int64)),
+        c("starts", np.array([2, 2], np.int64)), c("ends", np.array([size, size], np.int64)),
+        c("sl_axes", np.array([2, 3], np.int64)), c("steps", np.array([stride, stride], np.int64)),
+        c("xg", xgrid + 1), c("yg", ygrid + 1), c("outshape", np.array([-1, 5, g * g], np.int64)),
+    ]
+    graph = helper.make_graph(
+        nodes, "white-box-detector",
+        [helper.make_tensor_value_info("images", TensorProto.FLOAT, ["batch", 3, size, size])],
+        [helper.make_tensor_value_info("output0", TensorProto.FLOAT, ["batch", 5, g * g])],
+        inits,
+    )
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", OPSET)], producer_name="dronescan-fixtures")
+    model.ir_version = 8
+    onnx.checker.check_model(model)
+    return model
+
+
+def bench_detector(size=640, classes=3, seed=7):
+    """A detector of realistic size and cost for timing (random weights, ~0.1 M parameters, ~0.75 GMAC per
+    640-px tile, stride-8 output [N, 4 + C, 6400]); it detects nothing meaningful."""
+    rng = np.random.default_rng(seed)
+    layers = [(3, 16, 2), (16, 32, 2), (32, 64, 2), (64, 64, 1), (64, 64, 1)]
+    nodes, inits, x = [], [], "images"
+    for i, (cin, cout, stride) in enumerate(layers):
+        w = (rng.standard_normal((cout, cin, 3, 3)) * np.sqrt(2 / (cin * 9))).astype(np.float32)
+        inits += [numpy_helper.from_array(w, f"w{i}"), numpy_helper.from_array(np.zeros(cout, np.float32), f"b{i}")]
+        nodes += [
+            helper.make_node("Conv", [x, f"w{i}", f"b{i}"], [f"c{i}"], kernel_shape=[3, 3], strides=[stride, stride], pads=[1, 1, 1, 1]),
+            helper.make_node("Relu", [f"c{i}"], [f"r{i}"]),
+        ]
+        x = f"r{i}"
+    head = (rng.standard_normal((4 + classes, 64, 1, 1)) * 0.01).astype(np.float32)
+    bias = np.array([0, 0, 0, 0] + [-8] * classes, np.float32)
+    g = size // 8
+    inits += [numpy_helper.from_array(head, "wh"), numpy_helper.from_array(bias, "bh"),
+              numpy_helper.from_array(np.array([-1, 4 + classes, g * g], np.int64), "outshape")]
+    nodes += [
+        helper.make_node("Conv", [x, "wh", "bh"], ["head"], kernel_shape=[1, 1]),
+        helper.make_node("Reshape", ["head", "outshape"], ["raw"]),
+        helper.make_node("Sigmoid", ["raw"], ["output0"]),
+    ]
+    graph = helper.make_graph(
+        nodes, "bench-detector",
+        [helper.make_tensor_value_info("images", TensorProto.FLOAT, ["batch", 3, size, size])],
+        [helper.make_tensor_value_info("output0", TensorProto.FLOAT, ["batch", 4 + classes, g * g])],
+        inits,
+    )
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", OPSET)], producer_name="dronescan-fixtures")
+    model.ir_version = 8
+    onnx.checker.check_model(model)
+    return with_metadata(model, names="{0: 'ap_mine', 1: 'at_mine', 2: 'uxo'}", imgsz=f"[{size}, {size}]", stride="8")
+
+
+k1, s1 = one_class_table()
+save(with_metadata(
+    brightness_model(k1, s1),
+    description="Ultralytics YOLOv8n model trained on landmines.yaml",
+    author="Ultralytics", date="2024-05-01T10:00:00", version="8.2.0", license="AGPL-3.0 License",
+    docs="https://docs.ultralytics.com", stride="32", task="detect", batch="1",
+    imgsz="[640, 640]", names="{0: 'landmine'}",
+), "ultralytics-1class.onnx")
+
+k3, s3 = three_class_table()
+save(with_metadata(
+    brightness_model(k3, s3, input_size=320),
+    names="{0: 'ap_mine', 1: 'at_mine', 2: 'uxo'}", imgsz="[320, 320]", stride="8",
+    **{"dronescan.gsd_m": "0.01", "dronescan.classes": "{\"ap_mine\": [\"PFM-1\", \"PMN-2\"], \"at_mine\": [\"TM-62M\"], \"uxo\": [\"M77\"]}",
+       "dronescan.model_name": "fixture-3class", "dronescan.model_version": "0.1.0"},
+), "dronescan-3class.onnx")
+
+# No metadata at all: names come out as class0…, size from the input shape.
+save(brightness_model(k1, s1, input_size=256), "bare-1class.onnx")
+
+# Broken contracts, each failing at load.
+save(brightness_model(k1, s1, output_rank=2), "bad-output-rank.onnx")
+save(brightness_model(k1, s1, input_type=TensorProto.INT32), "bad-input-type.onnx")
+save(with_metadata(brightness_model(k1, s1), names="{0: 'a', 1: 'b'}"), "bad-names-count.onnx")
+save(with_metadata(white_box_detector(), names="{0: 'white_box'}", imgsz="[256, 256]", stride="4"), "white-box-256.onnx")
+save(bench_detector(), "bench-640.onnx")
+
+with open(os.path.join(HERE, "not-a-model.onnx"), "w", encoding="utf-8") as f:
+    f.write("this is not an ONNX model\n")
+print("fixtures written to", HERE)
