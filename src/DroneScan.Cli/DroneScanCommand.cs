@@ -12,6 +12,7 @@ public static class DroneScanCommand
         var root = new RootCommand("DroneScan: finds candidate landmines and UXO in geotagged drone photos.")
         {
             InspectCommand.Create(output, error),
+            DetectCommand.Create(output, error),
         };
         return root.Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error });
     }

@@ -15,11 +15,7 @@ internal static class InspectCommand
         var photos = new Argument<string[]>("photos") { Description = "Photo files or folders of photos", Arity = ArgumentArity.OneOrMore };
         var json = new Option<bool>("--json") { Description = "One JSON object per photo per line instead of a table" };
         var pixel = new Option<string?>("--pixel") { Description = "Also locate this pixel, 'U,V' in the oriented image (0,0 = top-left corner)", HelpName = "U,V" };
-        var agl = new Option<double?>("--agl") { Description = "Camera height above ground, metres, for photos without a relative altitude", HelpName = "M" };
-        var ground = new Option<double?>("--ground-elevation") { Description = "Ground elevation in the photos' GPS altitude datum; AGL = GPS altitude - this", HelpName = "M" };
-        var sensorWidth = new Option<double?>("--sensor-width") { Description = "Sensor width override, millimetres", HelpName = "MM" };
-        var focalPx = new Option<double?>("--focal-px") { Description = "Focal length override, pixels", HelpName = "PX" };
-        var gpsSigma = new Option<double?>("--gps-sigma") { Description = "Horizontal GPS 1-sigma per axis, metres (default: RTK std-devs, else 3)", HelpName = "M" };
+        var geo = new GeoreferenceCliOptions();
 
         pixel.Validators.Add(r =>
         {
@@ -28,39 +24,15 @@ internal static class InspectCommand
                 r.AddError($"--pixel '{r.Tokens[0].Value}' is not 'U,V' (two numbers, e.g. 2736,1824)");
             }
         });
-        foreach (var positive in new[] { agl, sensorWidth, focalPx, gpsSigma })
-        {
-            positive.Validators.Add(r =>
-            {
-                if (r.GetValueOrDefault<double?>() is { } v && (!double.IsFinite(v) || v <= 0))
-                {
-                    r.AddError($"{r.IdentifierToken?.Value ?? positive.Name} must be a positive number, not {v.ToString(CultureInfo.InvariantCulture)}");
-                }
-            });
-        }
-
         var command = new Command("inspect", "Read each photo's metadata and georeference it: position, height, attitude, GSD, footprint, uncertainty")
         {
-            photos, json, pixel, agl, ground, sensorWidth, focalPx, gpsSigma,
+            photos, json, pixel,
         };
-        command.Validators.Add(r =>
-        {
-            if (r.GetResult(agl) is not null && r.GetResult(ground) is not null)
-            {
-                r.AddError("give either --agl or --ground-elevation, not both");
-            }
-        });
+        geo.AddTo(command);
 
         command.SetAction(parse =>
         {
-            var options = new GeoreferenceOptions
-            {
-                AltitudeAglM = parse.GetValue(agl),
-                GroundElevationM = parse.GetValue(ground),
-                SensorWidthMm = parse.GetValue(sensorWidth),
-                FocalLengthPx = parse.GetValue(focalPx),
-                GpsSigmaM = parse.GetValue(gpsSigma),
-            };
+            var options = geo.Read(parse);
             var pixelPoint = parse.GetValue(pixel) is { } p ? ParsePixel(p) : null;
             return Run(parse.GetValue(photos) ?? [], options, pixelPoint, parse.GetValue(json), output, error);
         });
@@ -69,7 +41,7 @@ internal static class InspectCommand
 
     private static int Run(string[] paths, GeoreferenceOptions options, PixelPoint? pixel, bool json, TextWriter output, TextWriter error)
     {
-        var (files, missing) = PhotoFiles.Expand(paths);
+        var (files, missing) = PhotoFiles.Expand(paths, PhotoFiles.MetadataExtensions, recursive: false);
         foreach (var m in missing)
         {
             error.WriteLine($"{m}: no such file or folder");

@@ -1,15 +1,20 @@
 namespace DroneScan.Cli.Commands;
 
-/// <summary>Turns the paths on a command line into photo files: files as given, folders expanded (not
-/// recursively) to their JPEG and TIFF files in name order.</summary>
+/// <summary>Turns the paths on a command line into photo files: files as given, folders expanded to their
+/// photo files in name order (recursively where asked).</summary>
 internal static class PhotoFiles
 {
-    private static readonly string[] Extensions = [".jpg", ".jpeg", ".tif", ".tiff"];
+    /// <summary>Files <c>inspect</c> reads metadata from.</summary>
+    public static readonly string[] MetadataExtensions = [".jpg", ".jpeg", ".tif", ".tiff"];
 
-    public static (List<string> Files, List<string> Missing) Expand(IEnumerable<string> paths)
+    /// <summary>Files <c>detect</c> decodes.</summary>
+    public static readonly string[] ImageExtensions = [".jpg", ".jpeg", ".png", ".tif", ".tiff"];
+
+    public static (List<string> Files, List<string> Missing) Expand(IEnumerable<string> paths, string[] extensions, bool recursive)
     {
         var files = new List<string>();
         var missing = new List<string>();
+        var option = recursive ? SearchOption.AllDirectories : SearchOption.TopDirectoryOnly;
         foreach (var path in paths)
         {
             if (File.Exists(path))
@@ -18,8 +23,8 @@ internal static class PhotoFiles
             }
             else if (Directory.Exists(path))
             {
-                files.AddRange(Directory.EnumerateFiles(path)
-                    .Where(f => Extensions.Contains(Path.GetExtension(f), StringComparer.OrdinalIgnoreCase))
+                files.AddRange(Directory.EnumerateFiles(path, "*", option)
+                    .Where(f => extensions.Contains(Path.GetExtension(f), StringComparer.OrdinalIgnoreCase))
                     .Order(StringComparer.Ordinal));
             }
             else

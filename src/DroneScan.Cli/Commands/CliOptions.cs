@@ -1,0 +1,80 @@
+using System.CommandLine;
+using System.Globalization;
+using DroneScan.Core.Photos;
+
+namespace DroneScan.Cli.Commands;
+
+/// <summary>The georeferencing options that several commands share: what the photos do not say.</summary>
+internal sealed class GeoreferenceCliOptions
+{
+    public Option<double?> Agl { get; } = new("--agl") { Description = "Camera height above ground, metres, for photos without a relative altitude", HelpName = "M" };
+
+    public Option<double?> GroundElevation { get; } = new("--ground-elevation") { Description = "Ground elevation in the photos' GPS altitude datum; AGL = GPS altitude - this", HelpName = "M" };
+
+    public Option<double?> SensorWidth { get; } = new("--sensor-width") { Description = "Sensor width override, millimetres", HelpName = "MM" };
+
+    public Option<double?> FocalPx { get; } = new("--focal-px") { Description = "Focal length override, pixels", HelpName = "PX" };
+
+    public Option<double?> GpsSigma { get; } = new("--gps-sigma") { Description = "Horizontal GPS 1-sigma per axis, metres (default: RTK std-devs, else 3)", HelpName = "M" };
+
+    /// <summary>Adds the options and their checks to a command.</summary>
+    public void AddTo(Command command)
+    {
+        foreach (var option in new[] { Agl, GroundElevation, SensorWidth, FocalPx, GpsSigma })
+        {
+            command.Options.Add(option);
+        }
+
+        foreach (var positive in new[] { Agl, SensorWidth, FocalPx, GpsSigma })
+        {
+            CliChecks.Positive(positive);
+        }
+
+        command.Validators.Add(r =>
+        {
+            if (r.GetResult(Agl) is not null && r.GetResult(GroundElevation) is not null)
+            {
+                r.AddError("give either --agl or --ground-elevation, not both");
+            }
+        });
+    }
+
+    public GeoreferenceOptions Read(ParseResult parse) => new()
+    {
+        AltitudeAglM = parse.GetValue(Agl),
+        GroundElevationM = parse.GetValue(GroundElevation),
+        SensorWidthMm = parse.GetValue(SensorWidth),
+        FocalLengthPx = parse.GetValue(FocalPx),
+        GpsSigmaM = parse.GetValue(GpsSigma),
+    };
+}
+
+/// <summary>Option checks with messages that say what was wrong.</summary>
+internal static class CliChecks
+{
+    public static void Positive(Option<double?> option) => option.Validators.Add(r =>
+    {
+        if (r.GetValueOrDefault<double?>() is { } v && !(double.IsFinite(v) && v > 0))
+        {
+            r.AddError($"{option.Name} must be a positive number, not {v.ToString(CultureInfo.InvariantCulture)}");
+        }
+    });
+
+    public static void InRange(Option<double> option, double min, double maxExclusive) => option.Validators.Add(r =>
+    {
+        double v = r.GetValueOrDefault<double>();
+        if (!(v >= min && v < maxExclusive))
+        {
+            r.AddError($"{option.Name} must be in [{min.ToString(CultureInfo.InvariantCulture)}, {maxExclusive.ToString(CultureInfo.InvariantCulture)}), not {v.ToString(CultureInfo.InvariantCulture)}");
+        }
+    });
+
+    public static void AtLeast(Option<int> option, int min) => option.Validators.Add(r =>
+    {
+        int v = r.GetValueOrDefault<int>();
+        if (v < min)
+        {
+            r.AddError($"{option.Name} must be at least {min}, not {v}");
+        }
+    });
+}

@@ -1,0 +1,138 @@
+using System.CommandLine;
+using DroneScan.Cli.Detect;
+using DroneScan.Core.Detection;
+using DroneScan.Detection;
+using DroneScan.Pipeline.Detect;
+
+namespace DroneScan.Cli.Commands;
+
+/// <summary><c>dronescan detect PATH...</c>: run the detector over photos, report boxes in photo pixels.</summary>
+internal static class DetectCommand
+{
+    public static Command Create(TextWriter output, TextWriter error)
+    {
+        var paths = new Argument<string[]>("paths") { Description = "Photos, or folders searched recursively for JPEG, PNG and TIFF files", Arity = ArgumentArity.OneOrMore };
+        var model = new Option<string?>("--model") { Description = $"ONNX detection model (default: {DefaultModel.RelativePath})", HelpName = "FILE" };
+        var conf = new Option<double>("--conf") { Description = "Minimum detection score, 0-1", DefaultValueFactory = _ => 0.25, HelpName = "S" };
+        var json = new Option<bool>("--json") { Description = "One JSON object per photo per line" };
+        var overlap = new Option<double>("--overlap") { Description = "Tile overlap, fraction of the tile size", DefaultValueFactory = _ => 0.2 };
+        var batch = new Option<int>("--batch") { Description = "Tiles per inference call", DefaultValueFactory = _ => 4 };
+        var threads = new Option<int>("--threads") { Description = "ONNX Runtime threads (0 = one per core)", DefaultValueFactory = _ => 0 };
+        var noScale = new Option<bool>("--no-gsd-scale") { Description = "Do not rescale photos to the model's ground sample distance" };
+        var fullFrame = new Option<bool>("--full-frame") { Description = "Also run the model on the whole photo shrunk to one tile (large objects)" };
+        var merge = new Option<string>("--merge") { Description = "Across tiles: merge (nmm) or suppress (nms) overlapping boxes", DefaultValueFactory = _ => "nmm" };
+        merge.AcceptOnlyFromAmong("nmm", "nms");
+        var metric = new Option<string>("--merge-metric") { Description = "Overlap measure: ios (intersection over the smaller box) or iou", DefaultValueFactory = _ => "ios" };
+        metric.AcceptOnlyFromAmong("ios", "iou");
+        var mergeThreshold = new Option<double>("--merge-threshold") { Description = "Overlap at which boxes are merged or suppressed", DefaultValueFactory = _ => 0.5 };
+        var maxDetections = new Option<int>("--max-detections") { Description = "Most detections kept per photo", DefaultValueFactory = _ => 1000 };
+
+        CliChecks.InRange(conf, 0, 1.0000001);
+        CliChecks.InRange(overlap, 0, 0.95);
+        CliChecks.InRange(mergeThreshold, 0, 1.0000001);
+        CliChecks.AtLeast(batch, 1);
+        CliChecks.AtLeast(threads, 0);
+        CliChecks.AtLeast(maxDetections, 1);
+
+        var geo = new GeoreferenceCliOptions();
+        var command = new Command("detect", "Detect mines and UXO in photos: tiles at full resolution, boxes in photo pixels")
+        {
+            paths, model, conf, json, overlap, batch, threads, noScale, fullFrame, merge, metric, mergeThreshold, maxDetections,
+        };
+        geo.AddTo(command);
+
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var options = new TiledDetectionOptions
+            {
+                MinScore = (float)parse.GetValue(conf),
+                Overlap = parse.GetValue(overlap),
+                BatchSize = parse.GetValue(batch),
+                GsdScaling = !parse.GetValue(noScale),
+                FullFrame = parse.GetValue(fullFrame),
+                PhotoMerge = new MergeOptions
+                {
+                    Mode = parse.GetValue(merge) == "nms" ? MergeMode.Suppress : MergeMode.Merge,
+                    Metric = parse.GetValue(metric) == "iou" ? OverlapMetric.IoU : OverlapMetric.IoS,
+                    Threshold = parse.GetValue(mergeThreshold),
+                    MaxDetections = parse.GetValue(maxDetections),
+                },
+            };
+            var request = new DetectRequest(parse.GetValue(paths) ?? [], parse.GetValue(model), parse.GetValue(threads), options, geo.Read(parse), parse.GetValue(json));
+            return await RunAsync(request, output, error, cancellationToken).ConfigureAwait(false);
+        });
+        return command;
+    }
+
+    private static async Task<int> RunAsync(DetectRequest request, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        var (files, missing) = PhotoFiles.Expand(request.Paths, PhotoFiles.ImageExtensions, recursive: true);
+        foreach (var m in missing)
+        {
+            error.WriteLine($"{m}: no such file or folder");
+        }
+
+        string? modelPath = request.ModelPath ?? DefaultModel.Find();
+        if (modelPath is null)
+        {
+            error.WriteLine($"no model: {DefaultModel.RelativePath} is not here; pass --model FILE");
+            return 1;
+        }
+
+        if (files.Count == 0)
+        {
+            error.WriteLine("no photos to detect in (JPEG, PNG or TIFF files, or folders holding them)");
+            return 1;
+        }
+
+        OnnxDetector detector;
+        try
+        {
+            detector = OnnxDetector.Load(modelPath, new DetectorOptions { IntraOpThreads = request.Threads });
+        }
+        catch (ModelLoadException ex)
+        {
+            error.WriteLine(ex.Message);
+            return 1;
+        }
+
+        using (detector)
+        {
+            var report = request.Json ? (IDetectReport)new DetectJsonReport(output, detector.Info) : new DetectTableReport(output, detector.Info);
+            var runner = new DetectRunner(new TiledDetector(detector, request.Options), request.Georeference);
+            await foreach (var result in runner.RunAsync(files, cancellationToken).ConfigureAwait(false))
+            {
+                report.Write(result);
+            }
+
+            report.Complete();
+        }
+
+        return missing.Count == 0 ? 0 : 1;
+    }
+
+    private sealed record DetectRequest(string[] Paths, string? ModelPath, int Threads, TiledDetectionOptions Options, Core.Photos.GeoreferenceOptions Georeference, bool Json);
+}
+
+/// <summary>Where the shipped model is looked for: beside the program, then under the current folder.</summary>
+internal static class DefaultModel
+{
+    public const string RelativePath = "models/dronescan-rgb.onnx";
+
+    public static string? Find()
+    {
+        foreach (var root in new[] { AppContext.BaseDirectory, Directory.GetCurrentDirectory() })
+        {
+            for (var dir = new DirectoryInfo(root); dir is not null; dir = dir.Parent)
+            {
+                string candidate = Path.Combine(dir.FullName, RelativePath);
+                if (File.Exists(candidate))
+                {
+                    return candidate;
+                }
+            }
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,92 @@
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.Formats.Jpeg;
+using SixLabors.ImageSharp.Formats.Png;
+using SixLabors.ImageSharp.Formats.Tiff;
+using SixLabors.ImageSharp.PixelFormats;
+using SixLabors.ImageSharp.Processing;
+
+namespace DroneScan.Imaging.Pixels;
+
+/// <summary>A photo whose pixels cannot be used, with the reason (the caller adds the file name).</summary>
+public sealed class PhotoDecodeException : Exception
+{
+    public PhotoDecodeException()
+    {
+    }
+
+    public PhotoDecodeException(string message)
+        : base(message)
+    {
+    }
+
+    public PhotoDecodeException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+}
+
+/// <summary>
+/// Decodes photos into upright RGB pixels. ImageSharp 2.1 is configured with only the decoders DroneScan needs
+/// (JPEG, PNG, TIFF): other formats, and GIF/BMP/WebP renamed .jpg, are refused rather than parsed. The header
+/// is identified first and a photo over the pixel limit is refused before any pixel is decoded.
+/// </summary>
+public static class PhotoDecoder
+{
+    /// <summary>Default limit: 150 megapixels (a 100 MP medium-format frame passes; a decompression bomb does not).</summary>
+    public const long DefaultMaxPixels = 150_000_000;
+
+    public static Configuration Configuration { get; } = new(new JpegConfigurationModule(), new PngConfigurationModule(), new TiffConfigurationModule());
+
+    /// <summary>Decodes a photo and applies its EXIF Orientation, so pixel (0, 0) is the top-left of the upright
+    /// image: the oriented frame every DroneScan pixel coordinate refers to.</summary>
+    public static Image<Rgb24> LoadOriented(string path, long maxPixels = DefaultMaxPixels)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        try
+        {
+            using var stream = File.OpenRead(path);
+            var info = Image.Identify(Configuration, stream) ?? throw new PhotoDecodeException("not a JPEG, PNG or TIFF image");
+            long pixels = (long)info.Width * info.Height;
+            if (info.Width < 1 || info.Height < 1)
+            {
+                throw new PhotoDecodeException($"declared size {info.Width} × {info.Height} is empty");
+            }
+
+            if (pixels > maxPixels)
+            {
+                throw new PhotoDecodeException($"declared size {info.Width} × {info.Height} ({pixels / 1e6:0.#} MP) is over the {maxPixels / 1e6:0.#} MP limit");
+            }
+
+            stream.Position = 0;
+            var image = Image.Load<Rgb24>(Configuration, stream);
+            image.Mutate(x => x.AutoOrient());
+            return image;
+        }
+        catch (Exception ex) when (ex is UnknownImageFormatException or InvalidImageContentException or ImageFormatException or NotSupportedException)
+        {
+            throw new PhotoDecodeException(ex is UnknownImageFormatException ? "not a JPEG, PNG or TIFF image" : $"damaged image data ({ex.Message})", ex);
+        }
+        catch (IOException ex)
+        {
+            throw new PhotoDecodeException(ex.Message, ex);
+        }
+        catch (UnauthorizedAccessException ex)
+        {
+            throw new PhotoDecodeException("permission denied", ex);
+        }
+    }
+
+    /// <summary>Resizes in place by a factor (GSD normalisation); a factor of 1 does nothing.</summary>
+    public static void Rescale(Image<Rgb24> image, double factor)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        if (Math.Abs(factor - 1) < 1e-9)
+        {
+            return;
+        }
+
+        int w = Math.Max(1, (int)Math.Round(image.Width * factor));
+        int h = Math.Max(1, (int)Math.Round(image.Height * factor));
+        image.Mutate(x => x.Resize(w, h, factor < 1 ? KnownResamplers.Box : KnownResamplers.Bicubic));
+    }
+}

@@ -1,0 +1,103 @@
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
+using DroneScan.Core.Photos;
+using DroneScan.Imaging.Metadata;
+using DroneScan.Imaging.Pixels;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.PixelFormats;
+
+namespace DroneScan.Pipeline.Detect;
+
+/// <summary>
+/// Detects over many photos with decoding and inference overlapped: a background task reads the metadata and
+/// decodes the next photo (one ahead) while the model runs on the current one. A photo that cannot be read
+/// yields a result with its error; the run goes on.
+/// </summary>
+public sealed class DetectRunner(TiledDetector detector, GeoreferenceOptions georeference)
+{
+    /// <summary>Photos decoded ahead of inference; each upright 20 MP photo is ~60 MB of RGB.</summary>
+    public int DecodeAhead { get; init; } = 1;
+
+    public async IAsyncEnumerable<PhotoDetections> RunAsync(IEnumerable<string> files, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var channel = Channel.CreateBounded<Decoded>(new BoundedChannelOptions(DecodeAhead) { SingleReader = true, SingleWriter = true });
+        var producer = Task.Run(() => ProduceAsync(files, channel.Writer, cancellationToken), cancellationToken);
+        try
+        {
+            await foreach (var item in channel.Reader.ReadAllAsync(cancellationToken))
+            {
+                if (item.Image is null)
+                {
+                    yield return PhotoDetections.Failed(item.File, item.Error!);
+                    continue;
+                }
+
+                PhotoDetections result;
+                using (item.Image)
+                {
+                    result = detector.Detect(item.File, item.Image, item.Scale);
+                }
+
+                yield return result;
+            }
+        }
+        finally
+        {
+            await producer.ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Reads, decodes and works out the rescale of one photo; failures become results.</summary>
+    internal Decoded Decode(string file)
+    {
+        try
+        {
+            double? gsd = null;
+            var metadata = PhotoMetadataReader.Read(file);
+            if (PhotoGeoreferencer.Resolve(metadata, georeference).Georeference is { } g)
+            {
+                gsd = g.CentreGsdM;
+            }
+
+            var image = PhotoDecoder.LoadOriented(file, detector.Options.MaxPixels);
+            return new Decoded(file, image, detector.ScaleFor(gsd), null);
+        }
+        catch (PhotoDecodeException ex)
+        {
+            return new Decoded(file, null, 1, ex.Message);
+        }
+        catch (Exception ex) when (ex is not (OutOfMemoryException or OperationCanceledException))
+        {
+            // A decoder failing on a crafted or damaged file concerns that file only.
+            return new Decoded(file, null, 1, $"damaged image ({ex.GetType().Name}: {ex.Message})");
+        }
+    }
+
+    private async Task ProduceAsync(IEnumerable<string> files, ChannelWriter<Decoded> writer, CancellationToken cancellationToken)
+    {
+        try
+        {
+            foreach (var file in files)
+            {
+                var decoded = Decode(file);
+                try
+                {
+                    await writer.WriteAsync(decoded, cancellationToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    decoded.Image?.Dispose();
+                    throw;
+                }
+            }
+
+            writer.Complete();
+        }
+        catch (Exception ex)
+        {
+            writer.Complete(ex);
+        }
+    }
+
+    internal sealed record Decoded(string File, Image<Rgb24>? Image, double Scale, string? Error);
+}

@@ -1,0 +1,49 @@
+using DroneScan.Core.Detection;
+
+namespace DroneScan.Pipeline.Detect;
+
+/// <summary>How photos are cut into tiles and their detections merged. Defaults suit small objects in
+/// full-resolution drone photos.</summary>
+public sealed record TiledDetectionOptions
+{
+    /// <summary>Minimum class score of a detection.</summary>
+    public float MinScore { get; init; } = 0.25f;
+
+    /// <summary>Overlap of neighbouring tiles, as a fraction of the tile size.</summary>
+    public double Overlap { get; init; } = 0.2;
+
+    /// <summary>Tiles per inference call.</summary>
+    public int BatchSize { get; init; } = 4;
+
+    /// <summary>Rescale photos so objects appear at the size the model learned (needs both GSDs).</summary>
+    public bool GsdScaling { get; init; } = true;
+
+    public double MinScale { get; init; } = 0.25;
+
+    public double MaxScale { get; init; } = 4;
+
+    /// <summary>Also run the model once on the whole photo shrunk to one tile, for objects larger than a tile.</summary>
+    public bool FullFrame { get; init; }
+
+    /// <summary>Suppression inside one tile (duplicates from neighbouring anchors).</summary>
+    public MergeOptions TileMerge { get; init; } = new() { Mode = MergeMode.Suppress, Metric = OverlapMetric.IoU, Threshold = 0.7, MaxDetections = 300 };
+
+    /// <summary>Merging across tiles (objects cut by tile edges).</summary>
+    public MergeOptions PhotoMerge { get; init; } = new();
+
+    /// <summary>Photos over this many pixels are refused before decoding.</summary>
+    public long MaxPixels { get; init; } = Imaging.Pixels.PhotoDecoder.DefaultMaxPixels;
+}
+
+/// <summary>What the detector found in one photo, in pixels of the oriented original photo.</summary>
+public sealed record PhotoDetections(
+    string File,
+    int Width,
+    int Height,
+    double Scale,
+    int Tiles,
+    IReadOnlyList<DetectionBox> Detections,
+    string? Error = null)
+{
+    public static PhotoDetections Failed(string file, string error) => new(file, 0, 0, 1, 0, [], error);
+}

@@ -1,0 +1,81 @@
+using DroneScan.Core.Detection;
+using DroneScan.Detection;
+using DroneScan.Imaging.Pixels;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.PixelFormats;
+using SixLabors.ImageSharp.Processing;
+
+namespace DroneScan.Pipeline.Detect;
+
+/// <summary>
+/// Runs a detector over one upright photo: optional GSD rescale, a tile plan at the model's input size, batches
+/// of tiles filled into one reused tensor buffer, per-tile suppression, then merging across tiles. Boxes come
+/// back in pixels of the oriented original photo. One instance per worker thread (it owns its buffer); the
+/// detector itself is shared.
+/// </summary>
+public sealed class TiledDetector(OnnxDetector detector, TiledDetectionOptions options)
+{
+    private readonly float[] _batch = new float[Math.Max(1, detector.Info.FixedBatch ?? options.BatchSize) * 3 * detector.Info.InputSize * detector.Info.InputSize];
+
+    public OnnxDetector Detector { get; } = detector;
+
+    public TiledDetectionOptions Options { get; } = options;
+
+    /// <summary>The rescale factor for a photo of this GSD (1 when either GSD is unknown or scaling is off).</summary>
+    public double ScaleFor(double? photoGsdM) =>
+        Options.GsdScaling ? TilePlan.GsdScale(photoGsdM, Detector.Info.GsdM, Options.MinScale, Options.MaxScale) : 1;
+
+    /// <summary>Detects in an upright image; <paramref name="image"/> is rescaled in place when the scale is not 1.</summary>
+    public PhotoDetections Detect(string file, Image<Rgb24> image, double scale)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        int width = image.Width, height = image.Height;
+        var found = new List<DetectionBox>();
+        if (Options.FullFrame)
+        {
+            found.AddRange(DetectFullFrame(image));
+        }
+
+        PhotoDecoder.Rescale(image, scale);
+        var tiles = TilePlan.Create(image.Width, image.Height, Detector.Info.InputSize, Options.Overlap);
+        int perBatch = _batch.Length / (3 * Detector.Info.InputSize * Detector.Info.InputSize);
+        int plane = 3 * Detector.Info.InputSize * Detector.Info.InputSize;
+        for (int start = 0; start < tiles.Count; start += perBatch)
+        {
+            int count = Math.Min(perBatch, tiles.Count - start);
+            for (int i = 0; i < count; i++)
+            {
+                TensorFill.Fill(image, tiles[start + i], Detector.Info.InputSize, _batch.AsMemory(i * plane, plane));
+            }
+
+            var results = Detector.Detect(_batch, Detector.Info.FixedBatch ?? count, Options.MinScore);
+            for (int i = 0; i < count; i++)
+            {
+                var tile = tiles[start + i];
+                foreach (var d in BoxMerger.Merge(results[i], Options.TileMerge))
+                {
+                    // Tile pixels → rescaled image → oriented original.
+                    var box = d.Box.Offset(tile.X, tile.Y).Scale(1 / scale);
+                    found.Add(d with { Box = Clip(box, width, height) });
+                }
+            }
+        }
+
+        var merged = BoxMerger.Merge(found.Where(d => d.Box.Area > 0), Options.PhotoMerge);
+        return new PhotoDetections(file, width, height, scale, tiles.Count, merged);
+    }
+
+    private List<DetectionBox> DetectFullFrame(Image<Rgb24> image)
+    {
+        int size = Detector.Info.InputSize;
+        double r = Math.Min((double)size / image.Width, (double)size / image.Height);
+        using var small = image.Clone(x => x.Resize(Math.Max(1, (int)Math.Round(image.Width * r)), Math.Max(1, (int)Math.Round(image.Height * r))));
+        int plane = 3 * size * size;
+        TensorFill.Fill(small, new Tile(0, 0, 0, small.Width, small.Height), size, _batch.AsMemory(0, plane));
+        var result = Detector.Detect(_batch, Detector.Info.FixedBatch ?? 1, Options.MinScore)[0];
+        return BoxMerger.Merge(result, Options.TileMerge).Select(d => d with { Box = Clip(d.Box.Scale(1 / r), image.Width, image.Height) }).ToList();
+    }
+
+    private static PixelBox Clip(PixelBox b, int width, int height) =>
+        new(Math.Clamp(b.X1, 0, width), Math.Clamp(b.Y1, 0, height), Math.Clamp(b.X2, 0, width), Math.Clamp(b.Y2, 0, height));
+}
