@@ -107,18 +107,20 @@ def white_box_detector(size=256, stride=4, score=0.9):
         helper.make_node("ReduceSum", ["mask", "axes2"], ["C"], keepdims=1),
         helper.make_node("Sub", ["C", "U"], ["D"]),
     ]
-    for name in ["mask", "L", "R", "U", "D", "T", "C"]:
+    for name in ["mask", "L", "R", "U", "D"]:
         nodes.append(helper.make_node("Slice", [name, "starts", "ends", "sl_axes", "steps"], [name + "_s"]))
     nodes += [
-        # cx = x + 1 + (R - L) / 2, w = T (run length); likewise along y.
+        # cx = x + 1 + (R - L) / 2, w = L + R (the run length); likewise along y.
         helper.make_node("Sub", ["R_s", "L_s"], ["rl"]),
         helper.make_node("Mul", ["rl", "halfc"], ["rl2"]),
         helper.make_node("Add", ["xg", "rl2"], ["cx"]),
         helper.make_node("Sub", ["D_s", "U_s"], ["du"]),
         helper.make_node("Mul", ["du", "halfc"], ["du2"]),
         helper.make_node("Add", ["yg", "du2"], ["cy"]),
+        helper.make_node("Add", ["L_s", "R_s"], ["w"]),
+        helper.make_node("Add", ["U_s", "D_s"], ["h"]),
         helper.make_node("Mul", ["mask_s", "scorec"], ["score"]),
-        helper.make_node("Concat", ["cx", "cy", "T_s", "C_s", "score"], ["cat"], axis=1),
+        helper.make_node("Concat", ["cx", "cy", "w", "h", "score"], ["cat"], axis=1),
         helper.make_node("Reshape", ["cat", "outshape"], ["output0"]),
     ]
     inits = [
