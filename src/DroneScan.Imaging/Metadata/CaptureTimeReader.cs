@@ -84,7 +84,7 @@ internal static class CaptureTimeReader
     {
         string? date = gps?.GetString(ExifTags.GpsDateStamp)?.Trim('\0', ' ');
         var time = gps?.GetRationalArray(ExifTags.GpsTimeStamp);
-        if (string.IsNullOrEmpty(date) || time is not { Length: 3 }
+        if (string.IsNullOrEmpty(date) || time is not { Length: 3 } || Array.Exists(time, t => t.Denominator == 0)
             || !DateTime.TryParseExact(date, "yyyy:MM:dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
         {
             return null;

@@ -21,7 +21,7 @@ internal static class GpsReader
         if (gps.TryGetRational(ExifTags.GpsAltitude, out var r))
         {
             alt = r.ToDouble();
-            if (!double.IsFinite(alt.Value))
+            if (r.Denominator == 0 || !double.IsFinite(alt.Value))
             {
                 context.Warn(DiagnosticCodes.InvalidValue, "GPSAltitude", $"value {r} is not a number; ignored");
                 alt = null;
@@ -44,7 +44,7 @@ internal static class GpsReader
         }
 
         double v = r.ToDouble();
-        if (!double.IsFinite(v))
+        if (r.Denominator == 0 || !double.IsFinite(v))
         {
             context.Warn(DiagnosticCodes.InvalidValue, field, $"value {r} is not a number; ignored");
             return null;
@@ -66,6 +66,12 @@ internal static class GpsReader
         if (dms.Length == 0 || dms.Length > 3)
         {
             return Invalid(field, $"has {dms.Length} values instead of 3", context);
+        }
+
+        // MetadataExtractor reads 0/0 as 0, which would silently move the photo: an undefined part is invalid.
+        if (Array.Exists(dms, r => r.Denominator == 0))
+        {
+            return Invalid(field, $"has a zero denominator ({string.Join(", ", dms)})", context);
         }
 
         double value = dms[0].ToDouble();

@@ -107,7 +107,7 @@ public static class PhotoMetadataReader
                 return (info.Width, info.Height);
             }
         }
-        catch (Exception ex) when (ex is IOException or SixLabors.ImageSharp.ImageFormatException or SixLabors.ImageSharp.UnknownImageFormatException or NotSupportedException)
+        catch (Exception ex) when (ex is IOException or SixLabors.ImageSharp.ImageFormatException or SixLabors.ImageSharp.UnknownImageFormatException or NotSupportedException || IsParserBug(ex))
         {
             context.Error(DiagnosticCodes.NoImageSize, "ImageWidth/ImageHeight", Describe(ex));
             return (null, null);
@@ -179,14 +179,24 @@ public static class PhotoMetadataReader
     /// of the file being read.</summary>
     private static bool IsFileProblem(Exception ex) => ex is not (OutOfMemoryException or InsufficientExecutionStackException or OperationCanceledException);
 
+    /// <summary>
+    /// Exceptions the third-party parsers throw for some malformed files instead of their own exception types:
+    /// XmpCore (inside MetadataExtractor) throws InvalidCastException for text between XMP elements, and
+    /// ImageSharp 2.1's JPEG Identify throws NullReferenceException when the APP0 length is wrong. They are
+    /// problems of the file, so they become diagnostics like any other unreadable file.
+    /// </summary>
+    private static bool IsParserBug(Exception ex) =>
+        ex is InvalidCastException or NullReferenceException or IndexOutOfRangeException or OverflowException or FormatException or System.Xml.XmlException;
+
     internal static string Describe(Exception ex) => ex switch
     {
         FileNotFoundException => "file not found",
         DirectoryNotFoundException => "folder not found",
         UnauthorizedAccessException => "permission denied",
-        ImageProcessingException => $"not a readable image: {ex.Message}",
+        ImageProcessingException or MetadataException => $"not a readable image: {ex.Message}",
         IOException => ex.Message,
-        _ => $"damaged metadata ({ex.GetType().Name}: {ex.Message})",
+        _ when IsParserBug(ex) => $"malformed file: the parser failed with {ex.GetType().Name}",
+        _ => $"malformed file ({ex.GetType().Name}: {ex.Message})",
     };
 }
 
