@@ -106,8 +106,12 @@ def white_box_detector(size=256, stride=4, score=0.9):
         helper.make_node("CumSum", ["mask", "ax2"], ["U"]),
         helper.make_node("ReduceSum", ["mask", "axes2"], ["C"], keepdims=1),
         helper.make_node("Sub", ["C", "U"], ["D"]),
+        # T is [N, 1, H, 1] and C [N, 1, 1, W]: slicing them on both axes would leave a 0-length axis, so slice
+        # their full-size broadcasts L + R = T and U + D = C instead.
+        helper.make_node("Add", ["L", "R"], ["TT"]),
+        helper.make_node("Add", ["U", "D"], ["CC"]),
     ]
-    for name in ["mask", "L", "R", "U", "D", "T", "C"]:
+    for name in ["mask", "L", "R", "U", "D", "TT", "CC"]:
         nodes.append(helper.make_node("Slice", [name, "starts", "ends", "sl_axes", "steps"], [name + "_s"]))
     nodes += [
         # cx = x + 1 + (R - L) / 2, w = T (run length); likewise along y.
@@ -118,7 +122,7 @@ def white_box_detector(size=256, stride=4, score=0.9):
         helper.make_node("Mul", ["du", "halfc"], ["du2"]),
         helper.make_node("Add", ["yg", "du2"], ["cy"]),
         helper.make_node("Mul", ["mask_s", "scorec"], ["score"]),
-        helper.make_node("Concat", ["cx", "cy", "T_s", "C_s", "score"], ["cat"], axis=1),
+        helper.make_node("Concat", ["cx", "cy", "TT_s", "CC_s", "score"], ["cat"], axis=1),
         helper.make_node("Reshape", ["cat", "outshape"], ["output0"]),
     ]
     inits = [
