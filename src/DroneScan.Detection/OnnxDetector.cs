@@ -110,21 +110,24 @@ public sealed class OnnxDetector : IDisposable
             var found = new List<DetectionBox>();
             for (int a = 0; a < anchors; a++)
             {
-                int best = 0;
-                float bestScore = tile[(4 * anchors) + a];
-                for (int c = 1; c < classes; c++)
+                // A non-finite class score is no score: it neither wins nor hides the other classes.
+                int best = -1;
+                float bestScore = float.NegativeInfinity;
+                for (int c = 0; c < classes; c++)
                 {
                     float sc = tile[((4 + c) * anchors) + a];
-                    if (sc > bestScore)
+                    if (float.IsFinite(sc) && (best < 0 || sc > bestScore))
                     {
                         (best, bestScore) = (c, sc);
                     }
                 }
 
-                if (bestScore >= minScore && float.IsFinite(bestScore))
+                if (best >= 0 && bestScore >= minScore)
                 {
                     var box = PixelBox.FromCentre(tile[a], tile[anchors + a], tile[(2 * anchors) + a], tile[(3 * anchors) + a]);
-                    if (box.Width > 0 && box.Height > 0)
+
+                    // Finite, positive width and height imply finite corners (a NaN or infinite centre makes them NaN).
+                    if (box.Width > 0 && box.Height > 0 && double.IsFinite(box.Width) && double.IsFinite(box.Height))
                     {
                         found.Add(new DetectionBox(box, best, bestScore));
                     }

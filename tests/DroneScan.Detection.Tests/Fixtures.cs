@@ -1,0 +1,57 @@
+namespace DroneScan.Detection.Tests;
+
+/// <summary>The fixture models (written by Models/make_fixtures.py, copied next to the test assembly).</summary>
+internal static class Fixtures
+{
+    public static readonly string Dir = Path.Combine(AppContext.BaseDirectory, "Models");
+
+    public static string Ultralytics1Class => Path.Combine(Dir, "ultralytics-1class.onnx");
+
+    public static string DroneScan3Class => Path.Combine(Dir, "dronescan-3class.onnx");
+
+    public static string Bare1Class => Path.Combine(Dir, "bare-1class.onnx");
+
+    public static string WhiteBox256 => Path.Combine(Dir, "white-box-256.onnx");
+
+    public static string BadOutputRank => Path.Combine(Dir, "bad-output-rank.onnx");
+
+    public static string BadInputType => Path.Combine(Dir, "bad-input-type.onnx");
+
+    public static string BadNamesCount => Path.Combine(Dir, "bad-names-count.onnx");
+
+    public static string NotAModel => Path.Combine(Dir, "not-a-model.onnx");
+
+    public static string Missing => Path.Combine(Dir, "no-such-model.onnx");
+}
+
+/// <summary>NCHW float tiles, RGB 0–1, as <see cref="OnnxDetector.Detect"/> takes them.</summary>
+internal static class Tiles
+{
+    /// <summary>A batch of <paramref name="values"/>.Length tiles, tile n filled with values[n] in every channel.</summary>
+    public static float[] Uniform(int size, params float[] values)
+    {
+        int plane = 3 * size * size;
+        var batch = new float[values.Length * plane];
+        for (int n = 0; n < values.Length; n++)
+        {
+            Array.Fill(batch, values[n], n * plane, plane);
+        }
+
+        return batch;
+    }
+
+    /// <summary>One black tile with a white rectangle covering columns [x1, x2) and rows [y1, y2), all channels.</summary>
+    public static float[] WithRectangle(int size, int x1, int y1, int x2, int y2)
+    {
+        var tile = new float[3 * size * size];
+        for (int c = 0; c < 3; c++)
+        {
+            for (int y = y1; y < y2; y++)
+            {
+                Array.Fill(tile, 1f, (c * size * size) + (y * size) + x1, x2 - x1);
+            }
+        }
+
+        return tile;
+    }
+}
