@@ -60,6 +60,19 @@ public sealed class TiledDetectorTests : IDisposable
     }
 
     [Fact]
+    public void TheFullFramePass_FindsTheSameObject_AndMergesWithTheTiles()
+    {
+        // Whole photo shrunk to 256 × 110 (r = 256 / 700): the rectangle is found there too, mapped back by 1 / r
+        // (±1 shrunken px ≈ ±3 px), and merged with the exact tile detection into one box.
+        using var image = Scenes.Draw(700, 300, (240, 100, 300, 160));
+        var options = new TiledDetectionOptions { FullFrame = true };
+
+        var hit = Assert.Single(new TiledDetector(_model, options).Detect("scene", image, scale: 1).Detections);
+
+        AssertBox(new PixelBox(240, 100, 300, 160), hit.Box, 3.0);
+    }
+
+    [Fact]
     public void TwoSeparateObjects_AreTwoDetections()
     {
         using var image = Scenes.Draw(700, 300, (20, 20, 40, 40), (500, 200, 530, 230));
