@@ -30,6 +30,46 @@ public class TilePlanTests
     }
 
     [Fact]
+    public void Create_CoversEveryPixel_KeepsTilesInside_AndOverlapsAsAsked_ForRandomSizes()
+    {
+        var rng = new Random(42);
+        for (int trial = 0; trial < 200; trial++)
+        {
+            int w = rng.Next(1, 3000), h = rng.Next(1, 3000), size = rng.Next(16, 700);
+            double overlap = rng.NextDouble() * 0.9;
+            var tiles = TilePlan.Create(w, h, size, overlap);
+            int minOverlap = (int)Math.Round(size * overlap);
+
+            foreach (var starts in new[] { TilePlan.Starts(w, size, overlap), TilePlan.Starts(h, size, overlap) })
+            {
+                for (int i = 1; i < starts.Count; i++)
+                {
+                    Assert.True(starts[i - 1] + size - starts[i] >= minOverlap, $"overlap {w}×{h}, tile {size}, ratio {overlap}");
+                }
+            }
+
+            var covered = new bool[w * h];
+            foreach (var t in tiles)
+            {
+                Assert.True(t.X >= 0 && t.Y >= 0 && t.X + t.Width <= w && t.Y + t.Height <= h, "tile inside the image");
+                Assert.True(t.Width == Math.Min(size, w) && t.Height == Math.Min(size, h), "full tiles unless the image is smaller");
+                if (trial < 20)
+                {
+                    for (int y = t.Y; y < t.Y + t.Height; y++)
+                    {
+                        Array.Fill(covered, true, (y * w) + t.X, t.Width);
+                    }
+                }
+            }
+
+            if (trial < 20)
+            {
+                Assert.All(covered, Assert.True);
+            }
+        }
+    }
+
+    [Fact]
     public void Create_GivesOneTile_WhenTheImageIsSmallerThanATile()
     {
         var tile = Assert.Single(TilePlan.Create(336, 256, 640, 0.2));
