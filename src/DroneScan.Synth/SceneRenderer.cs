@@ -17,7 +17,7 @@ internal readonly record struct Sun(double AzimuthRad, double ElevationRad)
 /// Draws objects at physical scale onto a background canvas: each object is a height field rotated into place,
 /// lit by the scene's sun (Lambert + a specular lobe), casting its shadow away from the sun, optionally partly
 /// buried (soil over part of the silhouette) and dusted with the colour of the ground under it. Anti-aliased by
-/// 3 × 3 supersampling; the label is the box of the pixels where the object is at least 30 % visible.
+/// 3 × 3 supersampling; the label is the box of its visible samples.
 /// </summary>
 internal static class SceneRenderer
 {
@@ -72,7 +72,7 @@ internal static class SceneRenderer
         var half = Normalize(light.X, light.Y, light.Z + 1);
         int x0 = Math.Max(0, (int)(cx - radiusPx)), x1 = Math.Min(canvas.Width - 1, (int)(cx + radiusPx));
         int y0 = Math.Max(0, (int)(cy - radiusPx)), y1 = Math.Min(canvas.Height - 1, (int)(cy + radiusPx));
-        int bx1 = int.MaxValue, by1 = int.MaxValue, bx2 = int.MinValue, by2 = int.MinValue;
+        double bx1 = double.MaxValue, by1 = double.MaxValue, bx2 = double.MinValue, by2 = double.MinValue;
         int inside = 0, visible = 0;
         for (int y = y0; y <= y1; y++)
         {
@@ -100,6 +100,7 @@ internal static class SceneRenderer
                         visible++;
                         hits++;
                         (su, sv) = (su + u, sv + v);
+                        (bx1, by1, bx2, by2) = (Math.Min(bx1, u), Math.Min(by1, v), Math.Max(bx2, u), Math.Max(by2, v));
                         albedoSum += Part(u, v) == 0 ? body : part;
                     }
                 }
@@ -119,17 +120,17 @@ internal static class SceneRenderer
                 var sum = ((albedoSum * (1.0 / hits)) * (0.5 + (0.75 * diffuse))) + new Rgb(spec, spec, spec);
                 double coverage = hits / (double)(Samples * Samples);
                 canvas.Blend(x, y, sum, coverage);
-                if (coverage >= 0.3)
-                {
-                    (bx1, by1, bx2, by2) = (Math.Min(bx1, x), Math.Min(by1, y), Math.Max(bx2, x + 1), Math.Max(by2, y + 1));
-                }
             }
         }
 
-        if (bx2 <= bx1 || visible < 4)
+        if (bx2 < bx1 || visible < 4)
         {
             return null;
         }
+
+        // The label is the box of the visible samples, widened by half a sample spacing: each edge within 1/3 px.
+        double pad = 0.5 / Samples;
+        (bx1, by1, bx2, by2) = (bx1 - pad, by1 - pad, bx2 + pad, by2 + pad);
 
         var (length, width) = shape.Extent;
         return new SceneObject(kind.Name, kind.ClassName, bx1, by1, bx2, by2, length * 100, width * 100, gsdM, inside == 0 ? 0 : visible / (double)inside, buryFraction > 0);
