@@ -13,6 +13,7 @@ public static class DroneScanCommand
         {
             InspectCommand.Create(output, error),
             DetectCommand.Create(output, error),
+            EvalCommand.Create(output, error),
         };
         return root.Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error });
     }
