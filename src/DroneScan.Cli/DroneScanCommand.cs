@@ -14,6 +14,7 @@ public static class DroneScanCommand
             InspectCommand.Create(output, error),
             DetectCommand.Create(output, error),
             SynthCommand.Create(output, error),
+            EvalCommand.Create(output, error),
         };
         return root.Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error });
     }
