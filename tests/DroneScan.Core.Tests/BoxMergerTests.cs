@@ -34,6 +34,18 @@ public class BoxMergerTests
     }
 
     [Fact]
+    public void Merge_DoesNotGrowTheBox_WithMuchWeakerBoxes()
+    {
+        var best = Hit(100, 100, 120, 120, 0.9f);
+        var weakNeighbour = Hit(105, 100, 135, 120, 0.05f);   // IoS 15·20 / 400 = 0.75, score < 0.5 · 0.9
+        var strongPiece = Hit(110, 100, 126, 120, 0.6f);     // IoS 10·20 / 320 = 0.625, score ≥ 0.45
+
+        var merged = Assert.Single(BoxMerger.Merge([best, weakNeighbour, strongPiece], new MergeOptions()));
+
+        Assert.Equal(new PixelBox(100, 100, 126, 120), merged.Box);
+    }
+
+    [Fact]
     public void Merge_WithIoU_KeepsACutFragment_ThatIoSWouldAbsorb()
     {
         var left = Hit(630, 100, 640, 110, 0.6f);

@@ -36,6 +36,11 @@ public sealed record MergeOptions
     public bool ClassAgnostic { get; init; }
 
     public int MaxDetections { get; init; } = 1000;
+
+    /// <summary>In <see cref="MergeMode.Merge"/>, a box grows only with boxes scoring at least this fraction of
+    /// its own score; weaker overlapping boxes are suppressed instead, so low-score clutter around an object (as
+    /// seen at the low score floor of an evaluation) cannot inflate its box.</summary>
+    public double MergeScoreRatio { get; init; } = 0.5;
 }
 
 /// <summary>
@@ -72,7 +77,7 @@ public static class BoxMerger
                 if (overlap >= options.Threshold)
                 {
                     absorbed[j] = true;
-                    if (options.Mode == MergeMode.Merge)
+                    if (options.Mode == MergeMode.Merge && other.Score >= options.MergeScoreRatio * best.Score)
                     {
                         box = box.Union(other.Box);
                     }
