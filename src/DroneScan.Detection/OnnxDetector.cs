@@ -211,7 +211,9 @@ public sealed class OnnxDetector : IDisposable
         {
             Path = path,
             Name = Get("dronescan.model_name") ?? Path.GetFileNameWithoutExtension(path),
-            Version = Get("dronescan.model_version") ?? Get("version") ?? session.ModelMetadata.Version.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            // ONNX Runtime reports long.MaxValue when the graph sets no model_version.
+            Version = Get("dronescan.model_version") ?? Get("version")
+                ?? (session.ModelMetadata.Version is > 0 and < long.MaxValue ? session.ModelMetadata.Version.ToString(System.Globalization.CultureInfo.InvariantCulture) : "unversioned"),
             Sha256 = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(path))),
             InputName = inputName,
             OutputName = outputName,

@@ -72,7 +72,7 @@ public class ModelLoadTests
 
         Assert.Equal(256, info.InputSize);
         Assert.Equal(["class0"], info.ClassNames);
-        Assert.False(string.IsNullOrEmpty(info.Version));
+        Assert.Equal("unversioned", info.Version); // no version metadata and no graph model_version
         Assert.Equal("bare-1class", info.Name);
         Assert.Null(info.Stride);
         Assert.Null(info.GsdM);
