@@ -1,0 +1,210 @@
+#!/usr/bin/python3
+"""Trains the small-object detector (model.py) on a YOLO-format dataset.
+
+    /usr/bin/python3 tools/train/train.py --data /tmp/thermal-split/data.yaml --out /tmp/runs/thermal \\
+        --img-size 320 --epochs 25 --batch 16 --eval-every 5
+
+Each epoch draws one augmented crop per training image (data.Augmenter); validation runs the exported form of
+the detector (in-graph peak decoding, then DroneScan's threshold and NMS) on whole validation images at
+``--val-size`` and logs AP50 (evaluate.py). Writes, in ``--out``: ``last.pt`` (everything needed to resume,
+written every epoch), ``model.pt`` (EMA weights + class names, what export_onnx.py reads), ``log.csv``.
+
+Reproducibility: one ``--seed`` fixes the initial weights (torch) and, per epoch, the augmentation stream
+(numpy Generator seeded with (seed, epoch)), so ``--resume`` continues exactly where a run stopped.
+Deterministic algorithms are requested from torch (warn-only: some CPU kernels have no deterministic form).
+"""
+import argparse
+import copy
+import csv
+import math
+import os
+import time
+
+import numpy as np
+
+# Busy-waiting OpenMP threads are ruinous when other processes share the cores (measured here: 3-6 s per
+# step instead of 1.8 s with C# builds running); must be set before torch loads its OpenMP runtime.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+import torch  # noqa: E402  (after the environment variable on purpose)
+
+from data import Augmenter, YoloDataset, read_data_yaml, training_batches
+from evaluate import evaluate, predict
+from model import STRIDE, ContractDetector, SmallObjectNet, count_macs, count_parameters
+from targets import build_targets, focal_loss, giou_loss
+
+GIOU_WEIGHT = 5.0  # TTFNet's balance between the heatmap and box losses
+
+
+def parse_args(argv=None):
+    """Command line; either --data or --train/--val/--names."""
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--data", help="YOLO data.yaml (train, val, names)")
+    ap.add_argument("--train", help="training images folder (instead of --data)")
+    ap.add_argument("--val", help="validation images folder (instead of --data)")
+    ap.add_argument("--names", nargs="+", help="class names, index order (instead of --data)")
+    ap.add_argument("--out", required=True, help="output folder for checkpoints and the log")
+    ap.add_argument("--img-size", type=int, default=320, help="training crop size, pixels")
+    ap.add_argument("--val-size", type=int, default=640, help="validation input size (the deployed tile size)")
+    ap.add_argument("--val-downscale", type=int, default=1, help="validate as export_onnx --downscale D would deploy")
+    ap.add_argument("--scale", type=float, nargs=2, default=(0.5, 1.25), help="crop scale range (output px per source px)")
+    ap.add_argument("--epochs", type=int, default=40)
+    ap.add_argument("--batch", type=int, default=16)
+    ap.add_argument("--lr", type=float, default=2e-3, help="peak AdamW learning rate")
+    ap.add_argument("--weight-decay", type=float, default=5e-4)
+    ap.add_argument("--warmup-steps", type=int, default=100)
+    ap.add_argument("--ema", type=float, default=0.998, help="weight EMA decay (0 disables)")
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--threads", type=int, default=2, help="torch CPU threads")
+    ap.add_argument("--eval-every", type=int, default=1, help="validate every N epochs (and after the last)")
+    ap.add_argument("--resume", action="store_true", help="continue from OUT/last.pt (same arguments)")
+    ap.add_argument("--init", help="start from the weights of a model.pt (new optimiser and schedule): longer training")
+    args = ap.parse_args(argv)
+    if args.data:
+        cfg = read_data_yaml(args.data)
+        args.train, args.val, args.names = args.train or cfg.get("train"), args.val or cfg.get("val"), args.names or cfg["names"]
+    if not (args.train and args.names):
+        ap.error("give --data, or --train and --names")
+    return args
+
+
+class ModelEma:
+    """Exponential moving average of weights and BatchNorm buffers; warms up as 1 − exp(−step / 200) so early
+    averages are not dominated by the random initialisation."""
+
+    def __init__(self, model, decay):
+        self.model = copy.deepcopy(model).eval()
+        self.decay = decay
+        self.updates = 0
+        for p in self.model.parameters():
+            p.requires_grad_(False)
+
+    @torch.no_grad()
+    def update(self, model):
+        self.updates += 1
+        d = self.decay * (1 - math.exp(-self.updates / 200))
+        for e, m in zip(self.model.state_dict().values(), model.state_dict().values()):
+            if e.dtype.is_floating_point:
+                e.mul_(d).add_(m.detach(), alpha=1 - d)
+            else:
+                e.copy_(m)
+
+
+def learning_rate(step, total, peak, warmup):
+    """Linear warm-up, then cosine decay to 5 % of the peak."""
+    if step < warmup:
+        return peak * (step + 1) / warmup
+    t = (step - warmup) / max(1, total - warmup)
+    return peak * (0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * min(t, 1.0))))
+
+
+def train_step(model, optimizer, images, targets, num_classes):
+    """One optimisation step; returns (heat loss, box loss)."""
+    heat_logits, box = model(images)
+    heat_t, box_t, weight = build_targets(targets, num_classes, heat_logits.shape[2], heat_logits.shape[3], STRIDE)
+    l_heat = focal_loss(heat_logits, heat_t)
+    l_box = giou_loss(box, box_t, weight, STRIDE)
+    loss = l_heat + GIOU_WEIGHT * l_box
+    optimizer.zero_grad(set_to_none=True)
+    loss.backward()
+    torch.nn.utils.clip_grad_norm_(model.parameters(), 10.0)
+    optimizer.step()
+    return float(l_heat), float(l_box)
+
+
+def save_checkpoint(path, **state):
+    """Writes atomically (temp file + rename) so an interrupted run never leaves a broken checkpoint."""
+    tmp = path + ".tmp"
+    torch.save(state, tmp)
+    os.replace(tmp, path)
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(args.seed)
+    torch.use_deterministic_algorithms(True, warn_only=True)
+    os.makedirs(args.out, exist_ok=True)
+    num_classes = len(args.names)
+
+    t0 = time.time()
+    train_set = YoloDataset(args.train, num_classes)
+    val_set = YoloDataset(args.val, num_classes) if args.val else None
+    print(f"data: {len(train_set)} training images, {len(val_set) if val_set else 0} validation images, "
+          f"classes {args.names} (loaded in {time.time() - t0:.0f} s)", flush=True)
+
+    model = SmallObjectNet(num_classes)
+    print(f"model: {count_parameters(model) / 1e6:.3f} M parameters, {count_macs(model, 640) / 1e9:.2f} GMAC at 640 px", flush=True)
+    decay, no_decay = [], []
+    for p in model.parameters():
+        (no_decay if p.ndim <= 1 else decay).append(p)
+    optimizer = torch.optim.AdamW([{"params": decay, "weight_decay": args.weight_decay},
+                                   {"params": no_decay, "weight_decay": 0.0}], lr=args.lr)
+    if args.init:
+        init = torch.load(args.init)
+        if init["names"] != args.names:
+            raise SystemExit(f"--init {args.init} was trained for classes {init['names']}, not {args.names}")
+        model.load_state_dict(init["model"])
+        print(f"initialised from {args.init} (epoch {init.get('epoch')})", flush=True)
+    ema = ModelEma(model, args.ema) if args.ema > 0 else None
+    augmenter = Augmenter(args.img_size, scale=tuple(args.scale))
+    steps_per_epoch = len(train_set) // args.batch
+    total_steps = steps_per_epoch * args.epochs
+
+    start_epoch, step, history = 0, 0, []
+    last_path = os.path.join(args.out, "last.pt")
+    if args.resume:
+        ck = torch.load(last_path)
+        model.load_state_dict(ck["model"])
+        optimizer.load_state_dict(ck["optimizer"])
+        if ema:
+            ema.model.load_state_dict(ck["ema"])
+            ema.updates = ck["ema_updates"]
+        torch.set_rng_state(ck["torch_rng"])
+        start_epoch, step, history = ck["epoch"] + 1, ck["step"], ck["history"]
+        print(f"resumed from {last_path} after epoch {ck['epoch'] + 1}", flush=True)
+
+    log_path = os.path.join(args.out, "log.csv")
+    fields = ["epoch", "lr", "heat_loss", "box_loss", "ap50", "best_f1", "best_f1_score", "train_s", "val_s", "total_s"]
+    if not args.resume:
+        with open(log_path, "w", newline="", encoding="utf-8") as f:
+            csv.writer(f).writerow(fields)
+
+    for epoch in range(start_epoch, args.epochs):
+        t_epoch = time.time()
+        model.train()
+        rng = np.random.default_rng([args.seed, epoch])
+        heat_sum = box_sum = 0.0
+        n = 0
+        for images, targets in training_batches(train_set, augmenter, args.batch, rng):
+            lr = learning_rate(step, total_steps, args.lr, args.warmup_steps)
+            for g in optimizer.param_groups:
+                g["lr"] = lr
+            l_heat, l_box = train_step(model, optimizer, images, targets, num_classes)
+            if ema:
+                ema.update(model)
+            heat_sum, box_sum, n, step = heat_sum + l_heat, box_sum + l_box, n + 1, step + 1
+
+        row = {"epoch": epoch + 1, "lr": f"{lr:.2e}", "heat_loss": f"{heat_sum / n:.4f}", "box_loss": f"{box_sum / n:.4f}",
+               "ap50": "", "best_f1": "", "best_f1_score": "", "train_s": f"{time.time() - t_epoch:.0f}"}
+        t_val = time.time()
+        eval_model = ema.model if ema else model
+        if val_set and ((epoch + 1) % args.eval_every == 0 or epoch + 1 == args.epochs):
+            report = evaluate(predict(ContractDetector(eval_model, downscale=args.val_downscale), val_set, args.val_size), val_set, args.names)
+            first = report[args.names[0]]
+            row.update(ap50=f"{report['map50']:.4f}", best_f1=f"{first['best_f1']:.3f}", best_f1_score=f"{first['best_f1_score']:.3f}")
+        row["val_s"] = f"{time.time() - t_val:.0f}"
+        history.append(row)
+        row["total_s"] = f"{sum(float(r['train_s']) + float(r['val_s']) for r in history):.0f}"
+        print("  ".join(f"{k} {v}" for k, v in row.items() if v != ""), flush=True)
+        with open(log_path, "a", newline="", encoding="utf-8") as f:
+            csv.writer(f).writerow([row[k] for k in fields])
+
+        save_checkpoint(last_path, model=model.state_dict(), optimizer=optimizer.state_dict(),
+                        ema=ema.model.state_dict() if ema else None, ema_updates=ema.updates if ema else 0,
+                        torch_rng=torch.get_rng_state(), epoch=epoch, step=step, history=history, args=vars(args))
+        save_checkpoint(os.path.join(args.out, "model.pt"), model=eval_model.state_dict(), names=args.names,
+                        stride=STRIDE, img_size=args.img_size, epoch=epoch + 1, args=vars(args))
+
+
+if __name__ == "__main__":
+    main()
