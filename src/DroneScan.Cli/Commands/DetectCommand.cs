@@ -119,14 +119,22 @@ internal static class DefaultModel
 {
     public const string RelativePath = "models/dronescan-rgb.onnx";
 
-    public static string? Find()
+    public static string? Find() => RepoFiles.FindUpwards(RelativePath);
+}
+
+/// <summary>Finds files that ship with the repository (models, samples) wherever the program runs from.</summary>
+internal static class RepoFiles
+{
+    /// <summary>The first existing file or folder at <paramref name="relativePath"/> under the program's folder or
+    /// the current folder, or any folder above them; null when there is none.</summary>
+    public static string? FindUpwards(string relativePath)
     {
         foreach (var root in new[] { AppContext.BaseDirectory, Directory.GetCurrentDirectory() })
         {
             for (var dir = new DirectoryInfo(root); dir is not null; dir = dir.Parent)
             {
-                string candidate = Path.Combine(dir.FullName, RelativePath);
-                if (File.Exists(candidate))
+                string candidate = Path.Combine(dir.FullName, relativePath);
+                if (File.Exists(candidate) || Directory.Exists(candidate))
                 {
                     return candidate;
                 }

@@ -80,16 +80,6 @@ internal static class SynthCommand
     }
 
     /// <summary>Resolves a data-samples/ path from the repository, wherever the command runs.</summary>
-    private static string FromRepo(string source)
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (Directory.Exists(Path.Combine(dir.FullName, "data-samples")))
-            {
-                return Path.Combine(dir.FullName, source);
-            }
-        }
-
-        return source;
-    }
+    private static string FromRepo(string source) =>
+        RepoFiles.FindUpwards("data-samples") is { } samples ? Path.Combine(Path.GetDirectoryName(samples)!, source) : source;
 }
