@@ -1,0 +1,45 @@
+namespace DroneScan.Core.Hazards;
+
+/// <summary>How <see cref="HazardClusterer"/> decides that observations in different photos are one object.</summary>
+public sealed record ClusterOptions
+{
+    /// <summary>Gate width k in standard deviations, for both the absolute gate k·√(σa² + σb²) and the relative
+    /// gate k·σ_rel. 3 keeps 99 % of true matches of a circular normal error (P(r ≤ 3σ) = 1 − e^(−4.5)).</summary>
+    public double GateSigmas { get; init; } = 3;
+
+    /// <summary>
+    /// Lowest relative 1-σ between two observations, m. The shared GNSS error cancels between photos of one
+    /// flight line, but the box centre, lens distortion and the flat-ground assumption do not; 0.15 m is a few
+    /// pixels at 30–50 m AGL.
+    /// </summary>
+    public double RelativeSigmaFloorM { get; init; } = 0.15;
+
+    /// <summary>Hazard points seen in fewer photos are dropped (1 keeps everything: a mine seen once is still a mine).</summary>
+    public int MinObservations { get; init; } = 1;
+
+    /// <summary>
+    /// Groups of class names that may describe the same object (e.g. <c>["ap_mine", "at_mine"]</c> when the model
+    /// confuses the two). By default only the same class merges: a box called <c>uxo</c> in one photo and
+    /// <c>ap_mine</c> in the next stays two points, so the disagreement reaches a person instead of being voted away.
+    /// </summary>
+    public IReadOnlyList<IReadOnlyList<string>> CompatibleClassGroups { get; init; } = [];
+
+    /// <summary>True when observations of these two classes may be merged (same name, or named in one group).</summary>
+    public bool AreCompatible(string classA, string classB)
+    {
+        if (string.Equals(classA, classB, StringComparison.Ordinal))
+        {
+            return true;
+        }
+
+        foreach (var group in CompatibleClassGroups)
+        {
+            if (group.Contains(classA, StringComparer.Ordinal) && group.Contains(classB, StringComparer.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}

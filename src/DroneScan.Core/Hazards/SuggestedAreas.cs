@@ -1,0 +1,56 @@
+using DroneScan.Core.Georeferencing;
+using NetTopologySuite.Algorithm;
+using NetTopologySuite.Geometries;
+using NetTopologySuite.Operation.Union;
+
+namespace DroneScan.Core.Hazards;
+
+/// <summary>Suggested hazard areas (SHA suggestions): hazard points grouped by buffering them and taking the union.</summary>
+public static class SuggestedAreas
+{
+    // A quarter circle in 16 segments: the 64-gon's area is 0.16 % under π r².
+    private const int QuadrantSegments = 16;
+
+    /// <summary>
+    /// Buffers every point by <paramref name="bufferM"/> metres (in a local metric frame, then back to WGS84), takes
+    /// the union, and returns one area per connected polygon with the ids of the points inside. Points closer than
+    /// 2 × <paramref name="bufferM"/> end up in one area. Ids (<c>sha-</c> + 12 hex digits of SHA-256 over the
+    /// member ids) and order (most points first, then id) do not depend on the input order.
+    /// </summary>
+    public static IReadOnlyList<SuggestedHazardArea> Build(IReadOnlyList<HazardPoint> points, double bufferM)
+    {
+        ArgumentNullException.ThrowIfNull(points);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(bufferM);
+        if (points.Count == 0)
+        {
+            return [];
+        }
+
+        var frame = LocalFrame.Around(points.Select(p => p.Position));
+        var local = points
+            .Select(p => (p.Id, Point: frame.ToLocal(p.Position)))
+            .Select(p => (p.Id, Point: Geometries.LocalMetric.CreatePoint(new Coordinate(p.Point.EastM, p.Point.NorthM))))
+            .ToList();
+        var union = CascadedPolygonUnion.Union(local.Select(p => p.Point.Buffer(bufferM, QuadrantSegments)).ToList());
+
+        var areas = new List<SuggestedHazardArea>();
+        for (int i = 0; i < union.NumGeometries; i++)
+        {
+            if (union.GetGeometryN(i) is not Polygon polygon || polygon.IsEmpty)
+            {
+                continue;
+            }
+
+            var ids = local.Where(p => polygon.Covers(p.Point)).Select(p => p.Id).Order(StringComparer.Ordinal).ToList();
+            var wgs84 = (Polygon)frame.ToWgs84(polygon);
+            if (!Orientation.IsCCW(wgs84.ExteriorRing.CoordinateSequence))
+            {
+                wgs84 = (Polygon)wgs84.Reverse();
+            }
+
+            areas.Add(new SuggestedHazardArea(StableId.From("sha-", ids), wgs84, polygon.Area, ids, bufferM));
+        }
+
+        return [.. areas.OrderByDescending(a => a.HazardIds.Count).ThenBy(a => a.Id, StringComparer.Ordinal)];
+    }
+}
