@@ -28,8 +28,9 @@ internal static class KmlExportWriter
 
     public static void Write(ExportTable table, ExportData data, Stream output)
     {
-        // 9 decimals of a degree is 0.1 mm: beyond any position we know, without float noise.
-        var geometryWriter = new KMLWriter { Precision = 9 };
+        // Precision is an NTS precision-model scale, not a digit count: 1e9 keeps 9 decimals of a degree
+        // (0.1 mm), beyond any position we know, without float noise.
+        var geometryWriter = new KMLWriter { Precision = 1_000_000_000 };
         var settings = new XmlWriterSettings { Encoding = new UTF8Encoding(false), Indent = true };
         using var xml = XmlWriter.Create(output, settings);
 
