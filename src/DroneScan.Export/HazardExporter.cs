@@ -1,0 +1,102 @@
+namespace DroneScan.Export;
+
+/// <summary>Writes one layer of a flight's results in one format (WGS84 decimal degrees, X = lon, Y = lat).</summary>
+public static class HazardExporter
+{
+    /// <summary>
+    /// Writes <paramref name="layer"/> of <paramref name="data"/> as <paramref name="format"/> to <paramref name="path"/>,
+    /// replacing an existing file. A shapefile path <c>x.shp</c> also writes <c>x.shx</c>, <c>x.dbf</c>,
+    /// <c>x.prj</c> and <c>x.cpg</c>; a CSV also writes <c>x.imsma-mapping.csv</c>, the IMSMA field-mapping template.
+    /// </summary>
+    /// <param name="format">File format.</param>
+    /// <param name="layer">Which layer.</param>
+    /// <param name="data">The flight's results.</param>
+    /// <param name="path">Output file (for a shapefile, the <c>.shp</c>).</param>
+    /// <param name="timeProvider">Clock for the GeoPackage <c>last_change</c> stamp; the system clock when null.</param>
+    /// <exception cref="NotSupportedException">GPX asked for a polygon layer (GPX holds points only).</exception>
+    public static void Write(ExportFormat format, ExportLayer layer, ExportData data, string path, TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        RequirePointsForGpx(format, layer);
+        var table = ExportSchema.Build(layer, data);
+
+        switch (format)
+        {
+            case ExportFormat.Shapefile:
+                ShapefileExportWriter.WriteFiles(table, path);
+                return;
+            case ExportFormat.GeoPackage:
+                GeoPackageExportWriter.Write(table, data, path, (timeProvider ?? TimeProvider.System).GetUtcNow());
+                return;
+            case ExportFormat.Csv:
+                using (var mapping = File.Create(ImsmaMappingPath(path)))
+                    CsvExportWriter.WriteImsmaMapping(table, mapping);
+                break;
+        }
+
+        using var output = File.Create(path);
+        WriteStream(format, table, data, output);
+    }
+
+    /// <summary>
+    /// Writes a single-file format to a stream (GeoJSON, KML, GPX, CSV without its mapping template). Shapefiles go
+    /// through <see cref="WriteShapefileZip"/>; GeoPackage needs a file (SQLite).
+    /// </summary>
+    public static void Write(ExportFormat format, ExportLayer layer, ExportData data, Stream output)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(output);
+        if (format is ExportFormat.Shapefile or ExportFormat.GeoPackage)
+        {
+            throw new NotSupportedException(
+                $"{format} is not a single stream: use {nameof(WriteShapefileZip)} for a shapefile, a file path for a GeoPackage.");
+        }
+
+        RequirePointsForGpx(format, layer);
+        WriteStream(format, ExportSchema.Build(layer, data), data, output);
+    }
+
+    /// <summary>Writes a shapefile's parts into a zip, each named <paramref name="baseName"/> + extension.</summary>
+    public static void WriteShapefileZip(ExportLayer layer, ExportData data, Stream output, string baseName)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentException.ThrowIfNullOrWhiteSpace(baseName);
+        ShapefileExportWriter.WriteZip(ExportSchema.Build(layer, data), baseName, output);
+    }
+
+    /// <summary>Where <see cref="Write(ExportFormat, ExportLayer, ExportData, string, TimeProvider?)"/> puts the
+    /// IMSMA mapping template of a CSV: <c>x.csv</c> → <c>x.imsma-mapping.csv</c>.</summary>
+    public static string ImsmaMappingPath(string csvPath) => Path.ChangeExtension(csvPath, ".imsma-mapping.csv");
+
+    private static void WriteStream(ExportFormat format, ExportTable table, ExportData data, Stream output)
+    {
+        switch (format)
+        {
+            case ExportFormat.GeoJson:
+                GeoJsonExportWriter.Write(table, output);
+                break;
+            case ExportFormat.Kml:
+                KmlExportWriter.Write(table, data, output);
+                break;
+            case ExportFormat.Gpx:
+                GpxExportWriter.Write(data, output);
+                break;
+            case ExportFormat.Csv:
+                CsvExportWriter.Write(table, output);
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(format), format, "Unknown export format.");
+        }
+    }
+
+    private static void RequirePointsForGpx(ExportFormat format, ExportLayer layer)
+    {
+        if (format == ExportFormat.Gpx && layer != ExportLayer.Points)
+        {
+            throw new NotSupportedException(
+                $"GPX holds points only: the {layer.ToString().ToLowerInvariant()} layer (polygons) cannot be written as GPX. "
+                + "Use GeoJSON, KML, CSV, Shapefile or GeoPackage for it.");
+        }
+    }
+}
