@@ -1,0 +1,94 @@
+using DroneScan.Core.Hazards;
+
+namespace DroneScan.Storage;
+
+/// <summary>
+/// Persistence of a scan: flights, runs, photos with their detections, hazard points and their reviews.
+/// Every method that writes more than one row does so in one transaction, so a crash never leaves half a photo
+/// or half a hazard set. Re-running a folder updates the same rows (keys are natural: flight id, photo content
+/// hash, deterministic hazard ids), so running a job twice gives the same result.
+/// </summary>
+public interface IFlightStore
+{
+    /// <summary>Creates the flight or updates its name/folder (and site/notes when given); keeps its creation time.</summary>
+    FlightRecord UpsertFlight(FlightDefinition flight);
+
+    /// <summary>Records the start of a run and marks the flight <see cref="FlightStatus.Scanning"/>.</summary>
+    /// <returns>The run id, to put on each <see cref="PhotoRecord"/> the run writes.</returns>
+    long StartRun(RunStart run);
+
+    /// <summary>Records the end of a run and marks the flight <see cref="FlightStatus.Scanned"/>.</summary>
+    RunRecord FinishRun(long runId, RunTotals totals);
+
+    /// <summary>
+    /// Upserts the photo as <see cref="PhotoStatus.Ok"/> and replaces all its detections with
+    /// <paramref name="observations"/>, in one transaction: on any failure the previous rows stay.
+    /// </summary>
+    void SavePhotoResult(string flightId, PhotoRecord photo, IReadOnlyList<Observation> observations);
+
+    /// <summary>Upserts the photo as <see cref="PhotoStatus.Skipped"/> with the reason, and removes its detections.</summary>
+    void MarkPhotoSkipped(string flightId, PhotoRecord photo, SkippedPhoto skipped);
+
+    /// <summary>Upserts the photo as <see cref="PhotoStatus.Failed"/> with the reason, and removes its detections.</summary>
+    void MarkPhotoFailed(string flightId, PhotoRecord photo, SkippedPhoto failure);
+
+    /// <summary>
+    /// Photos of the flight already processed (<see cref="PhotoStatus.Ok"/>) by a run of the model with this hash:
+    /// a resumed scan need not redo them. Skipped and failed photos are not included (they are cheap to re-check,
+    /// and new options may rescue them).
+    /// </summary>
+    IReadOnlySet<string> GetProcessedPhotoIds(string flightId, string modelSha256);
+
+    /// <summary>All detections of the flight's <see cref="PhotoStatus.Ok"/> photos, ordered by photo id and index.</summary>
+    IReadOnlyList<Observation> LoadObservations(string flightId);
+
+    /// <summary>Footprint and GSD of the flight's <see cref="PhotoStatus.Ok"/> photos, ordered by photo id.</summary>
+    IReadOnlyList<PhotoCoverage> LoadPhotoCoverage(string flightId);
+
+    /// <summary>
+    /// Replaces the flight's hazard points, coverage layer and suggested areas in one transaction and marks the
+    /// flight <see cref="FlightStatus.Finalised"/>. Reviews are never touched: a new point whose id had reviews gets
+    /// its latest review's status back; reviews whose point is gone stay as orphans and are reported.
+    /// Every observation must be a stored detection of the flight.
+    /// </summary>
+    HazardReplaceResult ReplaceHazards(string flightId, IReadOnlyList<HazardPoint> hazards, CoverageLayer coverage, IReadOnlyList<SuggestedHazardArea> areas);
+
+    /// <summary>
+    /// Appends a review. The hazard's status becomes that of its latest review (latest by <paramref name="at"/>, then
+    /// by insertion order). <paramref name="at"/> defaults to the store's clock.
+    /// </summary>
+    /// <exception cref="KeyNotFoundException">No hazard point has this id.</exception>
+    /// <exception cref="ArgumentException">A reclassification without a label, or an empty reviewer.</exception>
+    ReviewRecord AddReview(string hazardId, ReviewDecision decision, string? label, string? comment, string reviewer, DateTimeOffset? at = null);
+
+    /// <summary>The flight's hazard points with their observations and latest review, optionally of one status,
+    /// highest confidence first.</summary>
+    IReadOnlyList<ReviewedHazard> GetHazards(string flightId, HazardStatus? status = null);
+
+    /// <summary>Every review of the hazard id, oldest first (also for orphaned ids).</summary>
+    IReadOnlyList<ReviewRecord> GetReviewHistory(string hazardId);
+
+    /// <summary>Reviews of the flight whose hazard point no longer exists, oldest first.</summary>
+    IReadOnlyList<ReviewRecord> GetOrphanReviews(string flightId);
+
+    /// <summary>All flights, most recently updated first.</summary>
+    IReadOnlyList<FlightSummary> GetFlights();
+
+    /// <summary>The most recently updated flight, or null for an empty store.</summary>
+    string? GetLatestFlightId();
+
+    /// <summary>The flight with its counts, or null.</summary>
+    FlightSummary? GetFlight(string flightId);
+
+    /// <summary>Provenance for exports, from the latest finished run; null when no run finished.</summary>
+    FlightInfo? GetFlightInfo(string flightId);
+
+    /// <summary>Skipped and failed photos of the flight, by file name.</summary>
+    IReadOnlyList<SkippedPhoto> GetSkippedPhotos(string flightId);
+
+    /// <summary>The coverage layer written by the last <see cref="ReplaceHazards"/>, or null.</summary>
+    CoverageLayer? GetCoverage(string flightId);
+
+    /// <summary>The suggested hazard areas written by the last <see cref="ReplaceHazards"/>, by id.</summary>
+    IReadOnlyList<SuggestedHazardArea> GetAreas(string flightId);
+}

@@ -1,0 +1,207 @@
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+
+namespace DroneScan.Storage.Sqlite;
+
+/// <summary>
+/// The schema as an ordered list of migrations. Each runs once, in the same transaction as the row that records
+/// it in <c>schema_version</c>, so opening a database twice (or from two processes at once) applies nothing twice.
+/// Append new migrations; never edit a released one.
+/// </summary>
+internal static class SqliteSchema
+{
+    /// <summary>(version, description, SQL). Times are ISO 8601 UTC text; geometries WKT, WGS84 (X = lon, Y = lat).</summary>
+    internal static readonly IReadOnlyList<(int Version, string Description, string Sql)> Migrations =
+    [
+        (1, "flights, runs, photos, detections, hazards, reviews, coverage, areas", """
+            CREATE TABLE flights (
+                id TEXT PRIMARY KEY,
+                name TEXT NOT NULL,
+                source_folder TEXT,
+                site TEXT,
+                notes TEXT,
+                status TEXT NOT NULL CHECK (status IN ('created','scanning','scanned','finalised')),
+                created_at TEXT NOT NULL,
+                updated_at TEXT NOT NULL);
+
+            CREATE TABLE runs (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                flight_id TEXT NOT NULL REFERENCES flights(id),
+                model_name TEXT NOT NULL,
+                model_version TEXT NOT NULL,
+                model_sha256 TEXT NOT NULL,
+                options_json TEXT NOT NULL,
+                started_at TEXT NOT NULL,
+                finished_at TEXT,
+                photos_total INTEGER,
+                photos_processed INTEGER,
+                photos_resumed INTEGER,
+                photos_skipped INTEGER,
+                photos_failed INTEGER,
+                detections INTEGER,
+                hazards INTEGER,
+                elapsed_s REAL);
+            CREATE INDEX ix_runs_flight ON runs(flight_id, id);
+
+            CREATE TABLE photos (
+                flight_id TEXT NOT NULL REFERENCES flights(id),
+                photo_id TEXT NOT NULL,
+                file_name TEXT NOT NULL,
+                relative_path TEXT,
+                size_bytes INTEGER,
+                width INTEGER,
+                height INTEGER,
+                captured_at TEXT,
+                lat REAL,
+                lon REAL,
+                agl_m REAL,
+                gsd_m REAL,
+                footprint_wkt TEXT,
+                metadata_json TEXT,
+                status TEXT NOT NULL CHECK (status IN ('ok','skipped','failed')),
+                reason_code TEXT,
+                reason_message TEXT,
+                run_id INTEGER REFERENCES runs(id),
+                processed_at TEXT NOT NULL,
+                PRIMARY KEY (flight_id, photo_id));
+
+            CREATE TABLE detections (
+                flight_id TEXT NOT NULL,
+                photo_id TEXT NOT NULL,
+                detection_index INTEGER NOT NULL,
+                run_id INTEGER REFERENCES runs(id),
+                class_name TEXT NOT NULL,
+                confidence REAL NOT NULL,
+                x1 REAL NOT NULL, y1 REAL NOT NULL, x2 REAL NOT NULL, y2 REAL NOT NULL,
+                lat REAL NOT NULL,
+                lon REAL NOT NULL,
+                sigma_m REAL NOT NULL,
+                r90_m REAL NOT NULL,
+                semi_major_m REAL NOT NULL,
+                semi_minor_m REAL NOT NULL,
+                major_axis_azimuth_deg REAL NOT NULL,
+                shared_sigma_m REAL NOT NULL,
+                ground_box_wkt TEXT,
+                captured_at TEXT,
+                PRIMARY KEY (flight_id, photo_id, detection_index),
+                FOREIGN KEY (flight_id, photo_id) REFERENCES photos(flight_id, photo_id) ON DELETE CASCADE);
+
+            CREATE TABLE hazards (
+                id TEXT PRIMARY KEY,
+                flight_id TEXT NOT NULL REFERENCES flights(id),
+                lat REAL NOT NULL,
+                lon REAL NOT NULL,
+                class_name TEXT NOT NULL,
+                class_votes_json TEXT NOT NULL,
+                max_confidence REAL NOT NULL,
+                mean_confidence REAL NOT NULL,
+                n_obs INTEGER NOT NULL,
+                sigma_m REAL NOT NULL,
+                r90_m REAL NOT NULL,
+                status TEXT NOT NULL CHECK (status IN ('candidate','confirmed','rejected','unsure')),
+                created_at TEXT NOT NULL,
+                updated_at TEXT NOT NULL);
+            CREATE INDEX ix_hazards_flight ON hazards(flight_id, status);
+
+            -- A detection re-run away takes its link with it (the hazard set is rebuilt on finalise).
+            CREATE TABLE hazard_observations (
+                hazard_id TEXT NOT NULL REFERENCES hazards(id) ON DELETE CASCADE,
+                flight_id TEXT NOT NULL,
+                photo_id TEXT NOT NULL,
+                detection_index INTEGER NOT NULL,
+                ordinal INTEGER NOT NULL,
+                PRIMARY KEY (hazard_id, photo_id, detection_index),
+                FOREIGN KEY (flight_id, photo_id, detection_index)
+                    REFERENCES detections(flight_id, photo_id, detection_index) ON DELETE CASCADE);
+            CREATE INDEX ix_hazard_obs_detection ON hazard_observations(flight_id, photo_id, detection_index);
+
+            -- Append-only audit: no foreign key to hazards, so a review outlives its point (orphan) and
+            -- re-attaches when a re-run produces the same deterministic id.
+            CREATE TABLE reviews (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                hazard_id TEXT NOT NULL,
+                flight_id TEXT NOT NULL REFERENCES flights(id),
+                decision TEXT NOT NULL CHECK (decision IN ('confirm','reject','reclassify','unsure')),
+                label TEXT,
+                comment TEXT,
+                reviewer TEXT NOT NULL,
+                at TEXT NOT NULL);
+            CREATE INDEX ix_reviews_hazard ON reviews(hazard_id, at, id);
+            CREATE INDEX ix_reviews_flight ON reviews(flight_id);
+            CREATE TRIGGER reviews_no_update BEFORE UPDATE ON reviews
+                BEGIN SELECT RAISE(ABORT, 'reviews are append-only'); END;
+            CREATE TRIGGER reviews_no_delete BEFORE DELETE ON reviews
+                BEGIN SELECT RAISE(ABORT, 'reviews are append-only'); END;
+
+            CREATE TABLE coverage (
+                flight_id TEXT PRIMARY KEY REFERENCES flights(id),
+                covered_wkt TEXT NOT NULL,
+                area_m2 REAL NOT NULL,
+                max_gsd_m REAL NOT NULL,
+                photo_count INTEGER NOT NULL,
+                updated_at TEXT NOT NULL);
+
+            CREATE TABLE suggested_areas (
+                flight_id TEXT NOT NULL REFERENCES flights(id),
+                id TEXT NOT NULL,
+                area_wkt TEXT NOT NULL,
+                area_m2 REAL NOT NULL,
+                hazard_ids_json TEXT NOT NULL,
+                buffer_m REAL NOT NULL,
+                PRIMARY KEY (flight_id, id));
+            """),
+    ];
+
+    internal static int LatestVersion => Migrations[^1].Version;
+
+    /// <summary>Switches the file to WAL and applies the missing migrations.</summary>
+    /// <exception cref="InvalidOperationException">The file was written by a newer DroneScan.</exception>
+    internal static void Migrate(SqliteConnection connection, string path, string nowIso)
+    {
+        // journal_mode is a property of the file and cannot change inside a transaction.
+        Execute(connection, null, "PRAGMA journal_mode = WAL;");
+        using var tx = connection.BeginTransaction();
+        Execute(connection, tx, """
+            CREATE TABLE IF NOT EXISTS schema_version (
+                version INTEGER PRIMARY KEY,
+                description TEXT NOT NULL,
+                applied_at TEXT NOT NULL);
+            """);
+        using var read = connection.CreateCommand();
+        read.Transaction = tx;
+        read.CommandText = "SELECT COALESCE(MAX(version), 0) FROM schema_version;";
+        int current = Convert.ToInt32(read.ExecuteScalar(), CultureInfo.InvariantCulture);
+        if (current > LatestVersion)
+        {
+            throw new InvalidOperationException(
+                $"{path}: database schema version {current} is newer than this DroneScan understands ({LatestVersion}); use a newer DroneScan");
+        }
+
+        foreach (var (version, description, sql) in Migrations)
+        {
+            if (version <= current)
+            {
+                continue;
+            }
+
+            Execute(connection, tx, sql);
+            using var record = connection.CreateCommand();
+            record.Transaction = tx;
+            record.CommandText = "INSERT INTO schema_version (version, description, applied_at) VALUES ($v, $d, $at);";
+            record.Parameters.AddWithValue("$v", version);
+            record.Parameters.AddWithValue("$d", description);
+            record.Parameters.AddWithValue("$at", nowIso);
+            record.ExecuteNonQuery();
+        }
+
+        tx.Commit();
+    }
+
+    private static void Execute(SqliteConnection connection, SqliteTransaction? tx, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = tx;
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+}

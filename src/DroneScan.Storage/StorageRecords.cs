@@ -1,0 +1,166 @@
+using DroneScan.Core.Geodesy;
+using NetTopologySuite.Geometries;
+
+namespace DroneScan.Storage;
+
+/// <summary>Where a flight is in its life: stored as lower-case text.</summary>
+public enum FlightStatus
+{
+    /// <summary>Registered, no run started yet.</summary>
+    Created,
+
+    /// <summary>A run started and has not finished (an interrupted scan stays here until resumed).</summary>
+    Scanning,
+
+    /// <summary>The latest run finished; hazard points not yet (re)built.</summary>
+    Scanned,
+
+    /// <summary>Hazard points, coverage and suggested areas written.</summary>
+    Finalised,
+}
+
+/// <summary>What became of one photo in a scan.</summary>
+public enum PhotoStatus
+{
+    /// <summary>Detected (possibly zero detections).</summary>
+    Ok,
+
+    /// <summary>Deliberately not used (no GPS, GSD too coarse …): the same file gives the same answer.</summary>
+    Skipped,
+
+    /// <summary>Could not be processed (unreadable, decoder error …).</summary>
+    Failed,
+}
+
+/// <summary>An analyst's decision on a hazard point. Reviews are an append-only audit trail.</summary>
+public enum ReviewDecision
+{
+    /// <summary>It is a hazard (status <c>Confirmed</c>).</summary>
+    Confirm,
+
+    /// <summary>False alarm (status <c>Rejected</c>).</summary>
+    Reject,
+
+    /// <summary>It is a hazard of another class, given as the label (status <c>Confirmed</c>).</summary>
+    Reclassify,
+
+    /// <summary>Cannot tell from the photos (status <c>Unsure</c>).</summary>
+    Unsure,
+}
+
+/// <summary>A flight to create or update. <see cref="Id"/> comes from <see cref="FlightIds"/>.</summary>
+/// <param name="Id">Store id, e.g. <c>fl-3fa85f64a1b2</c>.</param>
+/// <param name="Name">Name for people (the folder name by default).</param>
+/// <param name="SourceFolder">Absolute folder the photos were read from, when known.</param>
+/// <param name="Site">Site or task name, when known; null keeps the stored value on update.</param>
+/// <param name="Notes">Operator notes; null keeps the stored value on update.</param>
+public sealed record FlightDefinition(string Id, string Name, string? SourceFolder, string? Site = null, string? Notes = null);
+
+/// <summary>A stored flight.</summary>
+public sealed record FlightRecord(
+    string Id,
+    string Name,
+    string? SourceFolder,
+    string? Site,
+    string? Notes,
+    FlightStatus Status,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt);
+
+/// <summary>A flight with what it holds, for listings and the <c>status</c> of a scan.</summary>
+public sealed record FlightSummary(
+    FlightRecord Flight,
+    RunRecord? LatestRun,
+    int PhotosOk,
+    int PhotosSkipped,
+    int PhotosFailed,
+    int Detections,
+    int HazardsCandidate,
+    int HazardsConfirmed,
+    int HazardsRejected,
+    int HazardsUnsure,
+    int OrphanReviews)
+{
+    public int Photos => PhotosOk + PhotosSkipped + PhotosFailed;
+
+    public int Hazards => HazardsCandidate + HazardsConfirmed + HazardsRejected + HazardsUnsure;
+}
+
+/// <summary>The start of one scan of a flight with one model. <c>OptionsJson</c> is the scan options as JSON
+/// (provenance; the store does not read it).</summary>
+public sealed record RunStart(string FlightId, string ModelName, string ModelVersion, string ModelSha256, string OptionsJson);
+
+/// <summary>What a finished run did. <c>PhotosResumed</c>: photos found already done with the same model and not redone.</summary>
+public sealed record RunTotals(int PhotosTotal, int PhotosProcessed, int PhotosResumed, int PhotosSkipped, int PhotosFailed, int Detections, int Hazards);
+
+/// <summary>A stored run. <see cref="Totals"/> and <see cref="FinishedAt"/> are null while it runs (or when it was interrupted).</summary>
+public sealed record RunRecord(
+    long Id,
+    string FlightId,
+    string ModelName,
+    string ModelVersion,
+    string ModelSha256,
+    string OptionsJson,
+    DateTimeOffset StartedAt,
+    DateTimeOffset? FinishedAt,
+    RunTotals? Totals)
+{
+    /// <summary>Wall time of the run, seconds (store clock).</summary>
+    public double? ElapsedS => FinishedAt is { } f ? (f - StartedAt).TotalSeconds : null;
+}
+
+/// <summary>One photo as the store keeps it. Identity is the content hash, so a renamed or moved file is the
+/// same photo.</summary>
+public sealed record PhotoRecord
+{
+    /// <summary>Lower-case hex SHA-256 of the file content.</summary>
+    public required string PhotoId { get; init; }
+
+    public required string FileName { get; init; }
+
+    /// <summary>Path relative to the flight's source folder, '/'-separated.</summary>
+    public string? RelativePath { get; init; }
+
+    public long? SizeBytes { get; init; }
+
+    /// <summary>Oriented image size, pixels.</summary>
+    public int? Width { get; init; }
+
+    public int? Height { get; init; }
+
+    public DateTimeOffset? CapturedAt { get; init; }
+
+    /// <summary>Camera position, WGS84.</summary>
+    public GeoPoint? Position { get; init; }
+
+    public double? AltitudeAglM { get; init; }
+
+    /// <summary>Ground sample distance at the image centre, m/px.</summary>
+    public double? GsdM { get; init; }
+
+    /// <summary>Ground footprint, WGS84 (X = lon, Y = lat).</summary>
+    public Polygon? Footprint { get; init; }
+
+    /// <summary>Metadata as read, as JSON (provenance; the store does not read it).</summary>
+    public string? MetadataJson { get; init; }
+
+    /// <summary>The run that processed the photo; its model hash decides whether a re-run may skip the photo.</summary>
+    public long? RunId { get; init; }
+}
+
+/// <summary>One entry of a hazard's review audit trail.</summary>
+public sealed record ReviewRecord(
+    long Id,
+    string HazardId,
+    string FlightId,
+    ReviewDecision Decision,
+    string? Label,
+    string? Comment,
+    string Reviewer,
+    DateTimeOffset At);
+
+/// <summary>What <see cref="IFlightStore.ReplaceHazards"/> did with the flight's existing reviews.</summary>
+/// <param name="HazardCount">Hazard points written.</param>
+/// <param name="ReviewedHazardCount">New points that already had reviews (same deterministic id), status restored.</param>
+/// <param name="OrphanedHazardIds">Ids with reviews but no point any more: the reviews are kept, not shown on a point.</param>
+public sealed record HazardReplaceResult(int HazardCount, int ReviewedHazardCount, IReadOnlyList<string> OrphanedHazardIds);

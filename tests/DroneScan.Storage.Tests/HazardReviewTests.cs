@@ -1,0 +1,143 @@
+using DroneScan.Core.Hazards;
+using Microsoft.Data.Sqlite;
+
+namespace DroneScan.Storage.Tests;
+
+public sealed class HazardReviewTests : IDisposable
+{
+    private readonly TempStore db = new();
+    private readonly string flightId;
+
+    public HazardReviewTests()
+    {
+        flightId = db.Store.UpsertFlight(TestData.Flight()).Id;
+        long run = db.Store.StartRun(new RunStart(flightId, "rgb", "1", TestData.ModelA, "{}"));
+        db.Store.SavePhotoResult(flightId, TestData.Photo(1, run), [TestData.Obs(1, 0), TestData.Obs(1, 1, "uxo", 0.5)]);
+        db.Store.SavePhotoResult(flightId, TestData.Photo(2, run), [TestData.Obs(2, 0, "ap_mine", 0.9)]);
+    }
+
+    public void Dispose() => db.Dispose();
+
+    private static HazardPoint H1 => TestData.Hazard("hz-1", TestData.Obs(2, 0, "ap_mine", 0.9), TestData.Obs(1, 0));
+
+    private static HazardPoint H2 => TestData.Hazard("hz-2", TestData.Obs(1, 1, "uxo", 0.5));
+
+    private static SuggestedHazardArea Area(params string[] ids) => new("sha-1", TestData.Square(37.2, 48.1, 5e-4), 4321.5, ids, 25);
+
+    [Fact]
+    public void HazardPoint_RoundTrips_WithObservationsCoverageAndAreas()
+    {
+        var result = db.Store.ReplaceHazards(flightId, [H1, H2], TestData.Coverage(), [Area("hz-1", "hz-2")]);
+        Assert.Equal(new HazardReplaceResult(2, 0, []), result with { OrphanedHazardIds = [] });
+        Assert.Empty(result.OrphanedHazardIds);
+
+        var hazards = db.Store.GetHazards(flightId);
+        Assert.Equal(["hz-1", "hz-2"], hazards.Select(h => h.Point.Id));
+        var p = hazards[0].Point;
+        var e = H1;
+        Assert.Equal((e.Position, e.ClassName, e.MaxConfidence, e.MeanConfidence, e.SigmaM, e.R90M, HazardStatus.Candidate), (p.Position, p.ClassName, p.MaxConfidence, p.MeanConfidence, p.SigmaM, p.R90M, p.Status));
+        Assert.Equal(e.ClassVotes, p.ClassVotes);
+        Assert.Equal(e.Observations, p.Observations);
+        Assert.Null(hazards[0].LatestReview);
+
+        var coverage = db.Store.GetCoverage(flightId)!;
+        Assert.True(coverage.Covered.EqualsExact(TestData.Coverage().Covered));
+        Assert.Equal((12345.5, 0.01, 3), (coverage.AreaM2, coverage.MaxGsdM, coverage.PhotoCount));
+        var area = Assert.Single(db.Store.GetAreas(flightId));
+        Assert.Equal(("sha-1", 4321.5, 25.0), (area.Id, area.AreaM2, area.BufferM));
+        Assert.Equal(["hz-1", "hz-2"], area.HazardIds);
+        Assert.True(area.Area.EqualsExact(Area().Area));
+        Assert.Equal(FlightStatus.Finalised, db.Store.GetFlight(flightId)!.Flight.Status);
+    }
+
+    [Fact]
+    public void HazardStatus_EqualsTheLatestReview()
+    {
+        db.Store.ReplaceHazards(flightId, [H1, H2], TestData.Coverage(), []);
+
+        db.Store.AddReview("hz-1", ReviewDecision.Unsure, null, "shadow?", "ana");
+        Assert.Equal(HazardStatus.Unsure, db.Store.GetHazards(flightId)[0].Status);
+        db.Clock.Advance(TimeSpan.FromMinutes(5));
+        db.Store.AddReview("hz-1", ReviewDecision.Reclassify, "at_mine", "TM-62 visible", "ben");
+        db.Store.AddReview("hz-2", ReviewDecision.Reject, null, "rock", "ana");
+
+        // A back-dated entry (e.g. synced from a field tablet) does not override a later decision.
+        db.Store.AddReview("hz-1", ReviewDecision.Reject, null, "late sync", "cy", db.Clock.Now.AddHours(-1));
+
+        var confirmed = Assert.Single(db.Store.GetHazards(flightId, HazardStatus.Confirmed));
+        Assert.Equal("hz-1", confirmed.Point.Id);
+        Assert.Equal(new HazardReview("ben", db.Clock.Now, "at_mine", "TM-62 visible"), confirmed.LatestReview);
+        Assert.Equal("hz-2", Assert.Single(db.Store.GetHazards(flightId, HazardStatus.Rejected)).Point.Id);
+        Assert.Empty(db.Store.GetHazards(flightId, HazardStatus.Candidate));
+        var summary = db.Store.GetFlight(flightId)!;
+        Assert.Equal((0, 1, 1, 0), (summary.HazardsCandidate, summary.HazardsConfirmed, summary.HazardsRejected, summary.HazardsUnsure));
+    }
+
+    [Fact]
+    public void AddReview_Refuses_UnknownHazardsAndReclassifyWithoutLabel()
+    {
+        db.Store.ReplaceHazards(flightId, [H1], TestData.Coverage(), []);
+        Assert.Throws<KeyNotFoundException>(() => db.Store.AddReview("hz-9", ReviewDecision.Confirm, null, null, "ana"));
+        Assert.Throws<ArgumentException>(() => db.Store.AddReview("hz-1", ReviewDecision.Reclassify, null, null, "ana"));
+        Assert.Empty(db.Store.GetReviewHistory("hz-1"));
+    }
+
+    [Fact]
+    public void Reviews_AreAppendOnly_AndSurviveReplaceHazardsWithTheSameIds()
+    {
+        db.Store.ReplaceHazards(flightId, [H1, H2], TestData.Coverage(), []);
+        db.Store.AddReview("hz-1", ReviewDecision.Confirm, null, "clear", "ana");
+        db.Clock.Advance(TimeSpan.FromMinutes(1));
+        db.Store.AddReview("hz-1", ReviewDecision.Unsure, null, "second look", "ben");
+
+        var result = db.Store.ReplaceHazards(flightId, [H1, H2], TestData.Coverage(), []);
+
+        Assert.Equal(1, result.ReviewedHazardCount);
+        Assert.Empty(result.OrphanedHazardIds);
+        Assert.Equal(HazardStatus.Unsure, db.Store.GetHazards(flightId)[0].Status);
+        var history = db.Store.GetReviewHistory("hz-1");
+        Assert.Equal([ReviewDecision.Confirm, ReviewDecision.Unsure], history.Select(r => r.Decision));
+        Assert.Equal(["ana", "ben"], history.Select(r => r.Reviewer));
+
+        // Even a direct SQL edit of the audit trail is refused.
+        using var c = new SqliteConnection($"Data Source={db.DbPath};Pooling=False");
+        c.Open();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = "UPDATE reviews SET decision = 'reject';";
+        Assert.Contains("append-only", Assert.Throws<SqliteException>(() => cmd.ExecuteNonQuery()).Message, StringComparison.Ordinal);
+        cmd.CommandText = "DELETE FROM reviews;";
+        Assert.Throws<SqliteException>(() => cmd.ExecuteNonQuery());
+    }
+
+    [Fact]
+    public void OrphanReview_IsKeptAndReported_AndReattachesWhenThePointReturns()
+    {
+        db.Store.ReplaceHazards(flightId, [H1, H2], TestData.Coverage(), []);
+        db.Store.AddReview("hz-2", ReviewDecision.Reject, null, "rock", "ana");
+
+        var result = db.Store.ReplaceHazards(flightId, [H1], TestData.Coverage(), []);
+
+        Assert.Equal(["hz-2"], result.OrphanedHazardIds);
+        Assert.Equal("hz-2", Assert.Single(db.Store.GetOrphanReviews(flightId)).HazardId);
+        Assert.Single(db.Store.GetReviewHistory("hz-2"));
+        Assert.Equal(1, db.Store.GetFlight(flightId)!.OrphanReviews);
+        Assert.Equal(["hz-1"], db.Store.GetHazards(flightId).Select(h => h.Point.Id));
+
+        db.Store.ReplaceHazards(flightId, [H1, H2], TestData.Coverage(), []);
+        Assert.Equal(HazardStatus.Rejected, Assert.Single(db.Store.GetHazards(flightId, HazardStatus.Rejected)).Status);
+        Assert.Empty(db.Store.GetOrphanReviews(flightId));
+    }
+
+    [Fact]
+    public void ReplaceHazards_LeavesThePreviousSet_WhenItFails()
+    {
+        db.Store.ReplaceHazards(flightId, [H1, H2], TestData.Coverage(), [Area("hz-1")]);
+        var ghost = TestData.Hazard("hz-3", TestData.Obs(7, 0));
+
+        Assert.Throws<InvalidOperationException>(() => db.Store.ReplaceHazards(flightId, [H1, ghost], TestData.Coverage() with { PhotoCount = 99 }, []));
+
+        Assert.Equal(["hz-1", "hz-2"], db.Store.GetHazards(flightId).Select(h => h.Point.Id));
+        Assert.Equal(3, db.Store.GetCoverage(flightId)!.PhotoCount);
+        Assert.Single(db.Store.GetAreas(flightId));
+    }
+}
