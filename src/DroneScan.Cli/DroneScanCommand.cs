@@ -15,6 +15,8 @@ public static class DroneScanCommand
             DetectCommand.Create(output, error),
             SynthCommand.Create(output, error),
             EvalCommand.Create(output, error),
+            ScanCommand.Create(output, error),
+            ExportCommand.Create(output, error),
         };
         return root.Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error });
     }

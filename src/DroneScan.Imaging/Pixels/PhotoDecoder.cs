@@ -45,6 +45,25 @@ public static class PhotoDecoder
         try
         {
             using var stream = File.OpenRead(path);
+            return LoadOriented(stream, maxPixels);
+        }
+        catch (IOException ex)
+        {
+            throw new PhotoDecodeException(ex.Message, ex);
+        }
+        catch (UnauthorizedAccessException ex)
+        {
+            throw new PhotoDecodeException("permission denied", ex);
+        }
+    }
+
+    /// <summary>Decodes a photo already in memory (e.g. bytes read once to hash and decode); as
+    /// <see cref="LoadOriented(string, long)"/>. The stream must be seekable.</summary>
+    public static Image<Rgb24> LoadOriented(Stream stream, long maxPixels = DefaultMaxPixels)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        try
+        {
             var info = Image.Identify(Configuration, stream) ?? throw new PhotoDecodeException("not a JPEG, PNG or TIFF image");
             long pixels = (long)info.Width * info.Height;
             if (info.Width < 1 || info.Height < 1)

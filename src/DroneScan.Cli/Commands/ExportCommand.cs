@@ -1,0 +1,143 @@
+using System.CommandLine;
+using DroneScan.Core.Hazards;
+using DroneScan.Export;
+using DroneScan.Pipeline.Scan;
+using DroneScan.Storage.Sqlite;
+
+namespace DroneScan.Cli.Commands;
+
+/// <summary><c>dronescan export</c>: one layer of a stored flight to a GIS file.</summary>
+internal static class ExportCommand
+{
+    public static Command Create(TextWriter output, TextWriter error)
+    {
+        var flight = new Option<string?>("--flight") { Description = "Flight id (see the scan summary)", HelpName = "ID" };
+        var latest = new Option<bool>("--latest") { Description = "The most recently scanned flight" };
+        var format = ExportOptions.Format();
+        var outFile = new Option<string>("--out") { Description = "Output file", HelpName = "FILE", Required = true };
+        var db = ExportOptions.Database();
+        var status = new Option<string?>("--status") { Description = "Only points of this review status: candidate, confirmed, rejected, unsure", HelpName = "S" };
+        status.AcceptOnlyFromAmong("candidate", "confirmed", "rejected", "unsure");
+        var layer = new Option<string>("--layer") { Description = "points, coverage or areas", DefaultValueFactory = _ => "points" };
+        layer.AcceptOnlyFromAmong("points", "coverage", "areas");
+
+        var command = new Command("export", "Write a stored flight's hazard points, coverage or suggested areas as GeoJSON, KML, GPX, CSV, Shapefile or GeoPackage")
+        {
+            flight, latest, format, outFile, db, status, layer,
+        };
+        command.Validators.Add(r =>
+        {
+            if ((r.GetResult(flight) is null) == (r.GetResult(latest) is null))
+            {
+                r.AddError("give either --flight ID or --latest");
+            }
+        });
+
+        command.SetAction(parse => Run(
+            parse.GetValue(flight),
+            parse.GetValue(format),
+            parse.GetValue(outFile)!,
+            parse.GetValue(db)!,
+            parse.GetValue(status) is { } s ? Enum.Parse<HazardStatus>(s, ignoreCase: true) : null,
+            Enum.Parse<ExportLayer>(parse.GetValue(layer)!, ignoreCase: true),
+            output,
+            error));
+        return command;
+    }
+
+    private static int Run(string? flightId, string? formatName, string outFile, string database, HazardStatus? status, ExportLayer layer, TextWriter output, TextWriter error)
+    {
+        if (!ExportOptions.TryResolveFormat(formatName, outFile, error, out var format))
+        {
+            return 1;
+        }
+
+        if (!File.Exists(database))
+        {
+            error.WriteLine($"{database}: no such database (scan a flight first, or pass --db FILE)");
+            return 1;
+        }
+
+        using var store = SqliteFlightStore.Open(database, TimeProvider.System);
+        flightId ??= store.GetLatestFlightId();
+        if (flightId is null)
+        {
+            error.WriteLine($"{database}: holds no flight");
+            return 1;
+        }
+
+        if (FlightExport.Load(store, flightId, status) is not { } data)
+        {
+            error.WriteLine($"{flightId}: no such flight, or no scan of it finished, in {database}");
+            return 1;
+        }
+
+        if (!ExportOptions.TryWrite(format, layer, data, outFile, error))
+        {
+            return 1;
+        }
+
+        int count = layer switch
+        {
+            ExportLayer.Points => data.Hazards.Count,
+            ExportLayer.Areas => data.Areas.Count,
+            _ => data.Coverage is null ? 0 : 1,
+        };
+        output.WriteLine($"{outFile}: {layer.ToString().ToLowerInvariant()} of flight {flightId} ({data.Flight.FlightName}), {count} feature{(count == 1 ? "" : "s")}, {format}");
+        return 0;
+    }
+}
+
+/// <summary>Options and checks that <c>scan</c> and <c>export</c> share.</summary>
+internal static class ExportOptions
+{
+    public static Option<string?> Format() => new("--format")
+    {
+        Description = $"Output format: {string.Join(", ", ExportFormats.ValidNames)} (default: from the --out extension, else geojson)",
+        HelpName = "F",
+    };
+
+    public static Option<string> Database() => new("--db")
+    {
+        Description = "SQLite database of flights",
+        HelpName = "FILE",
+        DefaultValueFactory = _ => SqliteFlightStore.DefaultPath,
+    };
+
+    /// <summary>The format named, else the one the file extension names, else GeoJSON.</summary>
+    public static bool TryResolveFormat(string? name, string outFile, TextWriter error, out ExportFormat format)
+    {
+        if (name is not null)
+        {
+            if (ExportFormats.TryParse(name, out format))
+            {
+                return true;
+            }
+
+            error.WriteLine($"--format '{name}' is not a format; valid: {string.Join(", ", ExportFormats.ValidNames)}");
+            return false;
+        }
+
+        if (!ExportFormats.TryParse(Path.GetExtension(outFile), out format))
+        {
+            format = ExportFormat.GeoJson;
+        }
+
+        return true;
+    }
+
+    /// <summary>Writes the layer; a problem (GPX of polygons, a folder that does not exist …) is one line naming the file.</summary>
+    public static bool TryWrite(ExportFormat format, ExportLayer layer, ExportData data, string outFile, TextWriter error)
+    {
+        try
+        {
+            HazardExporter.Write(format, layer, data, outFile);
+            return true;
+        }
+        catch (Exception ex) when (ex is NotSupportedException or IOException or UnauthorizedAccessException)
+        {
+            error.WriteLine($"{outFile}: {ex.Message}");
+            return false;
+        }
+    }
+}

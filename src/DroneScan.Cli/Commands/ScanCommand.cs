@@ -1,0 +1,139 @@
+using System.CommandLine;
+using DroneScan.Cli.Scan;
+using DroneScan.Detection;
+using DroneScan.Export;
+using DroneScan.Pipeline.Detect;
+using DroneScan.Pipeline.Scan;
+using DroneScan.Storage.Sqlite;
+
+namespace DroneScan.Cli.Commands;
+
+/// <summary><c>dronescan scan FOLDER</c>: the whole flight, from photos to hazard points in the store (and a file).</summary>
+internal static class ScanCommand
+{
+    public static Command Create(TextWriter output, TextWriter error)
+    {
+        var folder = new Argument<string>("folder") { Description = "Folder of the flight's photos (searched recursively for JPEG, PNG and TIFF)" };
+        var outFile = new Option<string?>("--out") { Description = "Also write the hazard points to this file", HelpName = "FILE" };
+        var format = ExportOptions.Format();
+        var model = new Option<string?>("--model") { Description = $"ONNX detection model (default: {DefaultModel.RelativePath})", HelpName = "FILE" };
+        var db = ExportOptions.Database();
+        var conf = new Option<double>("--conf") { Description = "Minimum detection score, 0-1", DefaultValueFactory = _ => 0.25, HelpName = "S" };
+        var maxGsdFactor = new Option<double>("--max-gsd-factor") { Description = "Photos count as coverage up to this many times the model's GSD", DefaultValueFactory = _ => 2, HelpName = "F" };
+        var areaBuffer = new Option<double>("--area-buffer") { Description = "Buffer around hazard points for suggested hazard areas, metres", DefaultValueFactory = _ => 5, HelpName = "M" };
+        var threads = new Option<int>("--threads") { Description = "ONNX Runtime threads (0 = one per core)", DefaultValueFactory = _ => 0 };
+        CliChecks.InRange(conf, 0, 1.0000001);
+        CliChecks.InRange(maxGsdFactor, 1e-9, double.MaxValue);
+        CliChecks.InRange(areaBuffer, 1e-9, double.MaxValue);
+        CliChecks.AtLeast(threads, 0);
+
+        var geo = new GeoreferenceCliOptions();
+        var command = new Command("scan", "Scan a flight: detect in every photo, place detections on the ground, merge them into hazard points, store and export")
+        {
+            folder, outFile, format, model, db, conf, maxGsdFactor, areaBuffer, threads,
+        };
+        geo.AddTo(command);
+
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var request = new ScanRequest(
+                parse.GetValue(folder)!,
+                parse.GetValue(outFile),
+                parse.GetValue(format),
+                parse.GetValue(model),
+                parse.GetValue(db)!,
+                parse.GetValue(threads),
+                new ScanOptions
+                {
+                    Georeference = geo.Read(parse),
+                    Detection = new TiledDetectionOptions { MinScore = (float)parse.GetValue(conf) },
+                    MaxGsdFactor = parse.GetValue(maxGsdFactor),
+                    AreaBufferM = parse.GetValue(areaBuffer),
+                });
+            return await RunAsync(request, output, error, cancellationToken).ConfigureAwait(false);
+        });
+        return command;
+    }
+
+    private static async Task<int> RunAsync(ScanRequest request, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        ExportFormat? format = null;
+        if (request.OutFile is not null)
+        {
+            if (!ExportOptions.TryResolveFormat(request.Format, request.OutFile, error, out var resolved))
+            {
+                return 1;
+            }
+
+            format = resolved;
+        }
+
+        if (!Directory.Exists(request.Folder))
+        {
+            error.WriteLine($"{request.Folder}: no such folder");
+            return 1;
+        }
+
+        string? modelPath = request.ModelPath ?? DefaultModel.Find();
+        if (modelPath is null || !File.Exists(modelPath))
+        {
+            error.WriteLine(modelPath is null ? $"no model: {DefaultModel.RelativePath} is not here; pass --model FILE" : $"{modelPath}: no such model file");
+            return 1;
+        }
+
+        OnnxDetector detector;
+        try
+        {
+            detector = OnnxDetector.Load(modelPath, new DetectorOptions { IntraOpThreads = request.Threads });
+        }
+        catch (ModelLoadException ex)
+        {
+            error.WriteLine(ex.Message);
+            return 1;
+        }
+
+        using (detector)
+        using (var store = SqliteFlightStore.Open(request.Database, TimeProvider.System))
+        {
+            bool interactive = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected;
+            var runner = new ScanRunner(store, new TiledDetector(detector, request.Options.Detection), TimeProvider.System);
+            ScanReport report;
+            try
+            {
+                report = await runner.RunAsync(request.Folder, request.Options, new ScanProgressReport(output, interactive, TimeProvider.System), cancellationToken).ConfigureAwait(false);
+            }
+            catch (ScanException ex)
+            {
+                error.WriteLine(ex.Message);
+                return 1;
+            }
+            catch (OperationCanceledException)
+            {
+                error.WriteLine();
+                error.WriteLine($"interrupted: the photos finished so far are saved in {request.Database}; run the same command again to resume");
+                return 130;
+            }
+
+            if (report.PhotosUsed > 0 && format is { } fmt)
+            {
+                var data = FlightExport.Load(store, report.FlightId)!;
+                if (!ExportOptions.TryWrite(fmt, ExportLayer.Points, data, request.OutFile!, error))
+                {
+                    ScanSummary.Write(output, report, request.Database, null);
+                    return 1;
+                }
+            }
+
+            ScanSummary.Write(output, report, request.Database, report.PhotosUsed > 0 ? request.OutFile : null);
+            if (report.PhotosUsed == 0)
+            {
+                error.WriteLine($"{request.Folder}: no photo could be used ({report.Totals.PhotosSkipped} skipped, {report.Totals.PhotosFailed} failed; reasons above)");
+                return 1;
+            }
+        }
+
+        return 0;
+    }
+
+    private sealed record ScanRequest(string Folder, string? OutFile, string? Format, string? ModelPath, string Database, int Threads, ScanOptions Options);
+}

@@ -1,0 +1,138 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using DroneScan.Core.Geodesy;
+using DroneScan.Core.Hazards;
+using DroneScan.Core.Photos;
+using DroneScan.Imaging.Metadata;
+using DroneScan.Imaging.Pixels;
+using DroneScan.Pipeline.Detect;
+using DroneScan.Storage;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.PixelFormats;
+using NtsTopologyException = NetTopologySuite.Geometries.TopologyException;
+
+namespace DroneScan.Pipeline.Scan;
+
+/// <summary>
+/// The reading half of a scan, run one photo ahead of the detector: reads the file once (its bytes give the
+/// photo id and the pixels), reads the metadata, georeferences, and decodes. Everything that can go wrong with
+/// one file becomes a <see cref="LoadedPhoto"/> with a problem, never an exception.
+/// </summary>
+internal sealed class ScanPhotoLoader(ScanFolder folder, GeoreferenceOptions georeference, TiledDetector detector, IReadOnlySet<string> alreadyProcessed)
+{
+    private static readonly JsonSerializerOptions Json = new() { WriteIndented = false };
+
+    // First relative path of each content hash seen in this run: a second copy of a photo is one photo.
+    private readonly Dictionary<string, string> _seen = new(StringComparer.Ordinal);
+
+    public LoadedPhoto Load(string relative)
+    {
+        string fileName = Path.GetFileName(relative);
+        byte[] bytes;
+        try
+        {
+            bytes = File.ReadAllBytes(folder.FullPath(relative));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            string id = "unreadable:" + Hex(Encoding.UTF8.GetBytes(relative));
+            return LoadedPhoto.Problem(new PhotoRecord { PhotoId = id, FileName = fileName, RelativePath = relative }, ScanPhotoOutcome.Failed, "unreadable-file", $"cannot read the file ({ex.Message})");
+        }
+
+        var record = new PhotoRecord { PhotoId = Hex(bytes), FileName = fileName, RelativePath = relative, SizeBytes = bytes.LongLength };
+        if (!_seen.TryAdd(record.PhotoId, relative))
+        {
+            return LoadedPhoto.Problem(record, ScanPhotoOutcome.Skipped, "duplicate", $"same content as {_seen[record.PhotoId]}; used once", store: false);
+        }
+
+        if (alreadyProcessed.Contains(record.PhotoId))
+        {
+            return new LoadedPhoto(record, ScanPhotoOutcome.Resumed, null, null, null, 1);
+        }
+
+        var metadata = PhotoMetadataReader.Read(folder.FullPath(relative));
+        var photo = PhotoGeoreferencer.Resolve(metadata, georeference);
+        record = record with
+        {
+            CapturedAt = metadata.CapturedAt?.Utc,
+            Position = metadata is { LatitudeDeg: { } lat, LongitudeDeg: { } lon } ? new GeoPoint(lat, lon) : null,
+            AltitudeAglM = photo.AltitudeAglM,
+            MetadataJson = MetadataJson(photo),
+        };
+        if (metadata.Diagnostics.FirstOrDefault(d => d.Code == DiagnosticCodes.Unreadable) is { } unreadable)
+        {
+            return LoadedPhoto.Problem(record, ScanPhotoOutcome.Failed, unreadable.Code, unreadable.Message);
+        }
+
+        if (photo.Georeference is not { } geo)
+        {
+            var errors = photo.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
+            string code = errors.Count > 0 ? errors[0].Code : "not-georeferenced";
+            string message = errors.Count > 0
+                ? "cannot be placed on the ground: " + string.Join("; ", errors.Select(d => $"{d.Field}: {d.Message}"))
+                : "cannot be placed on the ground";
+            return LoadedPhoto.Problem(record, ScanPhotoOutcome.Skipped, code, message);
+        }
+
+        try
+        {
+            record = record with { GsdM = geo.CentreGsdM, Footprint = geo.Footprint().Footprint };
+        }
+        catch (NtsTopologyException ex)
+        {
+            // Degenerate geometry from extreme metadata concerns this photo only.
+            return LoadedPhoto.Problem(record, ScanPhotoOutcome.Skipped, DiagnosticCodes.InvalidValue, $"footprint: {ex.Message}");
+        }
+
+        try
+        {
+            using var stream = new MemoryStream(bytes, writable: false);
+            var image = PhotoDecoder.LoadOriented(stream, detector.Options.MaxPixels);
+            record = record with { Width = image.Width, Height = image.Height };
+            return new LoadedPhoto(record, ScanPhotoOutcome.Processed, photo, image, null, detector.ScaleFor(geo.CentreGsdM));
+        }
+        catch (PhotoDecodeException ex)
+        {
+            return LoadedPhoto.Problem(record, ScanPhotoOutcome.Failed, "damaged-image", ex.Message);
+        }
+        catch (Exception ex) when (ex is not (OutOfMemoryException or OperationCanceledException))
+        {
+            // A decoder failing on a crafted or damaged file concerns that file only.
+            return LoadedPhoto.Problem(record, ScanPhotoOutcome.Failed, "damaged-image", $"damaged image ({ex.GetType().Name}: {ex.Message})");
+        }
+    }
+
+    private static string Hex(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
+
+    /// <summary>Where the camera model came from, kept with the photo for provenance.</summary>
+    private static string MetadataJson(GeoreferencedPhoto photo) => JsonSerializer.Serialize(
+        new Dictionary<string, object?>
+        {
+            ["make"] = photo.Metadata.Make,
+            ["model"] = photo.Metadata.Model,
+            ["capturedAt"] = photo.Metadata.CapturedAt?.ToIso8601(),
+            ["altitudeAglM"] = photo.AltitudeAglM,
+            ["altitudeSource"] = photo.AltitudeSource,
+            ["attitudeSource"] = photo.AttitudeSource,
+            ["focalLengthPx"] = photo.FocalLengthPx,
+            ["focalLengthSource"] = photo.FocalLengthSource,
+            ["gpsSigmaSource"] = photo.GpsSigmaSource,
+            ["diagnostics"] = photo.Diagnostics.Select(d => d.ToString()).ToArray(),
+        },
+        Json);
+}
+
+/// <summary>One photo read ahead of the detector: ready to detect (<see cref="Image"/> set), or already decided.</summary>
+internal sealed record LoadedPhoto(
+    PhotoRecord Record,
+    ScanPhotoOutcome Outcome,
+    GeoreferencedPhoto? Photo,
+    Image<Rgb24>? Image,
+    SkippedPhoto? Failure,
+    double Scale,
+    bool Store = true)
+{
+    public static LoadedPhoto Problem(PhotoRecord record, ScanPhotoOutcome outcome, string code, string message, bool store = true) =>
+        new(record, outcome, null, null, new SkippedPhoto(record.RelativePath ?? record.FileName, code, $"{record.RelativePath ?? record.FileName}: {message}"), 1, store);
+}
