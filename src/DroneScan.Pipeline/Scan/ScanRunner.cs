@@ -56,6 +56,12 @@ public sealed class ScanRunner(IFlightStore store, TiledDetector detector, TimeP
         {
             await foreach (var loaded in channel.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
             {
+                if (cancellationToken.IsCancellationRequested)
+                {
+                    loaded.Image?.Dispose();
+                    cancellationToken.ThrowIfCancellationRequested();
+                }
+
                 var result = Finish(flight.Id, runId, loaded, model.ClassNames);
                 newDetections += result.Outcome == ScanPhotoOutcome.Processed ? result.Detections : 0;
                 results.Add(result);

@@ -1,0 +1,177 @@
+using DroneScan.Detection;
+using DroneScan.Export;
+using DroneScan.Pipeline.Detect;
+using DroneScan.Pipeline.Scan;
+using DroneScan.Storage;
+using DroneScan.Storage.Sqlite;
+
+namespace DroneScan.Pipeline.Tests;
+
+public sealed class ScanRunnerTests : IDisposable
+{
+    private readonly OnnxDetector _model = OnnxDetector.Load(Scenes.WhiteBoxModel);
+    private readonly TempFolder _temp = new();
+
+    public void Dispose()
+    {
+        _model.Dispose();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        _temp.Dispose();
+    }
+
+    private static ScanOptions Options => new() { Georeference = SyntheticFlight.Georeference };
+
+    private string NewFlightFolder(string name = "flight")
+    {
+        string folder = Path.Combine(_temp.Path, name);
+        Directory.CreateDirectory(folder);
+        SyntheticFlight.Write(folder);
+        return folder;
+    }
+
+    private SqliteFlightStore OpenStore(string name = "scan.db") => SqliteFlightStore.Open(Path.Combine(_temp.Path, name), TimeProvider.System);
+
+    private Task<ScanReport> Scan(IFlightStore store, string folder, IScanProgress? progress = null, CancellationToken cancellationToken = default) =>
+        new ScanRunner(store, new TiledDetector(_model, new TiledDetectionOptions()), TimeProvider.System)
+            .RunAsync(folder, Options, progress, cancellationToken);
+
+    [Fact]
+    public async Task EveryPlantedItem_IsOneHazardPoint_AtItsTruePosition()
+    {
+        string folder = NewFlightFolder();
+        using var store = OpenStore();
+
+        var report = await Scan(store, folder);
+
+        Assert.Equal(SyntheticFlight.PhotoCount, report.Totals.PhotosProcessed);
+        Assert.Equal(SyntheticFlight.Items.Count, report.Hazards.Count);
+        foreach (var (id, _, _) in SyntheticFlight.Items)
+        {
+            var truth = SyntheticFlight.ItemPosition(id);
+            var nearest = report.Hazards.MinBy(h => SyntheticFlight.DistanceM(h.Position, truth))!;
+            Assert.True(SyntheticFlight.DistanceM(nearest.Position, truth) < 0.1, $"item {id}: nearest point {SyntheticFlight.DistanceM(nearest.Position, truth):0.000} m away");
+            Assert.Equal(SyntheticFlight.PhotosSeeing(id), nearest.ObservationCount);
+        }
+
+        Assert.True(report.Hazards.Sum(h => h.ObservationCount) > report.Hazards.Count, "items seen in several photos are merged");
+        Assert.True(report.Coverage.AreaM2 > 6 * 7.68 * 10.24 * 0.4, $"covered {report.Coverage.AreaM2:0} m²");
+        Assert.False(report.HasGsdLimit); // the fixture model declares no GSD
+        Assert.NotEmpty(report.Areas);
+        Assert.Equal(FlightStatus.Finalised, store.GetFlight(report.FlightId)!.Flight.Status);
+    }
+
+    [Fact]
+    public async Task BadFiles_AreListedWithReasons_AndDoNotStopTheFlight()
+    {
+        string folder = NewFlightFolder();
+        File.WriteAllText(Path.Combine(folder, "corrupt.jpg"), "this is not a JPEG");
+        using (var noGps = Scenes.Draw(64, 48))
+        {
+            Scenes.SaveJpeg(noGps, folder, "no-gps.jpg");
+        }
+
+        File.WriteAllText(Path.Combine(folder, "notes.txt"), "flight log");
+        using var store = OpenStore();
+
+        var report = await Scan(store, folder);
+
+        Assert.Equal(SyntheticFlight.PhotoCount, report.PhotosUsed);
+        Assert.Equal(SyntheticFlight.Items.Count, report.Hazards.Count);
+        var corrupt = Assert.Single(report.Photos, p => p.File == "corrupt.jpg");
+        Assert.Equal(ScanPhotoOutcome.Failed, corrupt.Outcome);
+        Assert.StartsWith("corrupt.jpg: ", corrupt.Problem!.Reason, StringComparison.Ordinal);
+        var noGpsResult = Assert.Single(report.Photos, p => p.File == "no-gps.jpg");
+        Assert.Equal(ScanPhotoOutcome.Skipped, noGpsResult.Outcome);
+        Assert.Equal("no-gps", noGpsResult.Problem!.Code);
+        Assert.Equal(["notes.txt"], report.IgnoredFiles);
+        Assert.Equal((1, 1), (report.Totals.PhotosSkipped, report.Totals.PhotosFailed));
+        Assert.Equal(2, store.GetSkippedPhotos(report.FlightId).Count);
+    }
+
+    [Fact]
+    public async Task AFolderWithoutPhotos_IsRefusedWithTheFolderNamed()
+    {
+        string empty = Path.Combine(_temp.Path, "empty");
+        Directory.CreateDirectory(empty);
+        using var store = OpenStore();
+
+        var ex = await Assert.ThrowsAsync<ScanException>(() => Scan(store, empty));
+        Assert.Contains(empty, ex.Message, StringComparison.Ordinal);
+        await Assert.ThrowsAsync<ScanException>(() => Scan(store, Path.Combine(_temp.Path, "missing")));
+        Assert.Empty(store.GetFlights());
+    }
+
+    [Fact]
+    public async Task ReRunning_UpdatesTheSameFlight_WithoutRedoingOrDuplicating()
+    {
+        string folder = NewFlightFolder();
+        using var store = OpenStore();
+        var first = await Scan(store, folder);
+        var before = store.GetFlight(first.FlightId)!;
+
+        var second = await Scan(store, folder);
+        var after = store.GetFlight(second.FlightId)!;
+
+        Assert.Equal(first.FlightId, second.FlightId);
+        Assert.Single(store.GetFlights());
+        Assert.Equal((0, SyntheticFlight.PhotoCount), (second.Totals.PhotosProcessed, second.Totals.PhotosResumed));
+        Assert.Equal((before.PhotosOk, before.Detections, before.Hazards), (after.PhotosOk, after.Detections, after.Hazards));
+        Assert.Equal(first.Hazards.Select(h => h.Id), second.Hazards.Select(h => h.Id));
+    }
+
+    [Fact]
+    public async Task AnInterruptedScan_Resumes_WithoutRedoingFinishedPhotos_AndGivesTheSameHazards()
+    {
+        string folder = NewFlightFolder();
+        using var oneGoStore = OpenStore("one-go.db");
+        var oneGo = await Scan(oneGoStore, folder);
+
+        using var store = OpenStore("resumed.db");
+        using var cancel = new CancellationTokenSource();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Scan(store, folder, new CancelAfter(3, cancel), cancel.Token));
+        Assert.Equal(FlightStatus.Scanning, store.GetFlight(oneGo.FlightId)!.Flight.Status);
+        Assert.Equal(3, store.GetFlight(oneGo.FlightId)!.PhotosOk);
+
+        var resumed = await Scan(store, folder);
+
+        Assert.Equal((3, 3), (resumed.Totals.PhotosResumed, resumed.Totals.PhotosProcessed));
+        Assert.Equal(oneGo.Hazards.Select(h => (h.Id, h.ObservationCount)), resumed.Hazards.Select(h => (h.Id, h.ObservationCount)));
+        Assert.Equal(oneGo.Coverage.AreaM2, resumed.Coverage.AreaM2, 1e-6);
+    }
+
+    [Fact]
+    public async Task TheStoredFlight_ExportsItsPoints()
+    {
+        string folder = NewFlightFolder();
+        using var store = OpenStore();
+        var report = await Scan(store, folder);
+        string path = Path.Combine(_temp.Path, "points.geojson");
+
+        var data = FlightExport.Load(store, report.FlightId)!;
+        HazardExporter.Write(ExportFormat.GeoJson, ExportLayer.Points, data, path);
+
+        Assert.Equal(SyntheticFlight.Items.Count, data.Hazards.Count);
+        Assert.Contains("\"hp-", File.ReadAllText(path), StringComparison.Ordinal);
+        Assert.Null(FlightExport.Load(store, "fl-000000000000"));
+    }
+
+    /// <summary>Cancels the scan once <c>count</c> photos are finished (a kill between photos).</summary>
+    private sealed class CancelAfter(int count, CancellationTokenSource cancel) : IScanProgress
+    {
+        public void Started(string flightId, int photoCount)
+        {
+        }
+
+        public void PhotoFinished(ScanPhotoResult result, int done, int total)
+        {
+            if (done == count)
+            {
+                cancel.Cancel();
+            }
+        }
+
+        public void Finalising()
+        {
+        }
+    }
+}
