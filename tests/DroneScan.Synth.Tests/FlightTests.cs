@@ -239,3 +239,30 @@ public sealed class FlightTests(SmallFlight flight) : IClassFixture<SmallFlight>
         Assert.Equal(0.0, offset.NorthM, 1);
     }
 }
+
+public sealed class DemoFlightSampleTests
+{
+    [Fact]
+    public void ShippedDemoFlight_TruthLandsOnTheDrawnItems_InEveryPhoto()
+    {
+        string folder = Path.Combine(SmallFlight.RepoRoot(), "data-samples", "demo-flight");
+        var record = FlightJson.ReadFlight(Path.Combine(folder, "flight.json"));
+        var truth = record.Items.ToDictionary(i => i.Id);
+        int views = 0;
+        foreach (var photo in record.Photos)
+        {
+            var georeference = PhotoGeoreferencer.Resolve(PhotoMetadataReader.Read(Path.Combine(folder, photo.File)), new GeoreferenceOptions()).Georeference;
+            Assert.NotNull(georeference);
+            foreach (var drawn in photo.Items.Where(i => i.InFrame))
+            {
+                var p = georeference.GroundToPixel(new GeoPoint(truth[drawn.Id].LatitudeDeg, truth[drawn.Id].LongitudeDeg))!.Value;
+                Assert.True(Math.Abs(p.U - drawn.CentreU) < 2 && Math.Abs(p.V - drawn.CentreV) < 2, $"{photo.File} {drawn.Id}");
+                Assert.Contains(photo.File, truth[drawn.Id].VisibleIn);
+                views++;
+            }
+        }
+
+        Assert.Equal(record.Items.Sum(i => i.VisibleIn.Count), views);
+        Assert.InRange(record.Photos.Count, 12, 20);
+    }
+}
