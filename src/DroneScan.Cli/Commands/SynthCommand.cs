@@ -76,10 +76,10 @@ internal static class SynthCommand
             return 0;
         });
 
-        return new Command("synth", "Synthetic training data") { dataset };
+        return new Command("synth", "Synthetic training data and demo flights") { dataset, SynthFlightCommand.Create(output, error) };
     }
 
     /// <summary>Resolves a data-samples/ path from the repository, wherever the command runs.</summary>
-    private static string FromRepo(string source) =>
+    internal static string FromRepo(string source) =>
         RepoFiles.FindUpwards("data-samples") is { } samples ? Path.Combine(Path.GetDirectoryName(samples)!, source) : source;
 }
