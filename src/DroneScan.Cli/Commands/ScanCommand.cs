@@ -21,6 +21,7 @@ internal static class ScanCommand
         var conf = new Option<double>("--conf") { Description = "Minimum detection score, 0-1", DefaultValueFactory = _ => 0.25, HelpName = "S" };
         var maxGsdFactor = new Option<double>("--max-gsd-factor") { Description = "Photos count as coverage up to this many times the model's GSD", DefaultValueFactory = _ => 2, HelpName = "F" };
         var areaBuffer = new Option<double>("--area-buffer") { Description = "Buffer around hazard points for suggested hazard areas, metres", DefaultValueFactory = _ => 5, HelpName = "M" };
+        var mergeClasses = new Option<bool>("--merge-classes") { Description = "Merge views of one object even when the model gave them different classes (the point keeps the class votes)" };
         var threads = new Option<int>("--threads") { Description = "ONNX Runtime threads (0 = one per core)", DefaultValueFactory = _ => 0 };
         CliChecks.InRange(conf, 0, 1.0000001);
         CliChecks.InRange(maxGsdFactor, 1e-9, double.MaxValue);
@@ -30,7 +31,7 @@ internal static class ScanCommand
         var geo = new GeoreferenceCliOptions();
         var command = new Command("scan", "Scan a flight: detect in every photo, place detections on the ground, merge them into hazard points, store and export")
         {
-            folder, outFile, format, model, db, conf, maxGsdFactor, areaBuffer, threads,
+            folder, outFile, format, model, db, conf, maxGsdFactor, areaBuffer, mergeClasses, threads,
         };
         geo.AddTo(command);
 
@@ -49,7 +50,8 @@ internal static class ScanCommand
                     Detection = new TiledDetectionOptions { MinScore = (float)parse.GetValue(conf) },
                     MaxGsdFactor = parse.GetValue(maxGsdFactor),
                     AreaBufferM = parse.GetValue(areaBuffer),
-                });
+                },
+                parse.GetValue(mergeClasses));
             return await RunAsync(request, output, error, cancellationToken).ConfigureAwait(false);
         });
         return command;
@@ -57,6 +59,7 @@ internal static class ScanCommand
 
     private static async Task<int> RunAsync(ScanRequest request, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
+
         ExportFormat? format = null;
         if (request.OutFile is not null)
         {
@@ -90,6 +93,11 @@ internal static class ScanCommand
         {
             error.WriteLine(ex.Message);
             return 1;
+        }
+
+        if (request.MergeClasses)
+        {
+            request = request with { Options = request.Options with { Cluster = request.Options.Cluster with { CompatibleClassGroups = [detector.Info.ClassNames] } } };
         }
 
         using (detector)
@@ -135,5 +143,5 @@ internal static class ScanCommand
         return 0;
     }
 
-    private sealed record ScanRequest(string Folder, string? OutFile, string? Format, string? ModelPath, string Database, int Threads, ScanOptions Options);
+    private sealed record ScanRequest(string Folder, string? OutFile, string? Format, string? ModelPath, string Database, int Threads, ScanOptions Options, bool MergeClasses);
 }

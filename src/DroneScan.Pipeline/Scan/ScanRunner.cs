@@ -42,8 +42,14 @@ public sealed class ScanRunner(IFlightStore store, TiledDetector detector, TimeP
         var model = detector.Detector.Info;
         var flight = store.UpsertFlight(new FlightDefinition(
             FlightIds.ForFolder(listing.Root), options.FlightName ?? new DirectoryInfo(listing.Root).Name, listing.Root));
-        var processed = store.GetProcessedPhotoIds(flight.Id, model.Sha256);
-        long runId = store.StartRun(new RunStart(flight.Id, model.Name, model.Version, model.Sha256, OptionsJson(options)));
+        string optionsJson = OptionsJson(options);
+
+        // Stored observations hold positions computed with the previous run's georeferencing and detector settings:
+        // resume them only when those settings are unchanged (merging settings apply to all observations anyway).
+        var processed = SamePhotoOptions(store.GetFlight(flight.Id)?.LatestRun?.OptionsJson, optionsJson)
+            ? store.GetProcessedPhotoIds(flight.Id, model.Sha256)
+            : new HashSet<string>();
+        long runId = store.StartRun(new RunStart(flight.Id, model.Name, model.Version, model.Sha256, optionsJson));
         progress.Started(flight.Id, listing.Photos.Count);
 
         var loader = new ScanPhotoLoader(listing, options.Georeference, detector, processed);
@@ -189,19 +195,50 @@ public sealed class ScanRunner(IFlightStore store, TiledDetector detector, TimeP
         }
     }
 
-    /// <summary>The options as run, for the run record (provenance).</summary>
+    /// <summary>The options as run, for the run record (provenance): <c>photo</c> holds what a photo's stored
+    /// observations depend on, <c>merge</c> what is applied afresh to all observations.</summary>
     private static string OptionsJson(ScanOptions options) => JsonSerializer.Serialize(
         new Dictionary<string, object?>
         {
-            ["georeference"] = options.Georeference,
-            ["minScore"] = options.Detection.MinScore,
-            ["overlap"] = options.Detection.Overlap,
-            ["gsdScaling"] = options.Detection.GsdScaling,
-            ["gateSigmas"] = options.Cluster.GateSigmas,
-            ["relativeSigmaFloorM"] = options.Cluster.RelativeSigmaFloorM,
-            ["minObservations"] = options.Cluster.MinObservations,
-            ["maxGsdFactor"] = options.MaxGsdFactor,
-            ["areaBufferM"] = options.AreaBufferM,
+            ["photo"] = new Dictionary<string, object?>
+            {
+                ["georeference"] = options.Georeference,
+                ["minScore"] = options.Detection.MinScore,
+                ["overlap"] = options.Detection.Overlap,
+                ["gsdScaling"] = options.Detection.GsdScaling,
+                ["fullFrame"] = options.Detection.FullFrame,
+                ["photoMerge"] = options.Detection.PhotoMerge,
+            },
+            ["merge"] = new Dictionary<string, object?>
+            {
+                ["gateSigmas"] = options.Cluster.GateSigmas,
+                ["relativeSigmaFloorM"] = options.Cluster.RelativeSigmaFloorM,
+                ["minObservations"] = options.Cluster.MinObservations,
+                ["compatibleClassGroups"] = options.Cluster.CompatibleClassGroups,
+                ["maxGsdFactor"] = options.MaxGsdFactor,
+                ["areaBufferM"] = options.AreaBufferM,
+            },
         },
         Json);
+
+    /// <summary>True when no run was recorded before, or the previous run's per-photo options equal these.</summary>
+    private static bool SamePhotoOptions(string? previousJson, string currentJson)
+    {
+        if (previousJson is null)
+        {
+            return true;
+        }
+
+        try
+        {
+            using var previous = JsonDocument.Parse(previousJson);
+            using var current = JsonDocument.Parse(currentJson);
+            return previous.RootElement.TryGetProperty("photo", out var p)
+                && string.Equals(p.GetRawText(), current.RootElement.GetProperty("photo").GetRawText(), StringComparison.Ordinal);
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
 }

@@ -1,0 +1,125 @@
+using System.Text.Json;
+using DroneScan.Pipeline.Tests;
+
+namespace DroneScan.Cli.Tests;
+
+public sealed class ScanCommandTests : IDisposable
+{
+    private readonly TempFolder _temp = new();
+
+    public void Dispose()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        _temp.Dispose();
+    }
+
+    private string Db => Path.Combine(_temp.Path, "flights.db");
+
+    private string Flight()
+    {
+        string folder = Path.Combine(_temp.Path, "flight");
+        Directory.CreateDirectory(folder);
+        SyntheticFlight.Write(folder);
+        return folder;
+    }
+
+    private CliRun Scan(string folder, params string[] more) =>
+        CliRun.Of(["scan", folder, "--model", Scenes.WhiteBoxModel, "--db", Db, "--agl", "40", "--focal-px", "2000", .. more]);
+
+    [Fact]
+    public void Scan_PrintsAPerPhotoLine_AndASummary_AndExitsZero_WithBadPhotosListed()
+    {
+        string folder = Flight();
+        File.WriteAllText(Path.Combine(folder, "broken.jpg"), "not a photo");
+        File.WriteAllText(Path.Combine(folder, "notes.txt"), "flight log");
+        string output = Path.Combine(_temp.Path, "hazards.geojson");
+
+        var run = Scan(folder, "--out", output);
+
+        Assert.True(run.ExitCode == 0, run.Error + run.Output);
+        Assert.Contains("[1/7] broken.jpg: not a readable image", run.Output, StringComparison.Ordinal);
+        Assert.Contains("photo-1.jpg: ", run.Output, StringComparison.Ordinal);
+        Assert.Contains("6 used (6 processed, 0 resumed), 0 skipped, 1 failed, of 7", run.Output, StringComparison.Ordinal);
+        Assert.Contains($"Hazard points    {SyntheticFlight.Items.Count} candidates", run.Output, StringComparison.Ordinal);
+        Assert.Contains("Photos not used:", run.Output, StringComparison.Ordinal);
+        Assert.Contains("notes.txt", run.Output, StringComparison.Ordinal);
+        Assert.Contains($"Output           {output}", run.Output, StringComparison.Ordinal);
+        using var geojson = JsonDocument.Parse(File.ReadAllText(output));
+        Assert.Equal(SyntheticFlight.Items.Count, geojson.RootElement.GetProperty("features").GetArrayLength());
+    }
+
+    [Fact]
+    public void ScanningAgain_ResumesEveryPhoto_AndKeepsTheFlight()
+    {
+        string folder = Flight();
+        var first = Scan(folder);
+        var second = Scan(folder);
+
+        Assert.Equal((0, 0), (first.ExitCode, second.ExitCode));
+        Assert.Contains("6 used (0 processed, 6 resumed)", second.Output, StringComparison.Ordinal);
+        Assert.Contains("done in an earlier run, not redone", second.Output, StringComparison.Ordinal);
+        string FlightLine(string text) => text.Split('\n').First(l => l.StartsWith("Flight ", StringComparison.Ordinal)).Split(',')[0];
+        Assert.Equal(FlightLine(first.Output), FlightLine(second.Output));
+    }
+
+    [Fact]
+    public void Scan_FailsWithAMessage_WhenThereIsNothingToDo()
+    {
+        string empty = Path.Combine(_temp.Path, "empty");
+        Directory.CreateDirectory(empty);
+        string junk = Path.Combine(_temp.Path, "junk");
+        Directory.CreateDirectory(junk);
+        File.WriteAllText(Path.Combine(junk, "a.jpg"), "not a photo");
+
+        var noPhotos = Scan(empty);
+        var noFolder = Scan(Path.Combine(_temp.Path, "missing"));
+        var noModel = CliRun.Of("scan", junk, "--model", Path.Combine(_temp.Path, "none.onnx"), "--db", Db);
+        var nothingUsable = Scan(junk);
+
+        Assert.Equal(1, noPhotos.ExitCode);
+        Assert.Contains("no photos", noPhotos.Error, StringComparison.Ordinal);
+        Assert.Equal(1, noFolder.ExitCode);
+        Assert.Contains("no such folder", noFolder.Error, StringComparison.Ordinal);
+        Assert.Equal(1, noModel.ExitCode);
+        Assert.Contains("none.onnx: no such model file", noModel.Error, StringComparison.Ordinal);
+        Assert.Equal(1, nothingUsable.ExitCode);
+        Assert.Contains("no photo could be used", nothingUsable.Error, StringComparison.Ordinal);
+        Assert.Contains("a.jpg: ", nothingUsable.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ExportLatest_WritesEachLayer_InTheFormatOfTheExtension()
+    {
+        Assert.Equal(0, Scan(Flight()).ExitCode);
+        string geojson = Path.Combine(_temp.Path, "points.geojson");
+        string csv = Path.Combine(_temp.Path, "points.csv");
+        string areas = Path.Combine(_temp.Path, "areas.kml");
+
+        var points = CliRun.Of("export", "--latest", "--db", Db, "--out", geojson);
+        var table = CliRun.Of("export", "--latest", "--db", Db, "--format", "csv", "--out", csv, "--status", "candidate");
+        var area = CliRun.Of("export", "--latest", "--db", Db, "--out", areas, "--layer", "areas");
+
+        Assert.Equal((0, 0, 0), (points.ExitCode, table.ExitCode, area.ExitCode));
+        using var doc = JsonDocument.Parse(File.ReadAllText(geojson));
+        Assert.Equal(SyntheticFlight.Items.Count, doc.RootElement.GetProperty("features").GetArrayLength());
+        Assert.Equal(SyntheticFlight.Items.Count + 1, File.ReadAllLines(csv).Length);
+        Assert.Contains("<Placemark", File.ReadAllText(areas), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Export_FailsWithAMessage_ForAnUnknownFlightOrDatabase()
+    {
+        string output = Path.Combine(_temp.Path, "x.geojson");
+
+        var noDb = CliRun.Of("export", "--latest", "--db", Db, "--out", output);
+        Assert.Equal(0, Scan(Flight()).ExitCode);
+        var noFlight = CliRun.Of("export", "--flight", "fl-000000000000", "--db", Db, "--out", output);
+        var both = CliRun.Of("export", "--flight", "fl-000000000000", "--latest", "--db", Db, "--out", output);
+
+        Assert.Equal(1, noDb.ExitCode);
+        Assert.Contains("no such database", noDb.Error, StringComparison.Ordinal);
+        Assert.Equal(1, noFlight.ExitCode);
+        Assert.Contains("fl-000000000000: no such flight", noFlight.Error, StringComparison.Ordinal);
+        Assert.NotEqual(0, both.ExitCode);
+    }
+}
