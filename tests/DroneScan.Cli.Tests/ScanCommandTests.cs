@@ -49,6 +49,30 @@ public sealed class ScanCommandTests : IDisposable
     }
 
     [Fact]
+    public void Scan_ScoresAgainstATruthFile_AndRefusesAMissingOne()
+    {
+        string folder = Flight();
+        string truth = Path.Combine(_temp.Path, "planted.geojson");
+        var features = SyntheticFlight.Items.Select(i =>
+        {
+            var p = SyntheticFlight.ItemPosition(i.Id);
+            string lon = p.LongitudeDeg.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+            string lat = p.LatitudeDeg.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+            return "{\"type\":\"Feature\",\"geometry\":{\"type\":\"Point\",\"coordinates\":[" + lon + "," + lat + "]},"
+                + "\"properties\":{\"id\":\"" + i.Id + "\",\"class\":\"ap_mine\",\"visible_in\":[\"x\"]}}";
+        });
+        File.WriteAllText(truth, "{\"type\":\"FeatureCollection\",\"features\":[" + string.Join(",", features) + "]}");
+
+        var scored = Scan(folder, "--truth", truth);
+        var missing = Scan(folder, "--truth", Path.Combine(_temp.Path, "none.geojson"));
+
+        Assert.True(scored.ExitCode == 0, scored.Error);
+        Assert.Contains($"targets found     {SyntheticFlight.Items.Count} of {SyntheticFlight.Items.Count} visible", scored.Output, StringComparison.Ordinal);
+        Assert.Equal(1, missing.ExitCode);
+        Assert.Contains("none.geojson: cannot read the truth file", missing.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void ScanningAgain_ResumesEveryPhoto_AndKeepsTheFlight()
     {
         string folder = Flight();

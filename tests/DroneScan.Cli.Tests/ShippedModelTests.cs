@@ -73,7 +73,8 @@ public class ShippedModelTests
         Assert.Contains(run.JsonLines(), l => l.GetProperty("detections").GetArrayLength() > 0);
     }
 
-    // Measured on the samples: RGB AP50 0.778, thermal 0.704 (model cards); the floors leave room for drift only.
-    private const double RgbSampleAp50Floor = 0.6;
-    private const double ThermalSampleAp50Floor = 0.55;
+    // Measured on the samples with the 0.2.0 models: RGB AP50 0.884, thermal 0.572 (12 mines only: one miss moves
+    // it by ~0.08); the floors leave room for drift only.
+    private const double RgbSampleAp50Floor = 0.8;
+    private const double ThermalSampleAp50Floor = 0.5;
 }

@@ -109,7 +109,8 @@ def infer(detector, dataset, size, batch_size=4):
     raw = []
     for start in range(0, len(dataset), batch_size):
         tiles, scales = zip(*(letterbox(dataset.images[i], size) for i in range(start, min(start + batch_size, len(dataset)))))
-        out = detector(torch.stack(tiles))
+        device = next(detector.parameters()).device
+        out = detector(torch.stack(tiles).to(device)).cpu()
         raw.extend((rows.numpy(), k) for rows, k in zip(out, scales))
     return raw
 

@@ -27,7 +27,7 @@ import numpy as np
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 import torch  # noqa: E402  (after the environment variable on purpose)
 
-from data import Augmenter, YoloDataset, read_data_yaml, training_batches
+from data import Augmenter, YoloDataset, read_data_yaml
 from evaluate import evaluate, predict
 from model import STRIDE, ContractDetector, SmallObjectNet, count_macs, count_parameters
 from targets import build_targets, focal_loss, giou_loss
@@ -58,6 +58,12 @@ def parse_args(argv=None):
     ap.add_argument("--eval-every", type=int, default=1, help="validate every N epochs (and after the last)")
     ap.add_argument("--resume", action="store_true", help="continue from OUT/last.pt (same arguments)")
     ap.add_argument("--init", help="start from the weights of a model.pt (new optimiser and schedule): longer training")
+    ap.add_argument("--repeat", type=int, default=1, help="passes over the training images per epoch (fewer, longer epochs)")
+    ap.add_argument("--device", default="auto", help="auto (CUDA when available), cpu or cuda")
+    ap.add_argument("--workers", type=int, default=0, help="augmentation worker processes (0: in the training process)")
+    ap.add_argument("--time-budget-min", type=float, default=0,
+                    help="stop after this many minutes, with the learning-rate schedule stretched over that time "
+                         "instead of --epochs (for a lent GPU with a fixed time)")
     args = ap.parse_args(argv)
     if args.data:
         cfg = read_data_yaml(args.data)
@@ -97,10 +103,10 @@ def learning_rate(step, total, peak, warmup):
     return peak * (0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * min(t, 1.0))))
 
 
-def train_step(model, optimizer, images, targets, num_classes):
-    """One optimisation step; returns (heat loss, box loss)."""
-    heat_logits, box = model(images)
-    heat_t, box_t, weight = build_targets(targets, num_classes, heat_logits.shape[2], heat_logits.shape[3], STRIDE)
+def train_step(model, optimizer, images, built, device):
+    """One optimisation step on a batch and its prebuilt targets (heat, box, weight); returns (heat loss, box loss)."""
+    heat_logits, box = model(images.to(device, non_blocking=True))
+    heat_t, box_t, weight = (t.to(device, non_blocking=True) for t in built)
     l_heat = focal_loss(heat_logits, heat_t)
     l_box = giou_loss(box, box_t, weight, STRIDE)
     loss = l_heat + GIOU_WEIGHT * l_box
@@ -109,6 +115,29 @@ def train_step(model, optimizer, images, targets, num_classes):
     torch.nn.utils.clip_grad_norm_(model.parameters(), 10.0)
     optimizer.step()
     return float(l_heat), float(l_box)
+
+
+class EpochBatches(torch.utils.data.Dataset):
+    """Batch k of one epoch, augmented with its own generator seeded by (seed, epoch, k): the same batches
+    whatever the number of worker processes. Targets are built here too, off the training process."""
+
+    def __init__(self, dataset, augmenter, batch_size, num_classes, seed, epoch, repeat=1):
+        self.dataset, self.augmenter, self.batch_size, self.num_classes = dataset, augmenter, batch_size, num_classes
+        self.seed, self.epoch = seed, epoch
+        self.order = np.concatenate([np.random.default_rng([seed, epoch, r]).permutation(len(dataset)) for r in range(repeat)])
+
+    def __len__(self):
+        return len(self.order) // self.batch_size
+
+    def __getitem__(self, k):
+        rng = np.random.default_rng([self.seed, self.epoch, k])
+        imgs, targets = [], []
+        for i in self.order[k * self.batch_size:(k + 1) * self.batch_size]:
+            img, b, c = self.augmenter(self.dataset.images[i], self.dataset.boxes[i], self.dataset.classes[i], rng, self.dataset.is_grey)
+            imgs.append(img)
+            targets.append((b, c))
+        cells = self.augmenter.size // STRIDE
+        return torch.stack(imgs), build_targets(targets, self.num_classes, cells, cells, STRIDE)
 
 
 def save_checkpoint(path, **state):
@@ -121,6 +150,10 @@ def save_checkpoint(path, **state):
 def main(argv=None):
     args = parse_args(argv)
     torch.set_num_threads(args.threads)
+    device = torch.device("cuda" if args.device == "auto" and torch.cuda.is_available() else
+                          ("cpu" if args.device == "auto" else args.device))
+    if device.type == "cuda":
+        torch.backends.cudnn.benchmark = True
     torch.manual_seed(args.seed)
     torch.use_deterministic_algorithms(True, warn_only=True)
     os.makedirs(args.out, exist_ok=True)
@@ -133,6 +166,7 @@ def main(argv=None):
           f"classes {args.names} (loaded in {time.time() - t0:.0f} s)", flush=True)
 
     model = SmallObjectNet(num_classes)
+    print(f"device: {device}", flush=True)
     print(f"model: {count_parameters(model) / 1e6:.3f} M parameters, {count_macs(model, 640) / 1e9:.2f} GMAC at 640 px", flush=True)
     decay, no_decay = [], []
     for p in model.parameters():
@@ -140,20 +174,21 @@ def main(argv=None):
     optimizer = torch.optim.AdamW([{"params": decay, "weight_decay": args.weight_decay},
                                    {"params": no_decay, "weight_decay": 0.0}], lr=args.lr)
     if args.init:
-        init = torch.load(args.init)
+        init = torch.load(args.init, map_location="cpu", weights_only=False)
         if init["names"] != args.names:
             raise SystemExit(f"--init {args.init} was trained for classes {init['names']}, not {args.names}")
         model.load_state_dict(init["model"])
         print(f"initialised from {args.init} (epoch {init.get('epoch')})", flush=True)
+    model.to(device)
     ema = ModelEma(model, args.ema) if args.ema > 0 else None
     augmenter = Augmenter(args.img_size, scale=tuple(args.scale))
-    steps_per_epoch = len(train_set) // args.batch
+    steps_per_epoch = len(train_set) * args.repeat // args.batch
     total_steps = steps_per_epoch * args.epochs
 
     start_epoch, step, history = 0, 0, []
     last_path = os.path.join(args.out, "last.pt")
     if args.resume:
-        ck = torch.load(last_path)
+        ck = torch.load(last_path, map_location=device, weights_only=False)
         model.load_state_dict(ck["model"])
         optimizer.load_state_dict(ck["optimizer"])
         if ema:
@@ -169,26 +204,37 @@ def main(argv=None):
         with open(log_path, "w", newline="", encoding="utf-8") as f:
             csv.writer(f).writerow(fields)
 
-    for epoch in range(start_epoch, args.epochs):
+    budget_s = args.time_budget_min * 60
+    t_start = time.time()
+    epochs = 10**6 if budget_s > 0 else args.epochs
+    for epoch in range(start_epoch, epochs):
         t_epoch = time.time()
         model.train()
-        rng = np.random.default_rng([args.seed, epoch])
         heat_sum = box_sum = 0.0
         n = 0
-        for images, targets in training_batches(train_set, augmenter, args.batch, rng):
-            lr = learning_rate(step, total_steps, args.lr, args.warmup_steps)
+        batches = torch.utils.data.DataLoader(EpochBatches(train_set, augmenter, args.batch, num_classes, args.seed, epoch, args.repeat),
+                                              batch_size=None, shuffle=False, num_workers=args.workers,
+                                              pin_memory=device.type == "cuda", prefetch_factor=4 if args.workers else None)
+        for images, built in batches:
+            if budget_s > 0:
+                # Time, not steps, drives the schedule: the run ends when the budget does, fully annealed.
+                frac = (time.time() - t_start) / budget_s
+                lr = learning_rate(int(frac * 10**6), 10**6, args.lr, int(10**6 * 0.02))
+            else:
+                lr = learning_rate(step, total_steps, args.lr, args.warmup_steps)
             for g in optimizer.param_groups:
                 g["lr"] = lr
-            l_heat, l_box = train_step(model, optimizer, images, targets, num_classes)
+            l_heat, l_box = train_step(model, optimizer, images, built, device)
             if ema:
                 ema.update(model)
             heat_sum, box_sum, n, step = heat_sum + l_heat, box_sum + l_box, n + 1, step + 1
+        last_epoch = budget_s > 0 and time.time() - t_start >= budget_s
 
         row = {"epoch": epoch + 1, "lr": f"{lr:.2e}", "heat_loss": f"{heat_sum / n:.4f}", "box_loss": f"{box_sum / n:.4f}",
                "ap50": "", "best_f1": "", "best_f1_score": "", "train_s": f"{time.time() - t_epoch:.0f}"}
         t_val = time.time()
         eval_model = ema.model if ema else model
-        if val_set and ((epoch + 1) % args.eval_every == 0 or epoch + 1 == args.epochs):
+        if val_set and ((epoch + 1) % args.eval_every == 0 or epoch + 1 == epochs or last_epoch):
             report = evaluate(predict(ContractDetector(eval_model, downscale=args.val_downscale), val_set, args.val_size), val_set, args.names)
             first = report[args.names[0]]
             row.update(ap50=f"{report['map50']:.4f}", best_f1=f"{first['best_f1']:.3f}", best_f1_score=f"{first['best_f1_score']:.3f}")
@@ -202,8 +248,11 @@ def main(argv=None):
         save_checkpoint(last_path, model=model.state_dict(), optimizer=optimizer.state_dict(),
                         ema=ema.model.state_dict() if ema else None, ema_updates=ema.updates if ema else 0,
                         torch_rng=torch.get_rng_state(), epoch=epoch, step=step, history=history, args=vars(args))
-        save_checkpoint(os.path.join(args.out, "model.pt"), model=eval_model.state_dict(), names=args.names,
-                        stride=STRIDE, img_size=args.img_size, epoch=epoch + 1, args=vars(args))
+        save_checkpoint(os.path.join(args.out, "model.pt"), model={k: v.cpu() for k, v in eval_model.state_dict().items()},
+                        names=args.names, stride=STRIDE, img_size=args.img_size, epoch=epoch + 1, args=vars(args))
+        if last_epoch:
+            print(f"time budget of {args.time_budget_min} min reached after epoch {epoch + 1} ({step} steps)", flush=True)
+            break
 
 
 if __name__ == "__main__":

@@ -25,6 +25,7 @@ internal static class DetectCommand
         var metric = new Option<string>("--merge-metric") { Description = "Overlap measure: ios (intersection over the smaller box) or iou", DefaultValueFactory = _ => "ios" };
         metric.AcceptOnlyFromAmong("ios", "iou");
         var mergeThreshold = new Option<double>("--merge-threshold") { Description = "Overlap at which boxes are merged or suppressed", DefaultValueFactory = _ => 0.5 };
+        var minSize = new Option<double>("--min-size-cm") { Description = "Drop boxes smaller than this on the ground (when the photo's GSD is known; 0 keeps all)", DefaultValueFactory = _ => 4, HelpName = "CM" };
         var maxDetections = new Option<int>("--max-detections") { Description = "Most detections kept per photo", DefaultValueFactory = _ => 1000 };
 
         CliChecks.InRange(conf, 0, 1.0000001);
@@ -33,11 +34,12 @@ internal static class DetectCommand
         CliChecks.AtLeast(batch, 1);
         CliChecks.AtLeast(threads, 0);
         CliChecks.AtLeast(maxDetections, 1);
+        CliChecks.InRange(minSize, 0, 100);
 
         var geo = new GeoreferenceCliOptions();
         var command = new Command("detect", "Detect mines and UXO in photos: tiles at full resolution, boxes in photo pixels")
         {
-            paths, model, conf, json, overlap, batch, threads, noScale, fullFrame, merge, metric, mergeThreshold, maxDetections,
+            paths, model, conf, json, overlap, batch, threads, noScale, fullFrame, merge, metric, mergeThreshold, maxDetections, minSize,
         };
         geo.AddTo(command);
 
@@ -50,6 +52,7 @@ internal static class DetectCommand
                 BatchSize = parse.GetValue(batch),
                 GsdScaling = !parse.GetValue(noScale),
                 FullFrame = parse.GetValue(fullFrame),
+                MinObjectSizeM = parse.GetValue(minSize) / 100,
                 PhotoMerge = new MergeOptions
                 {
                     Mode = parse.GetValue(merge) == "nms" ? MergeMode.Suppress : MergeMode.Merge,

@@ -23,6 +23,9 @@ internal static class ScanCommand
         var areaBuffer = new Option<double>("--area-buffer") { Description = "Buffer around hazard points for suggested hazard areas, metres", DefaultValueFactory = _ => 5, HelpName = "M" };
         var mergeClasses = new Option<bool>("--merge-classes") { Description = "Merge views of one object even when the model gave them different classes (the point keeps the class votes)" };
         var threads = new Option<int>("--threads") { Description = "ONNX Runtime threads (0 = one per core)", DefaultValueFactory = _ => 0 };
+        var truth = new Option<string?>("--truth") { Description = "GeoJSON of planted items to score the result against (default: truth.geojson in the folder, if any)", HelpName = "FILE" };
+        var minSize = new Option<double>("--min-size-cm") { Description = "Drop boxes smaller than this on the ground (0 keeps all)", DefaultValueFactory = _ => 4, HelpName = "CM" };
+        CliChecks.InRange(minSize, 0, 100);
         CliChecks.InRange(conf, 0, 1.0000001);
         CliChecks.InRange(maxGsdFactor, 1e-9, double.MaxValue);
         CliChecks.InRange(areaBuffer, 1e-9, double.MaxValue);
@@ -31,7 +34,7 @@ internal static class ScanCommand
         var geo = new GeoreferenceCliOptions();
         var command = new Command("scan", "Scan a flight: detect in every photo, place detections on the ground, merge them into hazard points, store and export")
         {
-            folder, outFile, format, model, db, conf, maxGsdFactor, areaBuffer, mergeClasses, threads,
+            folder, outFile, format, model, db, conf, maxGsdFactor, areaBuffer, mergeClasses, threads, truth, minSize,
         };
         geo.AddTo(command);
 
@@ -47,7 +50,8 @@ internal static class ScanCommand
                 new ScanOptions
                 {
                     Georeference = geo.Read(parse),
-                    Detection = new TiledDetectionOptions { MinScore = (float)parse.GetValue(conf) },
+                    Detection = new TiledDetectionOptions { MinScore = (float)parse.GetValue(conf), MinObjectSizeM = parse.GetValue(minSize) / 100 },
+                    TruthFile = parse.GetValue(truth),
                     MaxGsdFactor = parse.GetValue(maxGsdFactor),
                     AreaBufferM = parse.GetValue(areaBuffer),
                 },
@@ -75,6 +79,19 @@ internal static class ScanCommand
         {
             error.WriteLine($"{request.Folder}: no such folder");
             return 1;
+        }
+
+        if (request.Options.TruthFile is { } truthFile)
+        {
+            try
+            {
+                TruthCheck.Read(truthFile);
+            }
+            catch (Exception ex) when (ex is InvalidDataException or IOException or UnauthorizedAccessException)
+            {
+                error.WriteLine(ex is InvalidDataException ? ex.Message : $"{truthFile}: cannot read the truth file ({ex.Message})");
+                return 1;
+            }
         }
 
         string? modelPath = request.ModelPath ?? DefaultModel.Find();

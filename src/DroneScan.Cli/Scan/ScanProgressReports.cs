@@ -103,6 +103,20 @@ internal static class ScanSummary
             output.WriteLine($"{name.PadRight(width)}  {value}");
         }
 
+        if (report.Truth is { } truth)
+        {
+            output.WriteLine();
+            output.WriteLine($"Compared with {truth.File}:");
+            output.WriteLine(string.Create(inv, $"  targets found     {truth.Found} of {truth.VisibleTargets} visible (within {TruthCheck.FoundWithinM} m){(truth.Missed.Count > 0 ? "; missed " + string.Join(", ", truth.Missed) : "")}"));
+            if (truth.MedianErrorM is { } median)
+            {
+                output.WriteLine(string.Create(inv, $"  position error    median {median:0.000} m, max {truth.MaxErrorM:0.000} m"));
+            }
+
+            output.WriteLine(string.Create(inv, $"  duplicates        {truth.Duplicates} extra point(s) on targets"));
+            output.WriteLine(string.Create(inv, $"  false positives   {truth.OnHardNegatives} on hard negatives, {truth.FalsePositiveIds.Count} farther than {TruthCheck.FarM} m from any item{(truth.FalsePositiveIds.Count > 0 ? ": " + string.Join(", ", truth.FalsePositiveIds) : "")}"));
+        }
+
         var problems = report.Photos.Where(p => p.Problem is not null).ToList();
         if (problems.Count > 0)
         {

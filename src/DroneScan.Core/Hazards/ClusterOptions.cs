@@ -14,6 +14,15 @@ public sealed record ClusterOptions
     /// </summary>
     public double RelativeSigmaFloorM { get; init; } = 0.15;
 
+    /// <summary>
+    /// Correlation time of the GNSS position error, seconds (a first-order Gauss–Markov process): between two
+    /// photos Δt apart the shared error differs by √2·σ·√(1 − e^(−Δt/τ)). Consumer receivers drift over minutes
+    /// (multipath, ionosphere, satellite geometry: correlation times of 10–30 min are typical for a standalone
+    /// receiver), so photos seconds apart disagree by decimetres, not metres.
+    /// Without capture times the errors are taken as independent.
+    /// </summary>
+    public double GnssCorrelationTimeS { get; init; } = 900;
+
     /// <summary>Hazard points seen in fewer photos are dropped (1 keeps everything: a mine seen once is still a mine).</summary>
     public int MinObservations { get; init; } = 1;
 

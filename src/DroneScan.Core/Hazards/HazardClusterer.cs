@@ -24,7 +24,9 @@ namespace DroneScan.Core.Hazards;
 /// (4) links are joined best supported first, then by distance (raw distance for photo pairs with a single
 /// agreeing pair, whose offset is only that pair's own difference), and only when every member of one cluster
 /// agrees with every member of the other (complete linkage: never two observations of one photo, all classes
-/// compatible, and within the relative gate wherever the photo pair's offset rests on two or more objects). When in doubt it splits: a duplicate point costs a reviewer a click, a merged-away mine is lost.
+/// compatible, within the relative gate wherever the photo pair's offset rests on two or more objects, and
+/// elsewhere within the drift prior: the raw distance against the relative error plus the GNSS drift possible
+/// between the two capture times, see <see cref="ClusterOptions.GnssCorrelationTimeS"/>). When in doubt it splits: a duplicate point costs a reviewer a click, a merged-away mine is lost.
 /// </para>
 /// <para>
 /// Output is independent of input order: ids come from the content (<c>hp-</c> + 12 hex digits of SHA-256 over
@@ -67,6 +69,13 @@ public static class HazardClusterer
         foreach (var (key, candidates) in pairs.OrderBy(p => p.Key))
         {
             var (dx, dy, support) = EstimateOffset(candidates, gates);
+            if (support >= 2 && Dist(dx, dy) > gates.K * gates.Prior(candidates[0].A, candidates[0].B))
+            {
+                // An offset larger than the GNSS drift between these photos allows is a coincidence of
+                // mismatched pairs, not a measurement: fall back to the prior (offset 0 within the drift).
+                (dx, dy, support) = (0, 0, 1);
+            }
+
             if (support >= 2)
             {
                 offsets[key] = (dx, dy);
@@ -195,6 +204,11 @@ public static class HazardClusterer
             .Where(t => t.Item2 <= gates.K * t.c.SigmaRelM)
             .OrderBy(t => t.Item2))
         {
+            if (support < 2 && Dist(c.Dx, c.Dy) > gates.K * gates.Prior(c.A, c.B))
+            {
+                continue;
+            }
+
             if (usedA.Add(c.A.Index) && usedB.Add(c.B.Index))
             {
                 // A lone agreeing pair fits its own offset exactly, so its corrected distance (0) says nothing;
@@ -234,6 +248,7 @@ public static class HazardClusterer
 
     private static bool Agree(List<Node> ca, List<Node> cb, Dictionary<(int, int), (double Dx, double Dy)> offsets, ClusterOptions options, Gates gates)
     {
+        double priorGate = double.MaxValue;
         foreach (var x in ca)
         {
             foreach (var y in cb)
@@ -244,16 +259,25 @@ public static class HazardClusterer
                 }
 
                 var (a, b) = x.Photo < y.Photo ? (x, y) : (y, x);
-                // Only offsets backed by two or more objects constrain: a lone pair defines its own offset.
-                if (offsets.TryGetValue((a.Photo, b.Photo), out var offset)
-                    && Dist(b.X - a.X - offset.Dx, b.Y - a.Y - offset.Dy) > gates.K * gates.Relative(a, b))
+                // Offsets backed by two or more objects constrain tightly; otherwise the drift prior does.
+                if (offsets.TryGetValue((a.Photo, b.Photo), out var offset))
                 {
-                    return false;
+                    if (Dist(b.X - a.X - offset.Dx, b.Y - a.Y - offset.Dy) > gates.K * gates.Relative(a, b))
+                    {
+                        return false;
+                    }
+                }
+                else
+                {
+                    priorGate = Math.Min(priorGate, gates.K * gates.Prior(a, b));
                 }
             }
         }
 
-        return true;
+        // Where no offset was measured, the two groups' centres must agree within the drift prior (centroid, not
+        // complete, linkage: views with independent errors spread wider than any one pair's gate).
+        return priorGate == double.MaxValue
+            || Dist(ca.Average(n => n.X) - cb.Average(n => n.X), ca.Average(n => n.Y) - cb.Average(n => n.Y)) <= priorGate;
     }
 
     private static HazardPoint ToHazardPoint(List<Node> members, LocalFrame frame, ClusterOptions options)
@@ -341,6 +365,26 @@ public static class HazardClusterer
             double shared = Math.Min(a.SharedM, b.SharedM);
             double v = (a.SigmaM * a.SigmaM) + (b.SigmaM * b.SigmaM) - (2 * shared * shared);
             return Math.Sqrt(Math.Max(v, options.RelativeSigmaFloorM * options.RelativeSigmaFloorM));
+        }
+
+        /// <summary>
+        /// 1-σ of the raw distance between two views of one object when no offset could be measured: the relative
+        /// error plus how far the shared GNSS error can have drifted between the two capture times
+        /// (√2·shared·√(1 − e^(−Δt/τ)); fully independent, √2·shared, when a time is missing). Without times this
+        /// equals the absolute √(σa² + σb²).
+        /// </summary>
+        public double Prior(Node a, Node b)
+        {
+            double shared = Math.Min(a.SharedM, b.SharedM);
+            double fraction = 1;
+            if (a.Obs.CaptureTime is { } ta && b.Obs.CaptureTime is { } tb && options.GnssCorrelationTimeS > 0)
+            {
+                double dt = Math.Abs((ta - tb).TotalSeconds);
+                fraction = 1 - Math.Exp(-dt / options.GnssCorrelationTimeS);
+            }
+
+            double rel = Relative(a, b);
+            return Math.Sqrt((rel * rel) + (2 * shared * shared * fraction));
         }
     }
 

@@ -54,7 +54,7 @@ public sealed record Observation(
 /// <summary>
 /// One candidate hazard: every observation of the same object across overlapping photos, merged.
 /// </summary>
-/// <param name="Id">Stable id (derived from the flight and the first observation), unique within a store.</param>
+/// <param name="Id">Stable id: <c>hp-</c> + 12 hex digits of SHA-256 over its observations' "photoId:index" (so a re-run gives the same id).</param>
 /// <param name="Position">Combined position, WGS84.</param>
 /// <param name="ClassName">Winning class (most votes, ties by summed confidence).</param>
 /// <param name="ClassVotes">Observation count per class name.</param>

@@ -35,7 +35,7 @@ public sealed class DetectRunner(TiledDetector detector, GeoreferenceOptions geo
                 PhotoDetections result;
                 using (item.Image)
                 {
-                    result = detector.Detect(item.File, item.Image, item.Scale);
+                    result = detector.Detect(item.File, item.Image, item.Scale, item.GsdM);
                 }
 
                 yield return result;
@@ -60,7 +60,7 @@ public sealed class DetectRunner(TiledDetector detector, GeoreferenceOptions geo
             }
 
             var image = PhotoDecoder.LoadOriented(file, detector.Options.MaxPixels);
-            return new Decoded(file, image, detector.ScaleFor(gsd), null);
+            return new Decoded(file, image, detector.ScaleFor(gsd), null, gsd);
         }
         catch (PhotoDecodeException ex)
         {
@@ -99,5 +99,5 @@ public sealed class DetectRunner(TiledDetector detector, GeoreferenceOptions geo
         }
     }
 
-    internal sealed record Decoded(string File, Image<Rgb24>? Image, double Scale, string? Error);
+    internal sealed record Decoded(string File, Image<Rgb24>? Image, double Scale, string? Error, double? GsdM = null);
 }

@@ -25,6 +25,14 @@ public sealed record TiledDetectionOptions
     /// <summary>Also run the model once on the whole photo shrunk to one tile, for objects larger than a tile.</summary>
     public bool FullFrame { get; init; }
 
+    /// <summary>
+    /// Smallest plausible object, metres (longest box side × photo GSD). Boxes smaller than this are dropped when
+    /// the photo's GSD is known: the smallest catalogued items (PMA-2, 6.8 cm; M77, 8 cm long) stay well above
+    /// it even when half buried, while the texture specks a detector fires on in coarse, upsampled photos
+    /// (2–5 cm) fall below it. 0 disables the gate.
+    /// </summary>
+    public double MinObjectSizeM { get; init; } = 0.04;
+
     /// <summary>Suppression inside one tile (duplicates from neighbouring anchors).</summary>
     public MergeOptions TileMerge { get; init; } = new() { Mode = MergeMode.Suppress, Metric = OverlapMetric.IoU, Threshold = 0.7, MaxDetections = 300 };
 

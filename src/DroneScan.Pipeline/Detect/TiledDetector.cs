@@ -25,8 +25,12 @@ public sealed class TiledDetector(OnnxDetector detector, TiledDetectionOptions o
     public double ScaleFor(double? photoGsdM) =>
         Options.GsdScaling ? TilePlan.GsdScale(photoGsdM, Detector.Info.GsdM, Options.MinScale, Options.MaxScale) : 1;
 
-    /// <summary>Detects in an upright image; <paramref name="image"/> is rescaled in place when the scale is not 1.</summary>
-    public PhotoDetections Detect(string file, Image<Rgb24> image, double scale)
+    /// <summary>
+    /// Detects in an upright image; <paramref name="image"/> is rescaled in place when the scale is not 1. With the
+    /// photo's GSD (<paramref name="photoGsdM"/>, m per original pixel), boxes below
+    /// <see cref="TiledDetectionOptions.MinObjectSizeM"/> are dropped.
+    /// </summary>
+    public PhotoDetections Detect(string file, Image<Rgb24> image, double scale, double? photoGsdM = null)
     {
         ArgumentNullException.ThrowIfNull(image);
         int width = image.Width, height = image.Height;
@@ -61,7 +65,8 @@ public sealed class TiledDetector(OnnxDetector detector, TiledDetectionOptions o
             }
         }
 
-        var merged = BoxMerger.Merge(found.Where(d => d.Box.Area > 0), Options.PhotoMerge);
+        double minSidePx = photoGsdM is > 0 && Options.MinObjectSizeM > 0 ? Options.MinObjectSizeM / photoGsdM.Value : 0;
+        var merged = BoxMerger.Merge(found.Where(d => d.Box.Area > 0 && Math.Max(d.Box.Width, d.Box.Height) >= minSidePx), Options.PhotoMerge);
         return new PhotoDetections(file, width, height, scale, tiles.Count, merged);
     }
 

@@ -21,6 +21,18 @@ public sealed record ScanOptions
     public ClusterOptions Cluster { get; init; } = new();
 
     /// <summary>
+    /// Within one photo, boxes of different classes overlapping at least this much (IoU) are one object the
+    /// model could not name: the best-scoring box is kept. Two boxes of one photo otherwise stay two objects.
+    /// </summary>
+    public double SameObjectIoU { get; init; } = 0.6;
+
+    /// <summary>
+    /// A GeoJSON file of planted items (a synthetic or test flight's <c>truth.geojson</c>) to score the result
+    /// against; null looks for <c>truth.geojson</c> in the scanned folder.
+    /// </summary>
+    public string? TruthFile { get; init; }
+
+    /// <summary>
     /// A photo counts as coverage when its centre GSD is at most this many times the GSD the model was trained at
     /// (<c>dronescan.gsd_m</c>): coarser, small mines are too few pixels for "nothing found" to mean anything.
     /// No limit when the model declares no GSD.
@@ -110,6 +122,7 @@ public sealed class NullScanProgress : IScanProgress
 /// <param name="CoarsePhotos">Used photos left out of the coverage because their GSD is over the limit.</param>
 /// <param name="Areas">Suggested hazard areas.</param>
 /// <param name="Elapsed">Wall time of the run.</param>
+/// <param name="Truth">The comparison with the folder's truth file (test and demo flights), when there is one.</param>
 public sealed record ScanReport(
     string FlightId,
     string FlightName,
@@ -124,7 +137,8 @@ public sealed record ScanReport(
     CoverageLayer Coverage,
     IReadOnlyList<PhotoCoverage> CoarsePhotos,
     IReadOnlyList<SuggestedHazardArea> Areas,
-    TimeSpan Elapsed)
+    TimeSpan Elapsed,
+    TruthCheck? Truth = null)
 {
     /// <summary>Photos whose detections count (processed now or earlier).</summary>
     public int PhotosUsed => Totals.PhotosProcessed + Totals.PhotosResumed;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Threading.Channels;
+using DroneScan.Core.Detection;
 using DroneScan.Core.Hazards;
 using DroneScan.Pipeline.Detect;
 using DroneScan.Storage;
@@ -53,6 +54,10 @@ public sealed class ScanRunner(IFlightStore store, TiledDetector detector, TimeP
         progress.Started(flight.Id, listing.Photos.Count);
 
         var loader = new ScanPhotoLoader(listing, options.Georeference, detector, processed);
+        var sameObject = new MergeOptions
+        {
+            Mode = MergeMode.Suppress, Metric = OverlapMetric.IoU, Threshold = options.SameObjectIoU, ClassAgnostic = true, MaxDetections = int.MaxValue,
+        };
         var results = new List<ScanPhotoResult>(listing.Photos.Count);
         int newDetections = 0;
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -68,7 +73,7 @@ public sealed class ScanRunner(IFlightStore store, TiledDetector detector, TimeP
                     cancellationToken.ThrowIfCancellationRequested();
                 }
 
-                var result = Finish(flight.Id, runId, loaded, model.ClassNames);
+                var result = Finish(flight.Id, runId, loaded, model.ClassNames, sameObject);
                 newDetections += result.Outcome == ScanPhotoOutcome.Processed ? result.Detections : 0;
                 results.Add(result);
                 progress.PhotoFinished(result, results.Count, listing.Photos.Count);
@@ -105,13 +110,23 @@ public sealed class ScanRunner(IFlightStore store, TiledDetector detector, TimeP
         store.FinishRun(runId, totals);
         store.ReplaceHazards(flight.Id, hazards, coverage, areas);
 
+        string truthFile = options.TruthFile ?? Path.Combine(folder, "truth.geojson");
+        TruthCheck? truth = null;
+        try
+        {
+            truth = File.Exists(truthFile) ? TruthCheck.Score(truthFile, hazards) : null;
+        }
+        catch (InvalidDataException) when (options.TruthFile is null)
+        {
+            // A file that merely happens to be called truth.geojson is not the user's request: no score.
+        }
         return new ScanReport(
             flight.Id, flight.Name, runId, model.Name, model.Version, totals, results, listing.Others, observations.Count,
-            hazards, coverage, coarse, areas, time.GetElapsedTime(started));
+            hazards, coverage, coarse, areas, time.GetElapsedTime(started), truth);
     }
 
     /// <summary>Detects in a loaded photo and saves it, or saves why it was not used.</summary>
-    private ScanPhotoResult Finish(string flightId, long runId, LoadedPhoto loaded, IReadOnlyList<string> classNames)
+    private ScanPhotoResult Finish(string flightId, long runId, LoadedPhoto loaded, IReadOnlyList<string> classNames, MergeOptions sameObject)
     {
         var record = loaded.Record with { RunId = runId };
         string file = record.RelativePath ?? record.FileName;
@@ -131,9 +146,10 @@ public sealed class ScanRunner(IFlightStore store, TiledDetector detector, TimeP
         {
             try
             {
-                var detections = detector.Detect(file, loaded.Image, loaded.Scale);
-                boxes = detections.Detections.Count;
-                placed = ObservationFactory.FromPhoto(loaded.Photo, record.PhotoId, detections.Detections, classNames);
+                var detections = detector.Detect(file, loaded.Image, loaded.Scale, record.GsdM);
+                var objects = BoxMerger.Merge(detections.Detections, sameObject);
+                boxes = objects.Count;
+                placed = ObservationFactory.FromPhoto(loaded.Photo, record.PhotoId, objects, classNames);
             }
             catch (Exception ex) when (ex is not (OutOfMemoryException or OperationCanceledException))
             {

@@ -80,6 +80,41 @@ public class HazardClustererTests
     }
 
     [Fact]
+    public void Cluster_KeepsTwoMines3mApart_WhenPhotosSecondsApartEachSeeOnlyOne()
+    {
+        // Photos 2 s apart on one line; p0, p1 see mine A at (0, 0), p2, p3 see mine B at (3, 0); all share a 3 m
+        // bias, so the raw distance is the true 3 m. The drift prior between photos 2–6 s apart (τ = 300 s) is
+        // √2·3·√(1 − e^(−Δt/τ)) = 0.35–0.60 m, with σ_rel = √(2·3.0017² − 2·3²) = 0.14 → floor 0.15 m: the gate is
+        // at most 3·0.62 = 1.9 m, so A and B stay two although the absolute gate (12.7 m) would join them.
+        var t0 = new DateTimeOffset(2025, 5, 14, 10, 30, 0, TimeSpan.Zero);
+        var observations = new[]
+        {
+            Obs("p0", 0, 2.4, 1.8, capturedAt: t0),
+            Obs("p1", 0, 2.45, 1.8, capturedAt: t0.AddSeconds(2)),
+            Obs("p2", 0, 5.4, 1.85, capturedAt: t0.AddSeconds(4)),
+            Obs("p3", 0, 5.45, 1.8, capturedAt: t0.AddSeconds(6)),
+        };
+
+        var points = HazardClusterer.Cluster(observations, Defaults);
+
+        Assert.Equal(2, points.Count);
+        Assert.All(points, p => Assert.Equal(2, p.ObservationCount));
+    }
+
+    [Fact]
+    public void Cluster_MergesOneMine_WhenPhotosSecondsApartShareADriftingBias()
+    {
+        // Five photos 2 s apart, the shared 3 m bias drifting 0.2 m per photo: one point with five views.
+        var t0 = new DateTimeOffset(2025, 5, 14, 10, 30, 0, TimeSpan.Zero);
+        var observations = Enumerable.Range(0, 5)
+            .Select(k => Obs($"p{k}", 0, 2.4 + (0.2 * k), 1.8 - (0.1 * k), capturedAt: t0.AddSeconds(2 * k)))
+            .ToList();
+
+        var point = Assert.Single(HazardClusterer.Cluster(observations, Defaults));
+        Assert.Equal(5, point.ObservationCount);
+    }
+
+    [Fact]
     public void Cluster_KeepsTwoBoxesOfOnePhotoApart_EvenWhen03mApart()
     {
         var observations = new[] { Obs("p0", 0, 0, 0), Obs("p0", 1, 0.3, 0) };

@@ -26,9 +26,9 @@ internal static class HazardTestData
 
     /// <summary>An observation with a circular error: total 1-σ <paramref name="sigmaM"/>, of which
     /// <paramref name="sharedM"/> is the GNSS part shared with neighbouring photos.</summary>
-    public static Observation Obs(string photo, int index, double eastM, double northM, string className = "ap_mine", double confidence = 0.8, double sigmaM = 3.0017, double sharedM = 3) =>
+    public static Observation Obs(string photo, int index, double eastM, double northM, string className = "ap_mine", double confidence = 0.8, double sigmaM = 3.0017, double sharedM = 3, DateTimeOffset? capturedAt = null) =>
         new(photo, index, className, confidence, PixelBox.FromCentre(100, 100, 20, 20), At(eastM, northM), null,
-            HorizontalUncertainty.FromCovariance(sigmaM * sigmaM, 0, sigmaM * sigmaM), sharedM, null);
+            HorizontalUncertainty.FromCovariance(sigmaM * sigmaM, 0, sigmaM * sigmaM), sharedM, capturedAt);
 
     public static HazardPoint Point(string id, double eastM, double northM) =>
         new(id, At(eastM, northM), "ap_mine", new Dictionary<string, int> { ["ap_mine"] = 1 }, 0.9, 0.9, [], 1, 2.146);
