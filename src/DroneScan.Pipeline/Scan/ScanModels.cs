@@ -21,10 +21,12 @@ public sealed record ScanOptions
     public ClusterOptions Cluster { get; init; } = new();
 
     /// <summary>
-    /// Within one photo, boxes of different classes overlapping at least this much (IoU) are one object the
-    /// model could not name: the best-scoring box is kept. Two boxes of one photo otherwise stay two objects.
+    /// Within one photo, boxes of any class covering each other this much (intersection over the smaller box) are
+    /// one object: the model called it two things, or boxed a part of it (a fuze, a fin) separately. The
+    /// best-scoring box is kept. Two boxes of one photo otherwise stay two objects; separate items lying side by
+    /// side do not overlap this much.
     /// </summary>
-    public double SameObjectIoU { get; init; } = 0.6;
+    public double SameObjectIoS { get; init; } = 0.4;
 
     /// <summary>
     /// A GeoJSON file of planted items (a synthetic or test flight's <c>truth.geojson</c>) to score the result

@@ -56,7 +56,7 @@ public sealed class ScanRunner(IFlightStore store, TiledDetector detector, TimeP
         var loader = new ScanPhotoLoader(listing, options.Georeference, detector, processed);
         var sameObject = new MergeOptions
         {
-            Mode = MergeMode.Suppress, Metric = OverlapMetric.IoU, Threshold = options.SameObjectIoU, ClassAgnostic = true, MaxDetections = int.MaxValue,
+            Mode = MergeMode.Suppress, Metric = OverlapMetric.IoS, Threshold = options.SameObjectIoS, ClassAgnostic = true, MaxDetections = int.MaxValue,
         };
         var results = new List<ScanPhotoResult>(listing.Photos.Count);
         int newDetections = 0;
