@@ -25,12 +25,7 @@ public abstract class StoreHarness : IDisposable
     public abstract Action<string>? BeforeCommit { set; }
 
     /// <summary>Opens another store on the same database, as a second process would (schema migration included).</summary>
-    public IFlightStore OpenAnother()
-    {
-        var store = OpenStore();
-        opened.Add((IDisposable)store);
-        return store;
-    }
+    public IFlightStore OpenAnother() => Track(OpenStore());
 
     /// <summary>Runs SQL outside the store; the provider's exception (a <see cref="System.Data.Common.DbException"/>) comes out.</summary>
     public abstract void ExecuteSql(string sql);
@@ -51,6 +46,13 @@ public abstract class StoreHarness : IDisposable
     }
 
     protected abstract IFlightStore OpenStore();
+
+    /// <summary>Disposes <paramref name="store"/> with the harness.</summary>
+    protected T Track<T>(T store)
+    {
+        opened.Add((IDisposable)store!);
+        return store;
+    }
 
     /// <summary>Opens <see cref="Store"/>: call at the end of the derived constructor.</summary>
     protected void Initialise() => Store = OpenAnother();
@@ -83,9 +85,7 @@ public sealed class SqliteHarness : StoreHarness
 
     public SqliteFlightStore OpenAnother(TimeSpan busyTimeout)
     {
-        var store = SqliteFlightStore.Open(DbPath, Clock, busyTimeout);
-        Track(store);
-        return store;
+        return Track(SqliteFlightStore.Open(DbPath, Clock, busyTimeout));
     }
 
     public SqliteConnection Connect()
@@ -124,10 +124,6 @@ public sealed class SqliteHarness : StoreHarness
     public override void Dispose()
     {
         base.Dispose();
-        foreach (var s in extra)
-        {
-            s.Dispose();
-        }
 
         try
         {
@@ -140,8 +136,4 @@ public sealed class SqliteHarness : StoreHarness
     }
 
     protected override IFlightStore OpenStore() => SqliteFlightStore.Open(DbPath, Clock);
-
-    private readonly List<SqliteFlightStore> extra = [];
-
-    private void Track(SqliteFlightStore store) => extra.Add(store);
 }
