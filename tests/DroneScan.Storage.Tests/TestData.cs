@@ -2,64 +2,18 @@ using DroneScan.Core.Detection;
 using DroneScan.Core.Geodesy;
 using DroneScan.Core.Georeferencing;
 using DroneScan.Core.Hazards;
-using DroneScan.Storage.Sqlite;
 using NetTopologySuite.Geometries;
 
 namespace DroneScan.Storage.Tests;
 
 /// <summary>A clock the test moves by hand.</summary>
-internal sealed class ManualClock(DateTimeOffset start) : TimeProvider
+public sealed class ManualClock(DateTimeOffset start) : TimeProvider
 {
     public DateTimeOffset Now { get; set; } = start;
 
     public override DateTimeOffset GetUtcNow() => Now;
 
     public void Advance(TimeSpan by) => Now += by;
-}
-
-/// <summary>A store on a real SQLite file in a fresh temporary folder, deleted afterwards.</summary>
-internal sealed class TempStore : IDisposable
-{
-    private readonly List<SqliteFlightStore> opened = [];
-
-    public TempStore()
-    {
-        Folder = Path.Combine(Path.GetTempPath(), "dronescan-store-tests", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(Folder);
-        Store = OpenAnother();
-    }
-
-    public string Folder { get; }
-
-    public string DbPath => Path.Combine(Folder, "dronescan.db");
-
-    public ManualClock Clock { get; } = new(new DateTimeOffset(2025, 5, 1, 8, 0, 0, TimeSpan.Zero));
-
-    public SqliteFlightStore Store { get; }
-
-    public SqliteFlightStore OpenAnother(TimeSpan? busyTimeout = null)
-    {
-        var store = SqliteFlightStore.Open(DbPath, Clock, busyTimeout);
-        opened.Add(store);
-        return store;
-    }
-
-    public void Dispose()
-    {
-        foreach (var s in opened)
-        {
-            s.Dispose();
-        }
-
-        try
-        {
-            Directory.Delete(Folder, recursive: true);
-        }
-        catch (IOException)
-        {
-            // Best effort: a leftover temp folder is harmless.
-        }
-    }
 }
 
 internal static class TestData
@@ -103,7 +57,8 @@ internal static class TestData
         Square(37.2000987654321, 48.1000123456789, 1.23456789e-6),
         new HorizontalUncertainty(1.1111111111, 2.3838383838, 1.3, 0.9, 123.456789),
         0.7071067811865476,
-        new DateTimeOffset(2025, 4, 30, 10, 0, 0, TimeSpan.FromHours(3)).AddSeconds(photo).AddTicks(1234567));
+        // 123456 µs: a fraction that does not round to a short decimal, at the microsecond resolution both stores keep.
+        new DateTimeOffset(2025, 4, 30, 10, 0, 0, TimeSpan.FromHours(3)).AddSeconds(photo).AddTicks(1234560));
 
     public static HazardPoint Hazard(string id, params Observation[] observations) => new(
         id,

@@ -12,7 +12,7 @@ public sealed partial class SqliteFlightStore
     /// <c>candidate</c> when it has none. Append the WHERE clause.</summary>
     private const string RefreshStatusSql = $"""
         UPDATE hazards SET status = COALESCE(
-            (SELECT {SqlValues.DecisionToStatusSql} FROM reviews r WHERE r.hazard_id = hazards.id
+            (SELECT {StoredValues.DecisionToStatusSql} FROM reviews r WHERE r.hazard_id = hazards.id
              ORDER BY r.at DESC, r.id DESC LIMIT 1),
             'candidate')
         """;
@@ -182,7 +182,7 @@ public sealed partial class SqliteFlightStore
                 observations.TryGetValue(id, out var obs) ? obs : [],
                 h.GetDouble(7),
                 h.GetDouble(8),
-                SqlValues.ParseEnum<HazardStatus>(h.GetString(9)));
+                StoredValues.ParseEnum<HazardStatus>(h.GetString(9)));
             var review = latest.TryGetValue(id, out var lr) ? new HazardReview(lr.Reviewer, lr.At, lr.Label, lr.Comment) : null;
             result.Add(new ReviewedHazard(point, review));
         }
@@ -207,7 +207,7 @@ public sealed partial class SqliteFlightStore
         using var cmd = Command(c, tx, "SELECT covered_wkt, area_m2, max_gsd_m, photo_count FROM coverage WHERE flight_id = $flight;");
         cmd.Add("$flight", flightId);
         using var r = cmd.ExecuteReader();
-        return r.Read() ? new CoverageLayer(SqlValues.FromWkt(r.GetString(0)), r.GetDouble(1), r.GetDouble(2), r.GetInt32(3)) : null;
+        return r.Read() ? new CoverageLayer(StoredValues.FromWkt(r.GetString(0)), r.GetDouble(1), r.GetDouble(2), r.GetInt32(3)) : null;
     });
 
     /// <inheritdoc/>
@@ -220,7 +220,7 @@ public sealed partial class SqliteFlightStore
         while (r.Read())
         {
             list.Add(new SuggestedHazardArea(
-                r.GetString(0), (Polygon)SqlValues.FromWkt(r.GetString(1)), r.GetDouble(2),
+                r.GetString(0), (Polygon)StoredValues.FromWkt(r.GetString(1)), r.GetDouble(2),
                 JsonSerializer.Deserialize<List<string>>(r.GetString(3)) ?? [], r.GetDouble(4)));
         }
 
@@ -275,7 +275,7 @@ public sealed partial class SqliteFlightStore
         while (r.Read())
         {
             list.Add(new ReviewRecord(
-                r.GetInt64(0), r.GetString(1), r.GetString(2), SqlValues.ParseEnum<ReviewDecision>(r.GetString(3)),
+                r.GetInt64(0), r.GetString(1), r.GetString(2), StoredValues.ParseEnum<ReviewDecision>(r.GetString(3)),
                 r.GetStringOrNull(4), r.GetStringOrNull(5), r.GetString(6), SqlValues.FromIso(r.GetString(7))));
         }
 

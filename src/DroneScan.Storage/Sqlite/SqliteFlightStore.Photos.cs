@@ -63,7 +63,7 @@ public sealed partial class SqliteFlightStore
                     o.DetectionIndex, o.ClassName, o.Confidence, o.Box.X1, o.Box.Y1, o.Box.X2, o.Box.Y2,
                     o.Position.LatitudeDeg, o.Position.LongitudeDeg, u.SigmaM, u.R90M, u.SemiMajorM, u.SemiMinorM,
                     u.MajorAxisAzimuthDeg, o.SharedSigmaM,
-                    o.GroundBox is null ? null : SqlValues.ToWkt(o.GroundBox),
+                    o.GroundBox is null ? null : StoredValues.ToWkt(o.GroundBox),
                     o.CaptureTime is { } t ? SqlValues.ToIso(t) : null,
                 ];
                 for (int i = 0; i < values.Length; i++)

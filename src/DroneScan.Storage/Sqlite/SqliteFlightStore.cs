@@ -266,7 +266,7 @@ public sealed partial class SqliteFlightStore : IFlightStore, IDisposable
 
     private static FlightRecord ReadFlight(SqliteDataReader r) => new(
         r.GetString(0), r.GetString(1), r.GetStringOrNull(2), r.GetStringOrNull(3), r.GetStringOrNull(4),
-        SqlValues.ParseEnum<FlightStatus>(r.GetString(5)), SqlValues.FromIso(r.GetString(6)), SqlValues.FromIso(r.GetString(7)));
+        StoredValues.ParseEnum<FlightStatus>(r.GetString(5)), SqlValues.FromIso(r.GetString(6)), SqlValues.FromIso(r.GetString(7)));
 
     private static List<RunRecord> ReadRun(SqliteConnection c, SqliteTransaction tx, string where, params (string Name, object Value)[] parameters)
     {

@@ -2,17 +2,23 @@ using DroneScan.Core.Hazards;
 
 namespace DroneScan.Storage.Tests;
 
-public sealed class PhotoStoreTests : IDisposable
+/// <summary>Behaviour every <see cref="IFlightStore"/> shares; run once per store (classes at the end).</summary>
+public abstract class PhotoStoreContract : IDisposable
 {
-    private readonly TempStore db = new();
+    private readonly StoreHarness db;
     private readonly string flightId;
 
-    public PhotoStoreTests()
+    protected PhotoStoreContract(StoreHarness db)
     {
+        this.db = db;
         flightId = db.Store.UpsertFlight(TestData.Flight()).Id;
     }
 
-    public void Dispose() => db.Dispose();
+    public void Dispose()
+    {
+        db.Dispose();
+        GC.SuppressFinalize(this);
+    }
 
     private long Run(string sha = TestData.ModelA) => db.Store.StartRun(new RunStart(flightId, "rgb", "1", sha, "{}"));
 
@@ -61,9 +67,9 @@ public sealed class PhotoStoreTests : IDisposable
         var before = db.Store.LoadObservations(flightId);
 
         // The hook runs after the old rows were deleted and the new ones inserted, just before commit.
-        db.Store.BeforeCommit = op => throw new IOException("disk full during " + op);
+        db.BeforeCommit = op => throw new IOException("disk full during " + op);
         Assert.Throws<IOException>(() => db.Store.SavePhotoResult(flightId, TestData.Photo(1, run, "other.jpg"), [TestData.Obs(1, 5, "uxo")]));
-        db.Store.BeforeCommit = null;
+        db.BeforeCommit = null;
 
         Assert.Equal(before, db.Store.LoadObservations(flightId));
         Assert.Equal("DJI_0001.JPG", Assert.Single(db.Store.LoadPhotoCoverage(flightId)).FileName);
@@ -114,3 +120,7 @@ public sealed class PhotoStoreTests : IDisposable
         Assert.Equal((0, 1, 1), (summary.PhotosOk, summary.PhotosSkipped, summary.PhotosFailed));
     }
 }
+
+public sealed class SqlitePhotoStoreTests() : PhotoStoreContract(new SqliteHarness());
+
+public sealed class PostgresPhotoStoreTests(PostgresServer server) : PhotoStoreContract(new PostgresHarness(server)), IClassFixture<PostgresServer>;

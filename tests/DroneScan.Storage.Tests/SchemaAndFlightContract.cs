@@ -1,57 +1,50 @@
-using DroneScan.Storage.Sqlite;
-using Microsoft.Data.Sqlite;
+using System.Globalization;
 
 namespace DroneScan.Storage.Tests;
 
-public sealed class SchemaAndFlightTests : IDisposable
+/// <summary>Behaviour every <see cref="IFlightStore"/> shares; run once per store (classes at the end).</summary>
+public abstract class SchemaAndFlightContract : IDisposable
 {
-    private readonly TempStore db = new();
+    private readonly StoreHarness db;
 
-    public void Dispose() => db.Dispose();
+    protected SchemaAndFlightContract(StoreHarness db)
+    {
+        this.db = db;
+    }
+
+    public void Dispose()
+    {
+        db.Dispose();
+        GC.SuppressFinalize(this);
+    }
 
     [Fact]
     public void Open_IsIdempotent_WhenOpenedTwice()
     {
         var flight = db.Store.UpsertFlight(TestData.Flight());
-        using var again = SqliteFlightStore.Open(db.DbPath, db.Clock);
+        var again = db.OpenAnother();
 
         Assert.Equal(flight, again.GetFlight(flight.Id)!.Flight);
-        using var c = new SqliteConnection($"Data Source={db.DbPath}");
-        c.Open();
-        using var cmd = c.CreateCommand();
-        cmd.CommandText = "SELECT COUNT(*), MAX(version) FROM schema_version;";
-        using var r = cmd.ExecuteReader();
-        Assert.True(r.Read());
-        Assert.Equal(SqliteSchema.Migrations.Count, r.GetInt32(0));
-        Assert.Equal(SqliteSchema.LatestVersion, r.GetInt32(1));
+        Assert.Equal(db.MigrationCount, Convert.ToInt32(db.QueryScalar("SELECT COUNT(*) FROM schema_version;"), CultureInfo.InvariantCulture));
+        Assert.Equal(db.LatestSchemaVersion, Convert.ToInt32(db.QueryScalar("SELECT MAX(version) FROM schema_version;"), CultureInfo.InvariantCulture));
     }
 
     [Fact]
-    public void Open_SetsWalJournalAndForeignKeys()
+    public void Open_Refuses_WhenTheDatabaseIsFromANewerSchema()
     {
-        using var c = new SqliteConnection($"Data Source={db.DbPath}");
-        c.Open();
-        using var cmd = c.CreateCommand();
-        cmd.CommandText = "PRAGMA journal_mode;";
-        Assert.Equal("wal", cmd.ExecuteScalar());
+        db.ExecuteSql("INSERT INTO schema_version (version, description, applied_at) VALUES (999, 'future', '2030-01-01T00:00:00.0000000Z');");
 
-        // The store's own connections enforce foreign keys: a photo of an unknown flight is refused.
-        Assert.Throws<KeyNotFoundException>(() => db.Store.SavePhotoResult("fl-nope", TestData.Photo(1, null), []));
-    }
-
-    [Fact]
-    public void Open_Refuses_WhenTheFileIsFromANewerSchema()
-    {
-        using (var c = new SqliteConnection($"Data Source={db.DbPath};Pooling=False"))
-        {
-            c.Open();
-            using var cmd = c.CreateCommand();
-            cmd.CommandText = "INSERT INTO schema_version (version, description, applied_at) VALUES (999, 'future', '2030-01-01T00:00:00.0000000Z');";
-            cmd.ExecuteNonQuery();
-        }
-
-        var e = Assert.Throws<InvalidOperationException>(() => SqliteFlightStore.Open(db.DbPath, db.Clock));
+        var e = Assert.Throws<InvalidOperationException>(db.OpenAnother);
         Assert.Contains("999", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void PhotoWrites_Refuse_AnUnknownFlight()
+    {
+        Assert.Throws<KeyNotFoundException>(() => db.Store.SavePhotoResult("fl-nope", TestData.Photo(1, null), []));
+        Assert.Throws<KeyNotFoundException>(() => db.Store.MarkPhotoFailed("fl-nope", TestData.Photo(1, null), new("a.jpg", "x", "y")));
+        Assert.Throws<KeyNotFoundException>(() => db.Store.StartRun(new RunStart("fl-nope", "rgb", "1", TestData.ModelA, "{}")));
+        Assert.Empty(db.Store.GetFlights());
     }
 
     [Fact]
@@ -97,18 +90,10 @@ public sealed class SchemaAndFlightTests : IDisposable
         Assert.Equal(new Core.Hazards.FlightInfo(a.Id, "a", "rgb", "1.0", TestData.ModelA, db.Clock.Now), db.Store.GetFlightInfo(a.Id));
         Assert.Equal([a.Id, b.Id], db.Store.GetFlights().Select(f => f.Flight.Id));
         Assert.Null(db.Store.GetFlight("fl-missing"));
-    }
-
-    [Fact]
-    public void FlightIds_AreStable_ForTheSameFolderWrittenDifferently()
-    {
-        string folder = Path.Combine(db.Folder, "flight");
-        string id = FlightIds.ForFolder(folder);
-
-        Assert.Equal(id, FlightIds.ForFolder(folder + Path.DirectorySeparatorChar));
-        Assert.Equal(id, FlightIds.ForFolder(Path.Combine(folder, "sub", "..")));
-        Assert.NotEqual(id, FlightIds.ForFolder(folder + "2"));
-        Assert.NotEqual(id, FlightIds.ForName(folder));
-        Assert.Matches("^fl-[0-9a-f]{12}$", id);
+        Assert.Throws<KeyNotFoundException>(() => db.Store.FinishRun(run + 1000, totals));
     }
 }
+
+public sealed class SqliteSchemaAndFlightTests() : SchemaAndFlightContract(new SqliteHarness());
+
+public sealed class PostgresSchemaAndFlightTests(PostgresServer server) : SchemaAndFlightContract(new PostgresHarness(server)), IClassFixture<PostgresServer>;

@@ -1,22 +1,28 @@
+using System.Data.Common;
 using DroneScan.Core.Hazards;
-using Microsoft.Data.Sqlite;
 
 namespace DroneScan.Storage.Tests;
 
-public sealed class HazardReviewTests : IDisposable
+/// <summary>Behaviour every <see cref="IFlightStore"/> shares; run once per store (classes at the end).</summary>
+public abstract class HazardReviewContract : IDisposable
 {
-    private readonly TempStore db = new();
+    private readonly StoreHarness db;
     private readonly string flightId;
 
-    public HazardReviewTests()
+    protected HazardReviewContract(StoreHarness db)
     {
+        this.db = db;
         flightId = db.Store.UpsertFlight(TestData.Flight()).Id;
         long run = db.Store.StartRun(new RunStart(flightId, "rgb", "1", TestData.ModelA, "{}"));
         db.Store.SavePhotoResult(flightId, TestData.Photo(1, run), [TestData.Obs(1, 0), TestData.Obs(1, 1, "uxo", 0.5)]);
         db.Store.SavePhotoResult(flightId, TestData.Photo(2, run), [TestData.Obs(2, 0, "ap_mine", 0.9)]);
     }
 
-    public void Dispose() => db.Dispose();
+    public void Dispose()
+    {
+        db.Dispose();
+        GC.SuppressFinalize(this);
+    }
 
     private static HazardPoint H1 => TestData.Hazard("hz-1", TestData.Obs(2, 0, "ap_mine", 0.9), TestData.Obs(1, 0));
 
@@ -99,14 +105,10 @@ public sealed class HazardReviewTests : IDisposable
         Assert.Equal([ReviewDecision.Confirm, ReviewDecision.Unsure], history.Select(r => r.Decision));
         Assert.Equal(["ana", "ben"], history.Select(r => r.Reviewer));
 
-        // Even a direct SQL edit of the audit trail is refused.
-        using var c = new SqliteConnection($"Data Source={db.DbPath};Pooling=False");
-        c.Open();
-        using var cmd = c.CreateCommand();
-        cmd.CommandText = "UPDATE reviews SET decision = 'reject';";
-        Assert.Contains("append-only", Assert.Throws<SqliteException>(() => cmd.ExecuteNonQuery()).Message, StringComparison.Ordinal);
-        cmd.CommandText = "DELETE FROM reviews;";
-        Assert.Throws<SqliteException>(() => cmd.ExecuteNonQuery());
+        // Even a direct SQL edit of the audit trail is refused, by the database itself.
+        Assert.Contains("append-only", Assert.ThrowsAny<DbException>(() => db.ExecuteSql("UPDATE reviews SET decision = 'reject';")).Message, StringComparison.Ordinal);
+        Assert.ThrowsAny<DbException>(() => db.ExecuteSql("DELETE FROM reviews;"));
+        Assert.Equal(2, db.Store.GetReviewHistory("hz-1").Count);
     }
 
     [Fact]
@@ -141,3 +143,7 @@ public sealed class HazardReviewTests : IDisposable
         Assert.Single(db.Store.GetAreas(flightId));
     }
 }
+
+public sealed class SqliteHazardReviewTests() : HazardReviewContract(new SqliteHarness());
+
+public sealed class PostgresHazardReviewTests(PostgresServer server) : HazardReviewContract(new PostgresHarness(server)), IClassFixture<PostgresServer>;
