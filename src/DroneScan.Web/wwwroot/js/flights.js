@@ -1,0 +1,93 @@
+// flights.html: the flights with their processing state, polled every 2 s; the selected flight's detail
+// (progress, photo counts, the reason for each photo that was skipped or failed, hazard counts).
+import { nav, api, el, replace, say, badge, fmtDate, fmtPct, param, setParams, may, ROLES } from './common.js';
+
+const POLL_MS = 2000;
+const tbody = document.querySelector('#flights tbody');
+let selected = param('flight');
+let user = null;
+let timer = null;
+
+function row(f) {
+  const tr = el('tr', { className: 'clickable', dataset: { id: f.id } },
+    el('td', {}, el('a', { href: 'flights.html?flight=' + encodeURIComponent(f.id), className: 'flight-link' }, f.name)),
+    el('td', {}, f.site || ''),
+    el('td', {}, badge(f.status)),
+    el('td', { className: 'num' }, f.photos),
+    el('td', { className: 'num' }, f.hazards),
+    el('td', {}, fmtDate(f.createdAt)));
+  if (f.id === selected) tr.classList.add('selected');
+  tr.addEventListener('click', (e) => {
+    e.preventDefault();
+    select(f.id);
+  });
+  return tr;
+}
+
+function select(id) {
+  selected = id;
+  setParams({ flight: id });
+  for (const tr of tbody.rows) tr.classList.toggle('selected', tr.dataset.id === id);
+  refresh();
+}
+
+function fact(dl, term, value) {
+  dl.append(el('dt', {}, term), el('dd', {}, value));
+}
+
+function showDetail(d) {
+  document.getElementById('detail').hidden = false;
+  document.getElementById('detail-name').textContent = d.name;
+  document.getElementById('detail-meta').textContent =
+    [d.id, d.site ? 'site ' + d.site : null, 'uploaded ' + fmtDate(d.createdAt), d.model ? 'model ' + d.model : null].filter(Boolean).join(' · ');
+  document.getElementById('detail-notes').textContent = d.notes || '';
+  const bar = document.getElementById('detail-progress');
+  bar.value = d.progress;
+  const p = d.photos;
+  replace(document.getElementById('detail-status'), badge(d.status), ` ${fmtPct(d.progress)} · ${p.done} of ${p.total} photos processed`);
+
+  const facts = replace(document.getElementById('detail-facts'));
+  fact(facts, 'Photos', `${p.total} total, ${p.ok} used, ${p.skipped} skipped, ${p.failed} failed`);
+  const h = d.hazards;
+  fact(facts, 'Hazard points', `${h.total} total: ${h.candidate} candidate, ${h.confirmed} confirmed, ${h.rejected} rejected, ${h.unsure} unsure`);
+
+  const links = replace(document.getElementById('detail-links'));
+  const q = encodeURIComponent(d.id);
+  if (d.status === 'done') {
+    if (may(user, ROLES.analyst)) links.append(el('a', { className: 'button primary', href: 'review.html?flight=' + q, id: 'review-link' }, 'Review hazard points'));
+    links.append(el('a', { className: 'button', href: 'map.html?flight=' + q }, 'Map'));
+    if (may(user, ROLES.planner)) links.append(el('a', { className: 'button', href: 'export.html?flight=' + q }, 'Export'));
+  }
+
+  const problems = Array.isArray(p.problems) ? p.problems : [];
+  document.getElementById('problems-block').hidden = problems.length === 0;
+  replace(document.querySelector('#problems tbody'),
+    problems.map((x) => el('tr', {}, el('td', {}, x.file), el('td', {}, x.code), el('td', { className: x.code ? 'error-text' : '' }, x.reason))));
+}
+
+async function refresh() {
+  clearTimeout(timer);
+  try {
+    const flights = await api('api/flights');
+    flights.sort((a, b) => String(b.createdAt).localeCompare(String(a.createdAt)));
+    replace(tbody, flights.map(row));
+    document.getElementById('empty').hidden = flights.length > 0;
+    if (selected && flights.some((f) => f.id === selected)) {
+      showDetail(await api('api/flights/' + encodeURIComponent(selected)));
+    } else {
+      document.getElementById('detail').hidden = true;
+    }
+    document.getElementById('updated').textContent = '· updated ' + new Date().toLocaleTimeString();
+    say('');
+  } catch (e) {
+    if (e.status !== 401) say('Could not load the flights: ' + e.message, 'error');
+  }
+  if (!document.hidden) timer = setTimeout(refresh, POLL_MS);
+}
+
+document.addEventListener('visibilitychange', () => {
+  if (!document.hidden) refresh();
+});
+
+user = await nav();
+refresh();

@@ -1,0 +1,148 @@
+// map.html: a Leaflet map of one flight: coverage and photo footprints (coverage layer GeoJSON), hazard points
+// coloured by review status with their r90 circles; a click opens the point in review.html.
+// No base layer unless a tile URL is given (?tiles=… or saved here in the browser): the map works offline.
+import { nav, api, el, say, param, setParams, fillFlights, may, ROLES, STATUS_COLOURS, fmtConf, fmtDeg, fmtMetres } from './common.js';
+
+const L = window.L;
+const TILE_KEY = 'dronescan.tiles';
+const flightSelect = document.getElementById('flight');
+const tilesInput = document.getElementById('tiles');
+let user = null;
+
+const map = L.map('map', { preferCanvas: false, zoomSnap: 0.25, maxZoom: 24 }).setView([0, 0], 2);
+L.control.scale({ imperial: false }).addTo(map);
+const coverageLayer = L.featureGroup().addTo(map);
+const footprintLayer = L.featureGroup().addTo(map);
+const r90Layer = L.featureGroup().addTo(map);
+const pointLayer = L.featureGroup().addTo(map);
+L.control.layers(null, {
+  Coverage: coverageLayer,
+  'Photo footprints': footprintLayer,
+  'r90 circles': r90Layer,
+  'Hazard points': pointLayer,
+}, { collapsed: false }).addTo(map);
+let tileLayer = null;
+
+function useTiles(url) {
+  if (tileLayer) {
+    map.removeLayer(tileLayer);
+    tileLayer = null;
+  }
+  if (url) {
+    tileLayer = L.tileLayer(url, { maxZoom: 24, maxNativeZoom: 19, attribution: param('attribution') || '' });
+    tileLayer.addTo(map);
+    tileLayer.bringToBack();
+  }
+}
+
+/** Tooltip content as DOM (Leaflet would treat a string as HTML). */
+function tip(...lines) {
+  const div = el('div', { className: 'map-tip' });
+  lines.filter(Boolean).forEach((line, i) => {
+    if (i) div.append(el('br'));
+    div.append(document.createTextNode(line));
+  });
+  return div;
+}
+
+function reviewUrl(id) {
+  return 'review.html?hazard=' + encodeURIComponent(id);
+}
+
+async function loadCoverage(flightId) {
+  coverageLayer.clearLayers();
+  footprintLayer.clearLayers();
+  if (!may(user, ROLES.planner)) return 0; // the coverage layer comes from the export endpoint
+  try {
+    const fc = await api(`api/flights/${encodeURIComponent(flightId)}/hazards?format=geojson&layer=coverage`);
+    let n = 0;
+    L.geoJSON(fc, {
+      style: (f) => (f.properties?.kind === 'coverage'
+        ? { color: '#3a86ff', weight: 2, fillOpacity: 0.12 }
+        : { color: '#3a86ff', weight: 1, opacity: 0.6, fillOpacity: 0.03, dashArray: '4 3' }),
+      onEachFeature: (f, layer) => {
+        const p = f.properties || {};
+        if (p.kind === 'coverage') {
+          layer.bindTooltip(tip('Covered ground', p.area_m2 != null ? `${Number(p.area_m2).toFixed(0)} m²` : null,
+            p.photo_count != null ? `${p.photo_count} photos at GSD ≤ ${p.max_gsd_m} m/px` : null), { sticky: true });
+          coverageLayer.addLayer(layer);
+        } else {
+          layer.bindTooltip(tip(p.file_name || p.photo_id || 'photo', p.gsd_m != null ? `GSD ${(100 * p.gsd_m).toFixed(2)} cm/px` : null), { sticky: true });
+          footprintLayer.addLayer(layer);
+          n++;
+        }
+      },
+    });
+    return n;
+  } catch (e) {
+    if (e.status === 409 || /not finished/.test(e.message)) return 0;
+    say('Coverage not shown: ' + e.message, 'error');
+    return 0;
+  }
+}
+
+async function loadPoints(flightId, focusId) {
+  r90Layer.clearLayers();
+  pointLayer.clearLayers();
+  const hazards = await api('api/hazards?flight=' + encodeURIComponent(flightId));
+  let focus = null;
+  for (const h of hazards) {
+    const colour = STATUS_COLOURS[h.status] || '#333';
+    const at = [h.lat, h.lon];
+    L.circle(at, { radius: Math.max(0.05, h.r90M || 0), color: colour, weight: 1, fillOpacity: 0.08, interactive: false }).addTo(r90Layer);
+    const marker = L.circleMarker(at, { radius: 7, color: '#fff', weight: 1.5, fillColor: colour, fillOpacity: 0.95, className: 'hazard-marker status-' + h.status });
+    marker.bindTooltip(tip(`${h.id} · ${h.status}`, `${h.label || h.className} · conf ${fmtConf(h.maxConfidence)} · ${h.observationCount} obs.`,
+      `${fmtDeg(h.lat)}, ${fmtDeg(h.lon)} · r90 ${fmtMetres(h.r90M)}`));
+    marker.on('click', () => { location.href = reviewUrl(h.id); });
+    marker.on('keypress', (e) => { if (e.originalEvent?.key === 'Enter') location.href = reviewUrl(h.id); });
+    marker.addTo(pointLayer);
+    marker.getElement()?.setAttribute('data-hazard', h.id);
+    if (h.id === focusId) focus = marker;
+  }
+  return { hazards, focus };
+}
+
+async function load() {
+  const flightId = flightSelect.value;
+  setParams({ flight: flightId });
+  if (!flightId) {
+    document.getElementById('counts').textContent = 'No flights yet.';
+    return;
+  }
+  try {
+    const [photos, { hazards, focus }] = await Promise.all([loadCoverage(flightId), loadPoints(flightId, param('hazard'))]);
+    document.getElementById('counts').textContent = `${hazards.length} hazard point(s)` + (photos ? `, ${photos} photo footprint(s)` : '');
+    const bounds = L.featureGroup([coverageLayer, footprintLayer, pointLayer]).getBounds();
+    if (focus) {
+      map.setView(focus.getLatLng(), 21);
+      focus.openTooltip();
+    } else if (bounds.isValid()) {
+      map.fitBounds(bounds, { padding: [20, 20], maxZoom: 22 });
+    }
+  } catch (e) {
+    say('Could not load the map data: ' + e.message, 'error');
+  }
+}
+
+document.getElementById('controls').addEventListener('submit', (e) => {
+  e.preventDefault();
+  const url = tilesInput.value.trim();
+  if (url) localStorage.setItem(TILE_KEY, url);
+  else localStorage.removeItem(TILE_KEY);
+  useTiles(url);
+});
+flightSelect.addEventListener('change', () => {
+  setParams({ hazard: null });
+  load();
+});
+
+user = await nav();
+const tiles = param('tiles') || localStorage.getItem(TILE_KEY) || '';
+tilesInput.value = tiles;
+useTiles(tiles);
+try {
+  await fillFlights(flightSelect, { selected: param('flight') });
+  await load();
+} catch (e) {
+  say('Could not load the flights: ' + e.message, 'error');
+}

@@ -1,0 +1,149 @@
+// upload.html: one multipart request (name, site, notes, then the files) sent with XMLHttpRequest so the
+// upload progress can be shown; each file's bar follows the bytes sent, files going out in order.
+import { nav, requireRole, ROLES, el, replace, say, writeHeaders, toLogin } from './common.js';
+
+const form = document.getElementById('upload-form');
+const input = document.getElementById('photos');
+const selection = document.getElementById('selection');
+const list = document.getElementById('file-list');
+const card = document.getElementById('progress-card');
+const totalBar = document.getElementById('total-progress');
+const totalText = document.getElementById('total-text');
+const submit = document.getElementById('submit');
+const cancel = document.getElementById('cancel');
+const result = document.getElementById('result');
+let request = null;
+
+function size(bytes) {
+  if (bytes >= 1 << 30) return (bytes / (1 << 30)).toFixed(2) + ' GiB';
+  if (bytes >= 1 << 20) return (bytes / (1 << 20)).toFixed(1) + ' MiB';
+  if (bytes >= 1 << 10) return (bytes / (1 << 10)).toFixed(0) + ' KiB';
+  return bytes + ' B';
+}
+
+function showSelection() {
+  const files = [...input.files];
+  if (files.length === 0) {
+    selection.textContent = 'No files chosen.';
+    return;
+  }
+  const total = files.reduce((s, f) => s + f.size, 0);
+  const zips = files.filter((f) => /\.zip$/i.test(f.name)).length;
+  selection.textContent = `${files.length} file(s), ${size(total)}` + (zips ? `, ${zips} zip(s)` : '');
+}
+
+/** One row per file: name, size, bar, percentage. */
+function rows(files) {
+  return files.map((f) => {
+    const bar = el('progress', { max: 1, value: 0 });
+    const pct = el('span', { className: 'pct' }, '0 %');
+    const li = el('li', { className: 'file' }, el('span', { className: 'name', title: f.name }, f.name), el('span', { className: 'muted' }, size(f.size)), bar, pct);
+    return { file: f, li, bar, pct };
+  });
+}
+
+function update(items, loaded, total) {
+  // The multipart body is the files plus a little framing: spread the framing evenly.
+  const payload = items.reduce((s, i) => s + i.file.size, 0);
+  const scale = total > 0 && payload > 0 ? payload / total : 1;
+  let left = loaded * scale;
+  for (const i of items) {
+    const part = i.file.size === 0 ? (left > 0 ? 1 : 0) : Math.max(0, Math.min(1, left / i.file.size));
+    left -= i.file.size;
+    i.bar.value = part;
+    i.pct.textContent = (part * 100).toFixed(0) + ' %';
+    i.li.classList.toggle('done', part >= 1);
+  }
+  const all = total > 0 ? loaded / total : 0;
+  totalBar.value = all;
+  totalText.textContent = `${size(loaded)} of ${size(total)} (${(all * 100).toFixed(0)} %)`;
+}
+
+function finish() {
+  request = null;
+  submit.disabled = false;
+  cancel.hidden = true;
+}
+
+function send(event) {
+  event.preventDefault();
+  const files = [...input.files];
+  const name = document.getElementById('name').value.trim();
+  if (!name) {
+    say('Give the flight a name.', 'error');
+    document.getElementById('name').focus();
+    return;
+  }
+  if (files.length === 0) {
+    say('Choose the photos (or a zip of them).', 'error');
+    input.focus();
+    return;
+  }
+  say('');
+  result.hidden = true;
+  const body = new FormData();
+  body.append('name', name);
+  body.append('site', document.getElementById('site').value.trim());
+  body.append('notes', document.getElementById('notes').value.trim());
+  for (const f of files) body.append('photos', f, f.name);
+
+  const items = rows(files);
+  replace(list, items.map((i) => i.li));
+  card.hidden = false;
+  update(items, 0, files.reduce((s, f) => s + f.size, 0));
+
+  const xhr = new XMLHttpRequest();
+  request = xhr;
+  xhr.open('POST', 'api/flights');
+  xhr.responseType = 'json';
+  xhr.setRequestHeader('Accept', 'application/json');
+  for (const [k, v] of Object.entries(writeHeaders())) xhr.setRequestHeader(k, v);
+  xhr.upload.addEventListener('progress', (e) => {
+    if (e.lengthComputable) update(items, e.loaded, e.total);
+  });
+  xhr.upload.addEventListener('load', () => {
+    totalText.textContent += ' · sent; the server is checking the photos…';
+  });
+  xhr.addEventListener('load', () => {
+    finish();
+    const answer = xhr.response || {};
+    if (xhr.status === 401) {
+      toLogin();
+      return;
+    }
+    if (xhr.status !== 201 && xhr.status !== 200) {
+      say(`Upload refused (${xhr.status}): ${answer.detail || answer.title || xhr.statusText}`, 'error');
+      return;
+    }
+    update(items, 1, 1);
+    totalText.textContent = 'Uploaded.';
+    const ignored = Array.isArray(answer.ignored) ? answer.ignored : [];
+    document.getElementById('result-text').textContent =
+      `Flight ${answer.id}: ${answer.photos} photo(s) queued for processing` + (ignored.length ? `; ${ignored.length} file(s) not used:` : '.');
+    replace(document.getElementById('ignored'), ignored.map((f) => el('li', {}, f)));
+    const follow = document.getElementById('follow');
+    follow.href = 'flights.html?flight=' + encodeURIComponent(answer.id);
+    result.hidden = false;
+    say('Upload complete: processing has started.', 'ok');
+    form.reset();
+    showSelection();
+  });
+  xhr.addEventListener('error', () => {
+    finish();
+    say('The upload failed: network error.', 'error');
+  });
+  xhr.addEventListener('abort', () => {
+    finish();
+    say('Upload cancelled.', 'info');
+  });
+  submit.disabled = true;
+  cancel.hidden = false;
+  xhr.send(body);
+}
+
+const user = await nav();
+if (requireRole(user, ROLES.operator, 'Uploading flights')) {
+  input.addEventListener('change', showSelection);
+  form.addEventListener('submit', send);
+  cancel.addEventListener('click', () => request?.abort());
+}
