@@ -1,0 +1,224 @@
+using System.Collections.Concurrent;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace DroneScan.Web.BrowserTests;
+
+/// <summary>
+/// A tiny stand-in for DroneScan.Web: serves <c>wwwroot</c> as it is in the repository, with the strict
+/// Content-Security-Policy the real app sends, and answers the API the pages call with fixed data (two flights,
+/// three hazard points, reviews kept in memory). Lets the pages be tested without the pipeline.
+/// </summary>
+public sealed class FakeDroneScan : IAsyncDisposable
+{
+    public const string Csp = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'none'";
+    public const string FlightId = "fl-demo";
+    public const string XssFlightId = "fl-xss";
+    public const string XssName = "<img src=x onerror=alert(1)>";
+
+    private readonly WebApplication app;
+
+    private FakeDroneScan(WebApplication app, string baseUrl)
+    {
+        this.app = app;
+        BaseUrl = baseUrl;
+    }
+
+    public string BaseUrl { get; }
+
+    /// <summary>Decisions posted, in order.</summary>
+    public ConcurrentQueue<(string HazardId, string Decision, string? Label, string? Comment)> Decisions { get; } = new();
+
+    public static async Task<FakeDroneScan> StartAsync()
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { WebRootPath = Artefacts.WebRoot, ContentRootPath = Artefacts.RepoRoot });
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        var state = new State();
+        app.Use(async (context, next) =>
+        {
+            context.Response.Headers.ContentSecurityPolicy = Csp;
+            context.Response.Headers.XContentTypeOptions = "nosniff";
+            await next(context);
+        });
+        app.UseDefaultFiles();
+        app.UseStaticFiles();
+        state.Map(app);
+        await app.StartAsync();
+        string url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var started = new FakeDroneScan(app, url.TrimEnd('/') + "/");
+        state.Owner = started;
+        return started;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await app.StopAsync();
+        await app.DisposeAsync();
+    }
+
+    private sealed class State
+    {
+        private readonly object gate = new();
+        private readonly List<Dictionary<string, object?>> hazards =
+        [
+            Hazard("hz-1", 50.4501234, 30.5234567, "ap_mine", 0.91, "candidate"),
+            Hazard("hz-2", 50.4502345, 30.5235678, "uxo", 0.64, "candidate"),
+            Hazard("hz-3", 50.4500123, 30.5233456, "at_mine", 0.42, "candidate"),
+        ];
+
+        private readonly List<Dictionary<string, object?>> reviews = [];
+
+        public FakeDroneScan? Owner { get; set; }
+
+        public void Map(WebApplication app)
+        {
+            app.MapGet("/login", () => Results.Content("<!doctype html><title>sign in</title><h1>DroneScan</h1>", "text/html"));
+            app.MapGet("/api/me", () => new { name = "ana", roles = new[] { "operator", "analyst", "planner" } });
+            app.MapGet("/api/flights", () => new object[] { ListItem(FlightId, "Demo field", "done"), ListItem(XssFlightId, XssName, "processing") });
+            app.MapGet("/api/flights/{id}", (string id) => id switch
+            {
+                FlightId => Results.Ok(Detail(FlightId, "Demo field", "done", 1.0, 3)),
+                XssFlightId => Results.Ok(Detail(XssFlightId, XssName, "processing", 0.5, 0)),
+                _ => Results.NotFound(),
+            });
+            app.MapGet("/api/flights/{id}/hazards", (string id, string? format, string? layer) =>
+            {
+                if (id != FlightId)
+                {
+                    return Results.Problem("not finished", statusCode: 409);
+                }
+
+                return (layer ?? "points") == "coverage" ? Results.Text(CoverageGeoJson, "application/geo+json") : Results.Text(PointsGeoJson(), "application/geo+json");
+            });
+            app.MapGet("/api/hazards", (string? flight, string? status, string? @class) =>
+            {
+                lock (gate)
+                {
+                    return hazards.Where(h => (flight is null || flight == FlightId) && (status is null || (string)h["status"]! == status)
+                            && (@class is null || (string)h["className"]! == @class))
+                        .Select(h => new Dictionary<string, object?>(h)).ToList();
+                }
+            });
+            app.MapGet("/api/hazards/{id}", (string id) =>
+            {
+                lock (gate)
+                {
+                    if (hazards.FirstOrDefault(h => (string)h["id"]! == id) is not { } h)
+                    {
+                        return Results.NotFound();
+                    }
+
+                    var copy = new Dictionary<string, object?>(h)
+                    {
+                        ["observations"] = new object[]
+                        {
+                            Observation("ph-a" + id, (double)h["maxConfidence"]!, (string)h["className"]!),
+                            Observation("ph-b" + id, (double)h["meanConfidence"]!, (string)h["className"]!),
+                        },
+                    };
+                    return Results.Ok(copy);
+                }
+            });
+            app.MapGet("/api/hazards/{id}/reviews", (string id) =>
+            {
+                lock (gate)
+                {
+                    return reviews.Where(r => (string)r["hazardId"]! == id).ToList();
+                }
+            });
+            app.MapPost("/api/hazards/{id}/review", (string id, ReviewBody body) =>
+            {
+                lock (gate)
+                {
+                    var h = hazards.First(x => (string)x["id"]! == id);
+                    h["status"] = body.Decision switch { "confirm" => "confirmed", "reject" => "rejected", "unsure" => "unsure", _ => "confirmed" };
+                    h["reviewedBy"] = "ana";
+                    h["reviewedAt"] = DateTimeOffset.UtcNow;
+                    h["label"] = body.Label;
+                    var r = new Dictionary<string, object?>
+                    {
+                        ["id"] = reviews.Count + 1, ["hazardId"] = id, ["flightId"] = FlightId, ["decision"] = body.Decision, ["label"] = body.Label,
+                        ["comment"] = body.Comment, ["reviewer"] = "ana", ["at"] = DateTimeOffset.UtcNow,
+                    };
+                    reviews.Add(r);
+                    Owner!.Decisions.Enqueue((id, body.Decision ?? "", body.Label, body.Comment));
+                    return Results.Ok(r);
+                }
+            });
+            app.MapGet("/api/photos/{photoId}/chip", (string photoId) => Results.Text(
+                "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"160\" height=\"120\"><rect width=\"160\" height=\"120\" fill=\"#7a6\"/>"
+                + "<rect x=\"60\" y=\"40\" width=\"40\" height=\"40\" fill=\"none\" stroke=\"red\" stroke-width=\"2\"/></svg>",
+                "image/svg+xml", Encoding.UTF8));
+            app.MapPost("/api/flights", () => Results.Created($"/api/flights/fl-new", new { id = "fl-new", photos = 2, ignored = new[] { "notes.txt" } }));
+        }
+
+        private static Dictionary<string, object?> Hazard(string id, double lat, double lon, string cls, double conf, string status) => new()
+        {
+            ["id"] = id, ["flightId"] = FlightId, ["lat"] = lat, ["lon"] = lon, ["className"] = cls,
+            ["classVotes"] = new Dictionary<string, int> { [cls] = 2 }, ["maxConfidence"] = conf, ["meanConfidence"] = conf - 0.1,
+            ["observationCount"] = 2, ["sigmaM"] = 0.8, ["r90M"] = 1.7, ["status"] = status, ["reviewedBy"] = null, ["reviewedAt"] = null, ["label"] = null,
+        };
+
+        private static object Observation(string photoId, double conf, string cls) => new
+        {
+            photoId, detectionIndex = 0, className = cls, confidence = conf, x1 = 100.0, y1 = 120.0, x2 = 140.0, y2 = 150.0, lat = 50.45, lon = 30.52, sigmaM = 0.8,
+        };
+
+        private static object ListItem(string id, string name, string status) => new
+        {
+            id, name, site = "North field", status, createdAt = DateTimeOffset.Parse("2026-05-01T10:00:00Z", System.Globalization.CultureInfo.InvariantCulture),
+            updatedAt = DateTimeOffset.UtcNow, photos = 21, hazards = id == FlightId ? 3 : 0,
+        };
+
+        private static object Detail(string id, string name, string status, double progress, int hazardCount) => new
+        {
+            id, name, site = "North field", notes = "notes <b>not bold</b>", status, progress,
+            createdAt = DateTimeOffset.UtcNow, updatedAt = DateTimeOffset.UtcNow,
+            photos = new
+            {
+                total = 21, done = (int)(21 * progress), ok = 19, skipped = 1, failed = 1,
+                problems = new object[]
+                {
+                    new { file = "IMG_0099.jpg", code = "no_gps", reason = "the photo has no GPS position" },
+                    new { file = "<script>x</script>.jpg", code = "decode_failed", reason = "not a JPEG" },
+                },
+            },
+            hazards = new { candidate = hazardCount, confirmed = 0, rejected = 0, unsure = 0, total = hazardCount },
+            model = "dronescan-rgb 0.2.0",
+        };
+
+        private string PointsGeoJson()
+        {
+            lock (gate)
+            {
+                var features = hazards.Select(h => JsonSerializer.Serialize(new
+                {
+                    type = "Feature",
+                    geometry = new { type = "Point", coordinates = new[] { (double)h["lon"]!, (double)h["lat"]! } },
+                    properties = new { id = h["id"], status = h["status"] },
+                }));
+                return $$"""{"type":"FeatureCollection","features":[{{string.Join(',', features)}}]}""";
+            }
+        }
+
+        private const string CoverageGeoJson = """
+            {"type":"FeatureCollection","features":[
+             {"type":"Feature","geometry":{"type":"Polygon","coordinates":[[[30.5232,50.4499],[30.5237,50.4499],[30.5237,50.4504],[30.5232,50.4504],[30.5232,50.4499]]]},
+              "properties":{"kind":"coverage","area_m2":1850.5,"max_gsd_m":0.01,"photo_count":19}},
+             {"type":"Feature","geometry":{"type":"Polygon","coordinates":[[[30.5232,50.4499],[30.5234,50.4499],[30.5234,50.4501],[30.5232,50.4501],[30.5232,50.4499]]]},
+              "properties":{"kind":"photo","photo_id":"ph-1","file_name":"<b>IMG_0001</b>.jpg","gsd_m":0.006}}
+            ]}
+            """;
+    }
+
+    public sealed record ReviewBody(string? Decision, string? Label, string? Comment);
+}
