@@ -82,6 +82,7 @@ public sealed class FakeDroneScan : IAsyncDisposable
         public void Map(WebApplication app)
         {
             app.MapGet("/login", () => Results.Content("<!doctype html><title>sign in</title><h1>DroneScan</h1>", "text/html"));
+            app.MapGet("/api/settings", () => new { tileUrl = (string?)null, tileAttribution = "<b>local</b>" });
             app.MapGet("/api/me", () => new { name = "ana", roles = new[] { "operator", "analyst", "planner" } });
             app.MapGet("/api/flights", () => new object[] { ListItem(FlightId, "Demo field", "done"), ListItem(XssFlightId, XssName, "processing") });
             app.MapGet("/api/flights/{id}", (string id) => id switch

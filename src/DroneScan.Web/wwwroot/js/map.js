@@ -1,6 +1,7 @@
 // map.html: a Leaflet map of one flight: coverage and photo footprints (coverage layer GeoJSON), hazard points
 // coloured by review status with their r90 circles; a click opens the point in review.html.
-// No base layer unless a tile URL is given (?tiles=… or saved here in the browser): the map works offline.
+// No base layer unless a tile URL is given (?tiles=…, saved in this browser, or the server's Ui:TileUrl from
+// api/settings): the map works offline.
 import { nav, api, el, say, param, setParams, fillFlights, may, ROLES, STATUS_COLOURS, fmtConf, fmtDeg, fmtMetres } from './common.js';
 
 const L = window.L;
@@ -22,6 +23,7 @@ L.control.layers(null, {
   'Hazard points': pointLayer,
 }, { collapsed: false }).addTo(map);
 let tileLayer = null;
+let attribution = '';
 
 function useTiles(url) {
   if (tileLayer) {
@@ -29,10 +31,16 @@ function useTiles(url) {
     tileLayer = null;
   }
   if (url) {
-    tileLayer = L.tileLayer(url, { maxZoom: 24, maxNativeZoom: 19, attribution: param('attribution') || '' });
+    tileLayer = L.tileLayer(url, { maxZoom: 24, maxNativeZoom: 19, attribution });
     tileLayer.addTo(map);
     tileLayer.bringToBack();
   }
+}
+
+function escapeHtml(text) {
+  const div = document.createElement('div');
+  div.textContent = text;
+  return div.innerHTML;
 }
 
 /** Tooltip content as DOM (Leaflet would treat a string as HTML). */
@@ -136,8 +144,20 @@ flightSelect.addEventListener('change', () => {
   load();
 });
 
+/** The server's default tile URL (GET api/settings {tileUrl, tileAttribution}); none when it has no such setting. */
+async function serverTiles() {
+  try {
+    const s = await api('api/settings');
+    return { url: s?.tileUrl || '', attribution: s?.tileAttribution || '' };
+  } catch {
+    return { url: '', attribution: '' };
+  }
+}
+
 user = await nav();
-const tiles = param('tiles') || localStorage.getItem(TILE_KEY) || '';
+const server = await serverTiles();
+attribution = escapeHtml(server.attribution); // Leaflet inserts attributions as HTML: keep it text
+const tiles = param('tiles') || localStorage.getItem(TILE_KEY) || server.url;
 tilesInput.value = tiles;
 useTiles(tiles);
 try {

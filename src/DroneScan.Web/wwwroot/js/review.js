@@ -243,9 +243,13 @@ $('btn-next').addEventListener('click', () => go(index + 1));
 $('btn-prev').addEventListener('click', () => go(index - 1));
 $('help-button').addEventListener('click', help);
 for (const s of [flightSelect, statusSelect, classSelect]) {
-  s.addEventListener('change', () => loadQueue().catch((e) => say('Could not load the queue: ' + e.message, 'error')));
+  s.addEventListener('change', () => {
+    s.blur(); // back to the shortcuts
+    loadQueue().catch((e) => say('Could not load the queue: ' + e.message, 'error'));
+  });
 }
 orderSelect.addEventListener('change', () => {
+  orderSelect.blur();
   const id = queue[index]?.id;
   sortQueue();
   index = Math.max(0, queue.findIndex((h) => h.id === id));
