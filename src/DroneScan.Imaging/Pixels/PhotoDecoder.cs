@@ -39,13 +39,16 @@ public static class PhotoDecoder
 
     /// <summary>Decodes a photo and applies its EXIF Orientation, so pixel (0, 0) is the top-left of the upright
     /// image: the oriented frame every DroneScan pixel coordinate refers to.</summary>
-    public static Image<Rgb24> LoadOriented(string path, long maxPixels = DefaultMaxPixels)
+    /// <exception cref="PhotoDecodeException">The file cannot be read, is not a JPEG/PNG/TIFF, is over the pixel
+    /// limit, or its image data is damaged. No other exception escapes for a bad file.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> fired (e.g. a per-photo time limit).</exception>
+    public static Image<Rgb24> LoadOriented(string path, long maxPixels = DefaultMaxPixels, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(path);
         try
         {
             using var stream = File.OpenRead(path);
-            return LoadOriented(stream, maxPixels);
+            return LoadOriented(stream, maxPixels, cancellationToken);
         }
         catch (IOException ex)
         {
@@ -58,13 +61,15 @@ public static class PhotoDecoder
     }
 
     /// <summary>Decodes a photo already in memory (e.g. bytes read once to hash and decode); as
-    /// <see cref="LoadOriented(string, long)"/>. The stream must be seekable.</summary>
-    public static Image<Rgb24> LoadOriented(Stream stream, long maxPixels = DefaultMaxPixels)
+    /// <see cref="LoadOriented(string, long, CancellationToken)"/>. The stream must be seekable.</summary>
+    public static Image<Rgb24> LoadOriented(Stream stream, long maxPixels = DefaultMaxPixels, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(stream);
         try
         {
-            var info = Image.Identify(Configuration, stream) ?? throw new PhotoDecodeException("not a JPEG, PNG or TIFF image");
+            var format = Image.DetectFormat(Configuration, stream) ?? throw new PhotoDecodeException(NotAnImage);
+            stream.Position = 0;
+            var info = Image.Identify(Configuration, stream) ?? throw new PhotoDecodeException(NotAnImage);
             long pixels = (long)info.Width * info.Height;
             if (info.Width < 1 || info.Height < 1)
             {
@@ -77,13 +82,22 @@ public static class PhotoDecoder
             }
 
             stream.Position = 0;
-            var image = Image.Load<Rgb24>(Configuration, stream);
-            image.Mutate(x => x.AutoOrient());
-            return image;
+            var decoder = Configuration.ImageFormatsManager.FindDecoder(format) ?? throw new PhotoDecodeException(NotAnImage);
+            var image = decoder.Decode<Rgb24>(Configuration, stream, cancellationToken);
+            try
+            {
+                image.Mutate(x => x.AutoOrient());
+                return image;
+            }
+            catch
+            {
+                image.Dispose();
+                throw;
+            }
         }
-        catch (Exception ex) when (ex is UnknownImageFormatException or InvalidImageContentException or ImageFormatException or NotSupportedException)
+        catch (Exception ex) when (ex is UnknownImageFormatException)
         {
-            throw new PhotoDecodeException(ex is UnknownImageFormatException ? "not a JPEG, PNG or TIFF image" : $"damaged image data ({ex.Message})", ex);
+            throw new PhotoDecodeException(NotAnImage, ex);
         }
         catch (IOException ex)
         {
@@ -93,7 +107,27 @@ public static class PhotoDecoder
         {
             throw new PhotoDecodeException("permission denied", ex);
         }
+        catch (Exception ex) when (IsDamagedData(ex, cancellationToken))
+        {
+            // ImageSharp 2.1 reports damaged data with its own exceptions (InvalidImageContentException,
+            // ImageFormatException, NotSupportedException) but also, for crafted files, with the runtime's
+            // (index/argument out of range, overflow, invalid operation, null reference). All concern this file.
+            throw new PhotoDecodeException($"damaged image data ({Describe(ex)})", ex);
+        }
     }
+
+    private const string NotAnImage = "not a JPEG, PNG or TIFF image";
+
+    private static bool IsDamagedData(Exception ex, CancellationToken cancellationToken) => ex switch
+    {
+        PhotoDecodeException or OutOfMemoryException or InsufficientExecutionStackException => false,
+        OperationCanceledException => !cancellationToken.IsCancellationRequested,
+        _ => true,
+    };
+
+    private static string Describe(Exception ex) => ex is ImageFormatException or NotSupportedException
+        ? ex.Message
+        : $"{ex.GetType().Name}: {ex.Message}";
 
     /// <summary>Resizes in place by a factor (GSD normalisation); a factor of 1 does nothing.</summary>
     public static void Rescale(Image<Rgb24> image, double factor)
