@@ -7,9 +7,23 @@ using SixLabors.ImageSharp.Processing;
 
 namespace DroneScan.Imaging.Pixels;
 
-/// <summary>A photo whose pixels cannot be used, with the reason (the caller adds the file name).</summary>
+/// <summary>A photo whose pixels cannot be used, with the reason (the caller adds the file name) and a code:
+/// <see cref="DamagedImage"/>, <see cref="UnsupportedFormat"/> or <see cref="TooLarge"/>.</summary>
 public sealed class PhotoDecodeException : Exception
 {
+    public const string DamagedImage = "damaged-image";
+    public const string UnsupportedFormat = "unsupported-format";
+    public const string TooLarge = "image-too-large";
+
+    public PhotoDecodeException(string message, string code, Exception? innerException = null)
+        : base(message, innerException)
+    {
+        Code = code;
+    }
+
+    /// <summary>What kind of problem, for reports: one of the constants of this class.</summary>
+    public string Code { get; } = DamagedImage;
+
     public PhotoDecodeException()
     {
     }
@@ -67,9 +81,9 @@ public static class PhotoDecoder
         ArgumentNullException.ThrowIfNull(stream);
         try
         {
-            var format = Image.DetectFormat(Configuration, stream) ?? throw new PhotoDecodeException(NotAnImage);
+            var format = Image.DetectFormat(Configuration, stream) ?? throw new PhotoDecodeException(NotAnImage, PhotoDecodeException.UnsupportedFormat);
             stream.Position = 0;
-            var info = Image.Identify(Configuration, stream) ?? throw new PhotoDecodeException(NotAnImage);
+            var info = Image.Identify(Configuration, stream) ?? throw new PhotoDecodeException(NotAnImage, PhotoDecodeException.UnsupportedFormat);
             long pixels = (long)info.Width * info.Height;
             if (info.Width < 1 || info.Height < 1)
             {
@@ -78,11 +92,17 @@ public static class PhotoDecoder
 
             if (pixels > maxPixels)
             {
-                throw new PhotoDecodeException($"declared size {info.Width} × {info.Height} ({pixels / 1e6:0.#} MP) is over the {maxPixels / 1e6:0.#} MP limit");
+                throw new PhotoDecodeException($"declared size {info.Width} × {info.Height} ({pixels / 1e6:0.#} MP) is over the {maxPixels / 1e6:0.#} MP limit", PhotoDecodeException.TooLarge);
+            }
+
+            if (format is JpegFormat && !EndsAfterLastScan(stream))
+            {
+                // ImageSharp fills a cut-off scan with grey and reports nothing: the detector would search half an image.
+                throw new PhotoDecodeException("truncated: the JPEG ends inside its image data (no end-of-image marker after the last scan)");
             }
 
             stream.Position = 0;
-            var decoder = Configuration.ImageFormatsManager.FindDecoder(format) ?? throw new PhotoDecodeException(NotAnImage);
+            var decoder = Configuration.ImageFormatsManager.FindDecoder(format) ?? throw new PhotoDecodeException(NotAnImage, PhotoDecodeException.UnsupportedFormat);
             var image = decoder.Decode<Rgb24>(Configuration, stream, cancellationToken);
             try
             {
@@ -95,9 +115,9 @@ public static class PhotoDecoder
                 throw;
             }
         }
-        catch (Exception ex) when (ex is UnknownImageFormatException)
+        catch (UnknownImageFormatException ex)
         {
-            throw new PhotoDecodeException(NotAnImage, ex);
+            throw new PhotoDecodeException(NotAnImage, PhotoDecodeException.UnsupportedFormat, ex);
         }
         catch (IOException ex)
         {
@@ -117,6 +137,28 @@ public static class PhotoDecoder
     }
 
     private const string NotAnImage = "not a JPEG, PNG or TIFF image";
+
+    /// <summary>True when an end-of-image marker (FF D9) follows the last start-of-scan marker (FF DA). Entropy-coded
+    /// data cannot contain either (FF is stuffed as FF 00), so a JPEG cut inside its scan data has no EOI after
+    /// its last SOS; an EXIF thumbnail's markers come before the main image's; bytes after the EOI are ignored.</summary>
+    private static bool EndsAfterLastScan(Stream stream)
+    {
+        stream.Position = 0;
+        ReadOnlySpan<byte> data;
+        if (stream is MemoryStream memory && memory.TryGetBuffer(out var buffer))
+        {
+            data = buffer.AsSpan();
+        }
+        else
+        {
+            using var copy = new MemoryStream();
+            stream.CopyTo(copy);
+            data = copy.ToArray();
+        }
+
+        int lastScan = data.LastIndexOf([(byte)0xFF, (byte)0xDA]);
+        return lastScan >= 0 && data[lastScan..].IndexOf([(byte)0xFF, (byte)0xD9]) >= 0;
+    }
 
     private static bool IsDamagedData(Exception ex, CancellationToken cancellationToken) => ex switch
     {

@@ -74,7 +74,7 @@ public sealed class DetectRunner(TiledDetector detector, GeoreferenceOptions geo
         }
         catch (PhotoDecodeException ex)
         {
-            return new Decoded(file, null, 1, "damaged-image: " + ex.Message);
+            return new Decoded(file, null, 1, $"{ex.Code}: {ex.Message}");
         }
         catch (Exception ex) when (ex is not (OutOfMemoryException or OperationCanceledException))
         {

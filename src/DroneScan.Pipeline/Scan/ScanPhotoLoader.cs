@@ -65,7 +65,8 @@ internal sealed class ScanPhotoLoader(ScanFolder folder, GeoreferenceOptions geo
         record = record with
         {
             CapturedAt = metadata.CapturedAt?.Utc,
-            Position = metadata is { LatitudeDeg: { } lat, LongitudeDeg: { } lon } ? new GeoPoint(lat, lon) : null,
+            // NaN or out-of-range GPS (the georeferencer reports it) is no position to store.
+            Position = metadata is { LatitudeDeg: { } lat, LongitudeDeg: { } lon } && Math.Abs(lat) <= 90 && Math.Abs(lon) <= 180 ? new GeoPoint(lat, lon) : null,
             AltitudeAglM = photo.AltitudeAglM,
             MetadataJson = MetadataJson(photo),
         };
@@ -104,7 +105,7 @@ internal sealed class ScanPhotoLoader(ScanFolder folder, GeoreferenceOptions geo
         }
         catch (PhotoDecodeException ex)
         {
-            return LoadedPhoto.Problem(record, ScanPhotoOutcome.Failed, "damaged-image", ex.Message);
+            return LoadedPhoto.Problem(record, ScanPhotoOutcome.Failed, ex.Code, ex.Message);
         }
         catch (Exception ex) when (ex is not (OutOfMemoryException or OperationCanceledException))
         {
