@@ -47,8 +47,17 @@ public sealed class DetectRunner(TiledDetector detector, GeoreferenceOptions geo
         }
     }
 
-    /// <summary>Reads, decodes and works out the rescale of one photo; failures become results.</summary>
-    internal Decoded Decode(string file)
+    /// <summary>Reads, decodes and works out the rescale of one photo, within the per-photo time limit; failures
+    /// become results whose error starts with its code (<c>damaged-image</c>, <c>timeout</c>).</summary>
+    internal Decoded Decode(string file, CancellationToken cancellationToken = default)
+    {
+        var limit = detector.Options.PhotoTimeLimit;
+        return PhotoTimeLimit.TryRun(token => DecodeUnbounded(file, token), limit, late => late.Image?.Dispose(), cancellationToken, out var decoded)
+            ? decoded
+            : new Decoded(file, null, 1, "timeout: " + PhotoTimeLimit.Message(limit));
+    }
+
+    private Decoded DecodeUnbounded(string file, CancellationToken cancellationToken)
     {
         try
         {
@@ -59,17 +68,18 @@ public sealed class DetectRunner(TiledDetector detector, GeoreferenceOptions geo
                 gsd = g.CentreGsdM;
             }
 
-            var image = PhotoDecoder.LoadOriented(file, detector.Options.MaxPixels);
+            cancellationToken.ThrowIfCancellationRequested();
+            var image = PhotoDecoder.LoadOriented(file, detector.Options.MaxPixels, cancellationToken);
             return new Decoded(file, image, detector.ScaleFor(gsd), null, gsd);
         }
         catch (PhotoDecodeException ex)
         {
-            return new Decoded(file, null, 1, ex.Message);
+            return new Decoded(file, null, 1, $"{ex.Code}: {ex.Message}");
         }
         catch (Exception ex) when (ex is not (OutOfMemoryException or OperationCanceledException))
         {
             // A decoder failing on a crafted or damaged file concerns that file only.
-            return new Decoded(file, null, 1, $"damaged image ({ex.GetType().Name}: {ex.Message})");
+            return new Decoded(file, null, 1, $"damaged-image: damaged image ({ex.GetType().Name}: {ex.Message})");
         }
     }
 
@@ -79,7 +89,7 @@ public sealed class DetectRunner(TiledDetector detector, GeoreferenceOptions geo
         {
             foreach (var file in files)
             {
-                var decoded = Decode(file);
+                var decoded = Decode(file, cancellationToken);
                 try
                 {
                     await writer.WriteAsync(decoded, cancellationToken).ConfigureAwait(false);

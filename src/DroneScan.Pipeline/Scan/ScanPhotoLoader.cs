@@ -26,7 +26,7 @@ internal sealed class ScanPhotoLoader(ScanFolder folder, GeoreferenceOptions geo
     // First relative path of each content hash seen in this run: a second copy of a photo is one photo.
     private readonly Dictionary<string, string> _seen = new(StringComparer.Ordinal);
 
-    public LoadedPhoto Load(string relative)
+    public LoadedPhoto Load(string relative, CancellationToken cancellationToken = default)
     {
         string fileName = Path.GetFileName(relative);
         byte[] bytes;
@@ -51,12 +51,22 @@ internal sealed class ScanPhotoLoader(ScanFolder folder, GeoreferenceOptions geo
             return new LoadedPhoto(record, ScanPhotoOutcome.Resumed, null, null, null, 1);
         }
 
+        // Everything after the hash is bounded in time and touches no shared state (see PhotoTimeLimit).
+        var limit = detector.Options.PhotoTimeLimit;
+        return PhotoTimeLimit.TryRun(token => Prepare(record, bytes, relative, token), limit, late => late.Image?.Dispose(), cancellationToken, out var loaded)
+            ? loaded
+            : LoadedPhoto.Problem(record, ScanPhotoOutcome.Failed, "timeout", PhotoTimeLimit.Message(limit));
+    }
+
+    private LoadedPhoto Prepare(PhotoRecord record, byte[] bytes, string relative, CancellationToken cancellationToken)
+    {
         var metadata = PhotoMetadataReader.Read(folder.FullPath(relative));
         var photo = PhotoGeoreferencer.Resolve(metadata, georeference);
         record = record with
         {
             CapturedAt = metadata.CapturedAt?.Utc,
-            Position = metadata is { LatitudeDeg: { } lat, LongitudeDeg: { } lon } ? new GeoPoint(lat, lon) : null,
+            // NaN or out-of-range GPS (the georeferencer reports it) is no position to store.
+            Position = metadata is { LatitudeDeg: { } lat, LongitudeDeg: { } lon } && Math.Abs(lat) <= 90 && Math.Abs(lon) <= 180 ? new GeoPoint(lat, lon) : null,
             AltitudeAglM = photo.AltitudeAglM,
             MetadataJson = MetadataJson(photo),
         };
@@ -88,13 +98,14 @@ internal sealed class ScanPhotoLoader(ScanFolder folder, GeoreferenceOptions geo
         try
         {
             using var stream = new MemoryStream(bytes, writable: false);
-            var image = PhotoDecoder.LoadOriented(stream, detector.Options.MaxPixels);
+            cancellationToken.ThrowIfCancellationRequested();
+            var image = PhotoDecoder.LoadOriented(stream, detector.Options.MaxPixels, cancellationToken);
             record = record with { Width = image.Width, Height = image.Height };
             return new LoadedPhoto(record, ScanPhotoOutcome.Processed, photo, image, null, detector.ScaleFor(geo.CentreGsdM));
         }
         catch (PhotoDecodeException ex)
         {
-            return LoadedPhoto.Problem(record, ScanPhotoOutcome.Failed, "damaged-image", ex.Message);
+            return LoadedPhoto.Problem(record, ScanPhotoOutcome.Failed, ex.Code, ex.Message);
         }
         catch (Exception ex) when (ex is not (OutOfMemoryException or OperationCanceledException))
         {

@@ -191,7 +191,7 @@ public sealed class ScanRunner(IFlightStore store, TiledDetector detector, TimeP
             foreach (var relative in photos)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                var loaded = loader.Load(relative);
+                var loaded = loader.Load(relative, cancellationToken);
                 try
                 {
                     await writer.WriteAsync(loaded, cancellationToken).ConfigureAwait(false);
