@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Threading.Channels;
 using DroneScan.Core.Detection;
 using DroneScan.Core.Hazards;
+using DroneScan.Pipeline.Bench;
 using DroneScan.Pipeline.Detect;
 using DroneScan.Storage;
 
@@ -25,6 +26,9 @@ public sealed class ScanRunner(IFlightStore store, TiledDetector detector, TimeP
 
     /// <summary>Photos read and decoded ahead of inference; each upright 20 MP photo is ~60 MB of RGB.</summary>
     public int DecodeAhead { get; init; } = 1;
+
+    /// <summary>Where stages are timed (benchmarks); null times nothing.</summary>
+    public StageTimes? Times { get; init; }
 
     /// <summary>Scans <paramref name="folder"/> (recursively).</summary>
     /// <exception cref="ScanException">The folder does not exist or holds no photo files.</exception>
@@ -53,7 +57,7 @@ public sealed class ScanRunner(IFlightStore store, TiledDetector detector, TimeP
         long runId = store.StartRun(new RunStart(flight.Id, model.Name, model.Version, model.Sha256, optionsJson));
         progress.Started(flight.Id, listing.Photos.Count);
 
-        var loader = new ScanPhotoLoader(listing, options.Georeference, detector, processed);
+        var loader = new ScanPhotoLoader(listing, options.Georeference, detector, processed, Times);
         var sameObject = new MergeOptions
         {
             Mode = MergeMode.Suppress, Metric = OverlapMetric.IoS, Threshold = options.SameObjectIoS, ClassAgnostic = true, MaxDetections = int.MaxValue,
@@ -146,10 +150,18 @@ public sealed class ScanRunner(IFlightStore store, TiledDetector detector, TimeP
         {
             try
             {
-                var detections = detector.Detect(file, loaded.Image, loaded.Scale, record.GsdM);
-                var objects = BoxMerger.Merge(detections.Detections, sameObject);
+                var detections = detector.Detect(file, loaded.Image, record.GsdM);
+                IReadOnlyList<DetectionBox> objects;
+                using (Times.Time(ScanStage.Merge))
+                {
+                    objects = BoxMerger.Merge(detections.Detections, sameObject);
+                }
+
                 boxes = objects.Count;
-                placed = ObservationFactory.FromPhoto(loaded.Photo, record.PhotoId, objects, classNames);
+                using (Times.Time(ScanStage.Georeference))
+                {
+                    placed = ObservationFactory.FromPhoto(loaded.Photo, record.PhotoId, objects, classNames);
+                }
             }
             catch (Exception ex) when (ex is not (OutOfMemoryException or OperationCanceledException))
             {
@@ -158,7 +170,11 @@ public sealed class ScanRunner(IFlightStore store, TiledDetector detector, TimeP
             }
         }
 
-        store.SavePhotoResult(flightId, record, placed.Observations);
+        using (Times.Time(ScanStage.Store))
+        {
+            store.SavePhotoResult(flightId, record, placed.Observations);
+        }
+
         var warnings = loaded.Photo.Diagnostics
             .Where(d => d.Severity == Core.Photos.DiagnosticSeverity.Warning)
             .Select(d => $"[{d.Code}] {d.Field}: {d.Message}")
