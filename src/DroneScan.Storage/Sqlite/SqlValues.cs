@@ -58,6 +58,7 @@ internal static class SqlValues
             PhotoStatus s => ToText(s),
             HazardStatus s => ToText(s),
             ReviewDecision d => ToText(d),
+            FlightWorkState w => w.ToString().ToLowerInvariant(),
             _ => value,
         });
     }
