@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using DroneScan.Core.Detection;
 using DroneScan.Core.Hazards;
 using DroneScan.Pipeline.Detect;
@@ -18,6 +20,14 @@ public sealed class FlightProcessor(IFlightStore store, TiledDetector detector)
 {
     /// <summary>The detector (its model's identity goes on the run record).</summary>
     public TiledDetector Detector { get; } = detector;
+
+    /// <summary>
+    /// Makes hazard ids unique per flight: <c>hp-</c> + 12 hex digits of SHA-256 over "flightId:contentId". Content
+    /// ids alone (<see cref="HazardClusterer"/>) repeat when the same photos are stored as two flights (a re-upload),
+    /// and hazard ids are unique across the store. Still deterministic, so a re-run keeps ids and their reviews.
+    /// Off by default: the CLI's flights keep the ids they always had.
+    /// </summary>
+    public bool FlightScopedHazardIds { get; init; }
 
     /// <summary>
     /// Reads, georeferences and detects in one photo and saves the result with
@@ -52,6 +62,11 @@ public sealed class FlightProcessor(IFlightStore store, TiledDetector detector)
         ArgumentNullException.ThrowIfNull(options);
         var observations = store.LoadObservations(flightId);
         var hazards = HazardClusterer.Cluster(observations, options.Cluster);
+        if (FlightScopedHazardIds)
+        {
+            hazards = [.. hazards.Select(h => h with { Id = ScopedId(flightId, h.Id) })];
+        }
+
         double maxGsdM = Detector.Detector.Info.GsdM is { } g ? g * options.MaxGsdFactor : double.MaxValue;
         var photos = store.LoadPhotoCoverage(flightId);
         var coverage = CoverageBuilder.Build(photos, maxGsdM);
@@ -74,6 +89,9 @@ public sealed class FlightProcessor(IFlightStore store, TiledDetector detector)
         ArgumentNullException.ThrowIfNull(result);
         store.ReplaceHazards(flightId, result.Hazards, result.Coverage, result.Areas);
     }
+
+    private static string ScopedId(string flightId, string contentId) =>
+        "hp-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{flightId}:{contentId}")))[..12];
 
     /// <summary>Detects in a loaded photo and saves it, or saves why it was not used; disposes its image.</summary>
     internal ScanPhotoResult Finish(string flightId, long runId, LoadedPhoto loaded, ScanOptions options)

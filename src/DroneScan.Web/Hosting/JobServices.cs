@@ -27,8 +27,14 @@ public static class JobServiceCollectionExtensions
                 ?? throw new InvalidOperationException($"no model: {DefaultModelPath} is not above {AppContext.BaseDirectory} or the working folder; set Jobs:ModelPath (--model)");
             return OnnxDetector.Load(path, new DetectorOptions { IntraOpThreads = options.DetectorThreads });
         });
-        services.AddSingleton(sp => new FlightProcessor(
-            sp.GetRequiredService<Storage.IFlightStore>(), new TiledDetector(sp.GetRequiredService<OnnxDetector>(), FlightJobs.Options.Detection)));
+        // A TiledDetector owns its tensor buffer: one per job (transient), never shared between worker threads;
+        // the ONNX session under it is shared (thread-safe).
+        services.AddTransient(sp => new FlightProcessor(
+            sp.GetRequiredService<Storage.IFlightStore>(), new TiledDetector(sp.GetRequiredService<OnnxDetector>(), FlightJobs.Options.Detection))
+        {
+            // Uploads of the same photos are separate flights: their points must not share ids.
+            FlightScopedHazardIds = true,
+        });
         services.AddTransient<FlightJobs>();
         services.AddHangfire((sp, config) =>
         {
