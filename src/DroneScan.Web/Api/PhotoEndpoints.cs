@@ -57,6 +57,9 @@ public static class PhotoEndpoints
         int ch = Math.Clamp((int)Math.Ceiling(bottom) + margin, cy + 1, image.Height) - cy;
         image.Mutate(c => c.Crop(new Rectangle(cx, cy, cw, ch)));
         DrawBox(image, (int)Math.Floor(left) - cx, (int)Math.Floor(top) - cy, (int)Math.Ceiling(right) - cx, (int)Math.Ceiling(bottom) - cy);
+        // A chip is evidence to look at, not a photo to re-georeference: its EXIF (GPS, camera) stays with the original.
+        image.Metadata.ExifProfile = null;
+        image.Metadata.XmpProfile = null;
         using var output = new MemoryStream();
         image.SaveAsJpeg(output);
         return Results.File(output.ToArray(), "image/jpeg");
