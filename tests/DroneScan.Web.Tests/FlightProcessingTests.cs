@@ -44,7 +44,7 @@ public sealed class FlightProcessingTests(ServiceFixture service)
     }
 
     [Fact]
-    public void ProcessPhoto_RunTwice_LeavesTheSameRows_AndDoesNotFinaliseAgain()
+    public void ProcessPhotoAndFinalise_RunAgain_LeaveTheSameRows_AndDoNotFinaliseTwice()
     {
         var store = service.Get<IFlightStore>();
         var work = service.Get<IFlightJobStore>();
@@ -59,10 +59,16 @@ public sealed class FlightProcessingTests(ServiceFixture service)
             var jobs = scope.ServiceProvider.GetRequiredService<FlightJobs>();
             jobs.ProcessPhoto(flightId, photo.PhotoId, null);
             jobs.ProcessPhoto(flightId, photo.PhotoId, null);
-            jobs.FinaliseFlight(flightId);
         }
 
         Assert.Equal(observationsBefore, store.LoadObservations(flightId));
+        Assert.Equal(hazardsBefore, ServiceFixture.HazardKeys(store, flightId));
+
+        using (var scope = service.Services.CreateScope())
+        {
+            scope.ServiceProvider.GetRequiredService<FlightJobs>().FinaliseFlight(flightId);
+        }
+
         Assert.Equal(hazardsBefore, ServiceFixture.HazardKeys(store, flightId));
         Assert.Equal((stateBefore!.State, stateBefore.RunId, 18), (work.GetWork(flightId)!.State, work.GetWork(flightId)!.RunId, work.GetWork(flightId)!.PhotosDone));
         Assert.False(work.TryBeginFinalise(flightId));

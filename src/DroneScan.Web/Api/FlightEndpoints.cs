@@ -53,9 +53,12 @@ public static class FlightEndpoints
         return Results.Created($"/api/flights/{id}", new FlightCreated(id, upload.Photos.Count, upload.Ignored));
     }
 
-    private static IResult List(IFlightStore store, IFlightJobStore work) => Results.Ok(store.GetFlights().Select(s => new FlightListItem(
-        s.Flight.Id, s.Flight.Name, s.Flight.Site, Status(s, work.GetWork(s.Flight.Id)), s.Flight.CreatedAt, s.Flight.UpdatedAt,
-        work.GetWork(s.Flight.Id)?.PhotosTotal ?? s.Photos, s.Hazards)).ToList());
+    private static IResult List(IFlightStore store, IFlightJobStore work) => Results.Ok(store.GetFlights()
+        .Select(s => (Summary: s, Work: work.GetWork(s.Flight.Id)))
+        .Select(x => new FlightListItem(
+            x.Summary.Flight.Id, x.Summary.Flight.Name, x.Summary.Flight.Site, Status(x.Summary, x.Work), x.Summary.Flight.CreatedAt,
+            x.Summary.Flight.UpdatedAt, x.Work?.PhotosTotal ?? x.Summary.Photos, x.Summary.Hazards))
+        .ToList());
 
     private static IResult Get(string id, IFlightStore store, IFlightJobStore work)
     {

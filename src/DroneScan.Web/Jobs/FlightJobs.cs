@@ -62,6 +62,18 @@ public sealed partial class FlightJobs(
             return;
         }
 
+        if (photo.Done)
+        {
+            // A duplicate or late retry: the result is stored, and redoing it would drop the photo's links to the
+            // flight's hazard points (a detection re-written is a new row) after finalisation.
+            if (work.MarkPhotoDone(flightId, photoId) == 0)
+            {
+                TryEnqueueFinalise(flightId);
+            }
+
+            return;
+        }
+
         try
         {
             processor.ProcessPhoto(flightId, started.RunId, folders.FlightFolder(flightId), photo.RelativePath, Options, photoId);
