@@ -75,6 +75,33 @@ public sealed class FlightProcessingTests(ServiceFixture service)
     }
 
     [Fact]
+    public async Task PhotoJobRetried_AfterWinningTheFinaliseTransition_StillGetsTheFlightFinalised()
+    {
+        // A photo job that counted the last photo, won processing → finalising, and died before enqueuing the
+        // finalise job: Hangfire re-runs it.
+        var store = service.Get<IFlightStore>();
+        var work = service.Get<IFlightJobStore>();
+        var folders = service.Get<Files.FlightFolders>();
+        string flightId = Files.FlightFolders.NewFlightId();
+        Directory.CreateDirectory(folders.FlightFolder(flightId));
+        File.Copy(Path.Combine(TestPaths.DemoFlight, "IMG_0003.jpg"), folders.PathOf(flightId, "IMG_0003.jpg"));
+        store.UpsertFlight(new FlightDefinition(flightId, "crashed finaliser", folders.FlightFolder(flightId)));
+        var queued = new QueuedPhoto(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(folders.PathOf(flightId, "IMG_0003.jpg")))), "IMG_0003.jpg");
+        work.QueuePhotos(flightId, [queued]);
+        work.StartWork(new RunStart(flightId, "m", "1", new string('0', 64), "{}"));
+        Assert.Equal(0, work.MarkPhotoDone(flightId, queued.PhotoId));
+        Assert.True(work.TryBeginFinalise(flightId));
+
+        using (var scope = service.Services.CreateScope())
+        {
+            scope.ServiceProvider.GetRequiredService<FlightJobs>().ProcessPhoto(flightId, queued.PhotoId, null);
+        }
+
+        using var client = service.Client(Roles.Operator);
+        await ServiceFixture.WaitForDoneAsync(client, flightId);
+    }
+
+    [Fact]
     public async Task BadPhoto_IsMarkedFailedWithItsReason_AndTheFlightStillFinishes()
     {
         using var client = service.Client(Roles.Operator);

@@ -66,9 +66,11 @@ public sealed partial class FlightJobs(
         {
             // A duplicate or late retry: the result is stored, and redoing it would drop the photo's links to the
             // flight's hazard points (a detection re-written is a new row) after finalisation.
-            if (work.MarkPhotoDone(flightId, photoId) == 0)
+            if (work.MarkPhotoDone(flightId, photoId) == 0 && !TryEnqueueFinalise(flightId) && started.State == FlightWorkState.Finalising)
             {
-                TryEnqueueFinalise(flightId);
+                // The retry of a job that won the transition and died before enqueuing: without this the flight would
+                // stay "finalising". A second finalise (if the first was enqueued after all) rebuilds the same rows.
+                client.Enqueue<FlightJobs>(j => j.FinaliseFlight(flightId));
             }
 
             return;
@@ -108,13 +110,16 @@ public sealed partial class FlightJobs(
         LogFinalised(flightId, built.Hazards.Count);
     }
 
-    private void TryEnqueueFinalise(string flightId)
+    private bool TryEnqueueFinalise(string flightId)
     {
         // The conditional UPDATE lets one caller through, however many photo jobs (or retries) see zero remaining.
-        if (work.TryBeginFinalise(flightId))
+        if (!work.TryBeginFinalise(flightId))
         {
-            client.Enqueue<FlightJobs>(j => j.FinaliseFlight(flightId));
+            return false;
         }
+
+        client.Enqueue<FlightJobs>(j => j.FinaliseFlight(flightId));
+        return true;
     }
 
     // Hangfire counts retries in the "RetryCount" job parameter (absent on the first attempt); a direct call is final.
