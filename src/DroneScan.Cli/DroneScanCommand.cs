@@ -17,6 +17,10 @@ public static class DroneScanCommand
             EvalCommand.Create(output, error),
             ScanCommand.Create(output, error),
             ExportCommand.Create(output, error),
+            BenchCommand.Create(output, error),
+            ServiceCommands.Serve(output, error),
+            ServiceCommands.Worker(output, error),
+            ServiceCommands.Users(output, error),
         };
         return root.Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error });
     }

@@ -38,9 +38,10 @@ public sealed class CorruptFileTests : IDisposable
     }
 
     [Fact]
-    public void Read_ReturnsUnreadableError_WhenXmpHasTextBetweenElements()
+    public void Read_WarnsAndKeepsExifAndGps_WhenXmpHasTextBetweenElements()
     {
-        // XmpCore casts every child of rdf:RDF to XElement and throws InvalidCastException on text.
+        // XmpCore casts every child of rdf:RDF to XElement and throws InvalidCastException on text. The XMP is
+        // lost, but the photo is not: its EXIF camera and GPS position are still read.
         var packet = new XmpPacket().Set(XmpPacket.DjiNamespace, "drone-dji", "RelativeAltitude", "+50.000");
         var document = packet.ToDocument();
         XNamespace rdf = "http://www.w3.org/1999/02/22-rdf-syntax-ns#";
@@ -53,10 +54,14 @@ public sealed class CorruptFileTests : IDisposable
 
         var photo = PhotoMetadataReader.Read(path);
 
-        var error = Assert.Single(photo.Diagnostics);
-        Assert.Equal(DiagnosticCodes.Unreadable, error.Code);
-        Assert.Equal("bad-xmp.jpg", error.File);
-        Assert.Contains(nameof(InvalidCastException), error.Message, StringComparison.Ordinal);
+        var warning = Assert.Single(photo.Diagnostics);
+        Assert.Equal(DiagnosticCodes.UnreadableXmp, warning.Code);
+        Assert.Equal(DiagnosticSeverity.Warning, warning.Severity);
+        Assert.Equal("bad-xmp.jpg", warning.File);
+        Assert.Contains(nameof(InvalidCastException), warning.Message, StringComparison.Ordinal);
+        Assert.Equal("FC6310", photo.Model);
+        Assert.Equal(40, photo.LatitudeDeg!.Value, 6);
+        Assert.Null(photo.Dji);
     }
 
     [Fact]

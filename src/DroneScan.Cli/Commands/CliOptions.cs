@@ -49,6 +49,38 @@ internal sealed class GeoreferenceCliOptions
     };
 }
 
+/// <summary>Limits on reading one photo that <c>detect</c> and <c>scan</c> share: what a hostile file may cost.</summary>
+internal sealed class PhotoLimitCliOptions
+{
+    public Option<double> MaxMegapixels { get; } = new("--max-megapixels")
+    {
+        Description = "Refuse photos whose header declares more pixels than this (decompression bombs), before decoding",
+        DefaultValueFactory = _ => Imaging.Pixels.PhotoDecoder.DefaultMaxPixels / 1e6,
+        HelpName = "MP",
+    };
+
+    public Option<double> PhotoTimeout { get; } = new("--photo-timeout")
+    {
+        Description = "Seconds allowed to read and decode one photo; a slower one fails with 'timeout' (0 = no limit)",
+        DefaultValueFactory = _ => 120,
+        HelpName = "S",
+    };
+
+    public void AddTo(Command command)
+    {
+        command.Options.Add(MaxMegapixels);
+        command.Options.Add(PhotoTimeout);
+        CliChecks.InRange(MaxMegapixels, 1e-6, 1e6);
+        CliChecks.InRange(PhotoTimeout, 0, 86_400);
+    }
+
+    public Pipeline.Detect.TiledDetectionOptions Apply(Pipeline.Detect.TiledDetectionOptions options, ParseResult parse) => options with
+    {
+        MaxPixels = (long)Math.Round(parse.GetValue(MaxMegapixels) * 1e6),
+        PhotoTimeLimit = TimeSpan.FromSeconds(parse.GetValue(PhotoTimeout)),
+    };
+}
+
 /// <summary>Option checks with messages that say what was wrong.</summary>
 internal static class CliChecks
 {

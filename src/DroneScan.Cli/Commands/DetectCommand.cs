@@ -36,16 +36,18 @@ internal static class DetectCommand
         CliChecks.AtLeast(maxDetections, 1);
         CliChecks.InRange(minSize, 0, 100);
 
+        var limits = new PhotoLimitCliOptions();
         var geo = new GeoreferenceCliOptions();
         var command = new Command("detect", "Detect mines and UXO in photos: tiles at full resolution, boxes in photo pixels")
         {
             paths, model, conf, json, overlap, batch, threads, noScale, fullFrame, merge, metric, mergeThreshold, maxDetections, minSize,
         };
         geo.AddTo(command);
+        limits.AddTo(command);
 
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var options = new TiledDetectionOptions
+            var options = limits.Apply(new TiledDetectionOptions
             {
                 MinScore = (float)parse.GetValue(conf),
                 Overlap = parse.GetValue(overlap),
@@ -60,7 +62,7 @@ internal static class DetectCommand
                     Threshold = parse.GetValue(mergeThreshold),
                     MaxDetections = parse.GetValue(maxDetections),
                 },
-            };
+            }, parse);
             var request = new DetectRequest(parse.GetValue(paths) ?? [], parse.GetValue(model), parse.GetValue(threads), options, geo.Read(parse), parse.GetValue(json));
             return await RunAsync(request, output, error, cancellationToken).ConfigureAwait(false);
         });

@@ -31,12 +31,14 @@ internal static class ScanCommand
         CliChecks.InRange(areaBuffer, 1e-9, double.MaxValue);
         CliChecks.AtLeast(threads, 0);
 
+        var limits = new PhotoLimitCliOptions();
         var geo = new GeoreferenceCliOptions();
         var command = new Command("scan", "Scan a flight: detect in every photo, place detections on the ground, merge them into hazard points, store and export")
         {
             folder, outFile, format, model, db, conf, maxGsdFactor, areaBuffer, mergeClasses, threads, truth, minSize,
         };
         geo.AddTo(command);
+        limits.AddTo(command);
 
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -50,7 +52,7 @@ internal static class ScanCommand
                 new ScanOptions
                 {
                     Georeference = geo.Read(parse),
-                    Detection = new TiledDetectionOptions { MinScore = (float)parse.GetValue(conf), MinObjectSizeM = parse.GetValue(minSize) / 100 },
+                    Detection = limits.Apply(new TiledDetectionOptions { MinScore = (float)parse.GetValue(conf), MinObjectSizeM = parse.GetValue(minSize) / 100 }, parse),
                     TruthFile = parse.GetValue(truth),
                     MaxGsdFactor = parse.GetValue(maxGsdFactor),
                     AreaBufferM = parse.GetValue(areaBuffer),

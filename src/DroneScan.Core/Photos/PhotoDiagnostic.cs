@@ -32,4 +32,7 @@ public static class DiagnosticCodes
     public const string AttitudeAssumed = "attitude-assumed";
     public const string FootprintClipped = "footprint-clipped";
     public const string NoImageSize = "no-image-size";
+
+    /// <summary>The XMP packet was refused (a DTD, too large) or could not be parsed: a warning, EXIF is still used.</summary>
+    public const string UnreadableXmp = "unreadable-xmp";
 }

@@ -4,7 +4,14 @@ using MetadataExtractor;
 using MetadataExtractor.Formats.Exif;
 using MetadataExtractor.Formats.Exif.Makernotes;
 using MetadataExtractor.Formats.Jpeg;
+using MetadataExtractor.Formats.Adobe;
+using MetadataExtractor.Formats.Icc;
+using MetadataExtractor.Formats.Iptc;
+using MetadataExtractor.Formats.Jfif;
+using MetadataExtractor.Formats.Jfxx;
+using MetadataExtractor.Formats.Photoshop;
 using MetadataExtractor.Formats.Xmp;
+using MetadataExtractor.Util;
 using XmpCore;
 using Directory = MetadataExtractor.Directory;
 
@@ -26,7 +33,20 @@ public static class PhotoMetadataReader
 
         try
         {
-            return ReadDirectories(path, ImageMetadataReader.ReadMetadata(path), context);
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024);
+            if (FileTypeDetector.DetectFileType(stream) == FileType.Jpeg)
+            {
+                // JPEG, the drone photo format: XMP is parsed by XmpPacketReader (hardened), not by MetadataExtractor.
+                stream.Position = 0;
+                var xmpSegment = new JpegXmpSegmentCollector();
+                var directories = JpegMetadataReader.ReadMetadata(stream, [.. JpegReadersWithoutXmp, xmpSegment]);
+                var xmp = xmpSegment.Packet is { } packet ? XmpPacketReader.Parse(packet, context) : null;
+                return ReadDirectories(path, directories, xmp, context);
+            }
+
+            stream.Position = 0;
+            var all = ImageMetadataReader.ReadMetadata(stream);
+            return ReadDirectories(path, all, all.OfType<XmpDirectory>().FirstOrDefault()?.XmpMeta, context);
         }
         catch (Exception ex) when (IsFileProblem(ex))
         {
@@ -37,7 +57,14 @@ public static class PhotoMetadataReader
         }
     }
 
-    private static PhotoMetadata ReadDirectories(string path, IReadOnlyList<Directory> directories, ReadContext context)
+    /// <summary>MetadataExtractor's JPEG segment readers, less its XMP reader.</summary>
+    private static readonly IJpegSegmentMetadataReader[] JpegReadersWithoutXmp =
+    [
+        new JpegReader(), new JpegCommentReader(), new JfifReader(), new JfxxReader(), new ExifReader(), new IccReader(),
+        new PhotoshopReader(), new DuckyReader(), new IptcReader(), new AdobeJpegReader(), new JpegDhtReader(), new JpegDnlReader(),
+    ];
+
+    private static PhotoMetadata ReadDirectories(string path, IReadOnlyList<Directory> directories, IXmpMeta? xmp, ReadContext context)
     {
         foreach (var directory in directories)
         {
@@ -51,7 +78,6 @@ public static class PhotoMetadataReader
         var subIfd = directories.OfType<ExifSubIfdDirectory>().FirstOrDefault();
         var gps = directories.OfType<GpsDirectory>().FirstOrDefault();
         var jpeg = directories.OfType<JpegDirectory>().FirstOrDefault();
-        var xmp = directories.OfType<XmpDirectory>().FirstOrDefault()?.XmpMeta;
 
         if (ifd0 is null && subIfd is null && gps is null && xmp is null)
         {
@@ -101,7 +127,9 @@ public static class PhotoMetadataReader
 
         try
         {
-            var info = SixLabors.ImageSharp.Image.Identify(path);
+            // Only the formats DroneScan decodes: a GIF or BMP renamed .jpg has no size worth reporting.
+            using var stream = File.OpenRead(path);
+            var info = SixLabors.ImageSharp.Image.Identify(Pixels.PhotoDecoder.Configuration, stream);
             if (info is not null)
             {
                 return (info.Width, info.Height);

@@ -9,8 +9,8 @@ using SixLabors.ImageSharp.PixelFormats;
 namespace DroneScan.Pipeline.Detect;
 
 /// <summary>
-/// Detects over many photos with decoding and inference overlapped: a background task reads the metadata and
-/// decodes the next photo (one ahead) while the model runs on the current one. A photo that cannot be read
+/// Detects over many photos with decoding and inference overlapped: a background task reads the metadata,
+/// decodes and rescales the next photo (one ahead) while the model runs on the current one. A photo that cannot be read
 /// yields a result with its error; the run goes on.
 /// </summary>
 public sealed class DetectRunner(TiledDetector detector, GeoreferenceOptions georeference)
@@ -35,7 +35,7 @@ public sealed class DetectRunner(TiledDetector detector, GeoreferenceOptions geo
                 PhotoDetections result;
                 using (item.Image)
                 {
-                    result = detector.Detect(item.File, item.Image, item.Scale, item.GsdM);
+                    result = detector.Detect(item.File, item.Image, item.GsdM);
                 }
 
                 yield return result;
@@ -47,29 +47,45 @@ public sealed class DetectRunner(TiledDetector detector, GeoreferenceOptions geo
         }
     }
 
-    /// <summary>Reads, decodes and works out the rescale of one photo; failures become results.</summary>
-    internal Decoded Decode(string file)
+    /// <summary>Reads, decodes and works out the rescale of one photo, within the per-photo time limit; failures
+    /// become results whose error starts with its code (<c>damaged-image</c>, <c>timeout</c>).</summary>
+    internal Decoded Decode(string file, CancellationToken cancellationToken = default)
+    {
+        var limit = detector.Options.PhotoTimeLimit;
+        return PhotoTimeLimit.TryRun(token => DecodeUnbounded(file, token), limit, late => late.Image?.Dispose(), cancellationToken, out var decoded)
+            ? decoded
+            : new Decoded(file, null, "timeout: " + PhotoTimeLimit.Message(limit));
+    }
+
+    private Decoded DecodeUnbounded(string file, CancellationToken cancellationToken)
     {
         try
         {
+            // The GSD drives the rescale and the size gate; without either, the metadata is not worth reading.
             double? gsd = null;
-            var metadata = PhotoMetadataReader.Read(file);
-            if (PhotoGeoreferencer.Resolve(metadata, georeference).Georeference is { } g)
+            if (detector.Options.GsdScaling || detector.Options.MinObjectSizeM > 0)
             {
-                gsd = g.CentreGsdM;
+                var metadata = PhotoMetadataReader.Read(file);
+                if (PhotoGeoreferencer.Resolve(metadata, georeference).Georeference is { } g)
+                {
+                    gsd = g.CentreGsdM;
+                }
             }
 
-            var image = PhotoDecoder.LoadOriented(file, detector.Options.MaxPixels);
-            return new Decoded(file, image, detector.ScaleFor(gsd), null, gsd);
+            cancellationToken.ThrowIfCancellationRequested();
+            var image = PhotoDecoder.LoadOriented(file, detector.Options.MaxPixels, cancellationToken);
+
+            // Rescaling here, one photo ahead, hides it behind the model working on the previous photo.
+            return new Decoded(file, detector.Prepare(image, detector.ScaleFor(gsd)), null, gsd);
         }
         catch (PhotoDecodeException ex)
         {
-            return new Decoded(file, null, 1, ex.Message);
+            return new Decoded(file, null, $"{ex.Code}: {ex.Message}");
         }
         catch (Exception ex) when (ex is not (OutOfMemoryException or OperationCanceledException))
         {
             // A decoder failing on a crafted or damaged file concerns that file only.
-            return new Decoded(file, null, 1, $"damaged image ({ex.GetType().Name}: {ex.Message})");
+            return new Decoded(file, null, $"damaged-image: damaged image ({ex.GetType().Name}: {ex.Message})");
         }
     }
 
@@ -79,7 +95,7 @@ public sealed class DetectRunner(TiledDetector detector, GeoreferenceOptions geo
         {
             foreach (var file in files)
             {
-                var decoded = Decode(file);
+                var decoded = Decode(file, cancellationToken);
                 try
                 {
                     await writer.WriteAsync(decoded, cancellationToken).ConfigureAwait(false);
@@ -99,5 +115,5 @@ public sealed class DetectRunner(TiledDetector detector, GeoreferenceOptions geo
         }
     }
 
-    internal sealed record Decoded(string File, Image<Rgb24>? Image, double Scale, string? Error, double? GsdM = null);
+    internal sealed record Decoded(string File, PreparedPhoto? Image, string? Error, double? GsdM = null);
 }

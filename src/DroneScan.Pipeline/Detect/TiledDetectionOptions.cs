@@ -41,6 +41,10 @@ public sealed record TiledDetectionOptions
 
     /// <summary>Photos over this many pixels are refused before decoding.</summary>
     public long MaxPixels { get; init; } = Imaging.Pixels.PhotoDecoder.DefaultMaxPixels;
+
+    /// <summary>Wall-clock limit on reading, georeferencing and decoding one photo; a photo over it fails with
+    /// <c>timeout</c> and the run goes on. Zero or negative: no limit.</summary>
+    public TimeSpan PhotoTimeLimit { get; init; } = TimeSpan.FromMinutes(2);
 }
 
 /// <summary>What the detector found in one photo, in pixels of the oriented original photo.</summary>

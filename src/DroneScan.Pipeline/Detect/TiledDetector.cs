@@ -1,6 +1,7 @@
 using DroneScan.Core.Detection;
 using DroneScan.Detection;
 using DroneScan.Imaging.Pixels;
+using DroneScan.Pipeline.Bench;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 using SixLabors.ImageSharp.Processing;
@@ -25,6 +26,9 @@ public sealed class TiledDetector(OnnxDetector detector, TiledDetectionOptions o
     public double ScaleFor(double? photoGsdM) =>
         Options.GsdScaling ? TilePlan.GsdScale(photoGsdM, Detector.Info.GsdM, Options.MinScale, Options.MaxScale) : 1;
 
+    /// <summary>Where stages are timed (benchmarks); null times nothing.</summary>
+    public StageTimes? Times { get; init; }
+
     /// <summary>
     /// Detects in an upright image; <paramref name="image"/> is rescaled in place when the scale is not 1. With the
     /// photo's GSD (<paramref name="photoGsdM"/>, m per original pixel), boxes below
@@ -32,55 +36,115 @@ public sealed class TiledDetector(OnnxDetector detector, TiledDetectionOptions o
     /// </summary>
     public PhotoDetections Detect(string file, Image<Rgb24> image, double scale, double? photoGsdM = null)
     {
+        var prepared = Prepare(image, scale);
+        using (prepared.FullFrame)
+        {
+            return Detect(file, prepared, photoGsdM);
+        }
+    }
+
+    /// <summary>
+    /// The part of detection that needs no model: the full-frame view (when asked for) and the GSD rescale, in
+    /// place. Runs on the reading thread, one photo ahead, so it hides behind the model working on the previous photo.
+    /// </summary>
+    public PreparedPhoto Prepare(Image<Rgb24> image, double scale)
+    {
         ArgumentNullException.ThrowIfNull(image);
         int width = image.Width, height = image.Height;
-        var found = new List<DetectionBox>();
+        Image<Rgb24>? fullFrame = null;
         if (Options.FullFrame)
         {
-            found.AddRange(DetectFullFrame(image));
+            int size = Detector.Info.InputSize;
+            double r = Math.Min((double)size / width, (double)size / height);
+            fullFrame = image.Clone(x => x.Resize(Math.Max(1, (int)Math.Round(width * r)), Math.Max(1, (int)Math.Round(height * r))));
         }
 
-        PhotoDecoder.Rescale(image, scale);
+        using (Times.Time(ScanStage.Rescale))
+        {
+            PhotoDecoder.Rescale(image, scale);
+        }
+
+        return new PreparedPhoto(image, width, height, scale, fullFrame);
+    }
+
+    /// <summary>Detects in a photo made ready by <see cref="Prepare"/>; as <see cref="Detect(string, Image{Rgb24}, double, double?)"/>.</summary>
+    public PhotoDetections Detect(string file, PreparedPhoto photo, double? photoGsdM = null)
+    {
+        ArgumentNullException.ThrowIfNull(photo);
+        var image = photo.Image;
+        int width = photo.Width, height = photo.Height;
+        double scale = photo.Scale;
+        var found = new List<DetectionBox>();
+        if (photo.FullFrame is { } small)
+        {
+            found.AddRange(DetectFullFrame(small, width, height));
+        }
+
         var tiles = TilePlan.Create(image.Width, image.Height, Detector.Info.InputSize, Options.Overlap);
         int perBatch = _batch.Length / (3 * Detector.Info.InputSize * Detector.Info.InputSize);
         int plane = 3 * Detector.Info.InputSize * Detector.Info.InputSize;
         for (int start = 0; start < tiles.Count; start += perBatch)
         {
             int count = Math.Min(perBatch, tiles.Count - start);
-            for (int i = 0; i < count; i++)
+            using (Times.Time(ScanStage.Fill))
             {
-                TensorFill.Fill(image, tiles[start + i], Detector.Info.InputSize, _batch.AsMemory(i * plane, plane));
+                for (int i = 0; i < count; i++)
+                {
+                    TensorFill.Fill(image, tiles[start + i], Detector.Info.InputSize, _batch.AsMemory(i * plane, plane));
+                }
             }
 
-            var results = Detector.Detect(_batch, Detector.Info.FixedBatch ?? count, Options.MinScore);
-            for (int i = 0; i < count; i++)
+            IReadOnlyList<DetectionBox>[] results;
+            using (Times.Time(ScanStage.Inference))
             {
-                var tile = tiles[start + i];
-                foreach (var d in BoxMerger.Merge(results[i], Options.TileMerge))
+                results = Detector.Detect(_batch, Detector.Info.FixedBatch ?? count, Options.MinScore);
+            }
+
+            using (Times.Time(ScanStage.Merge))
+            {
+                for (int i = 0; i < count; i++)
                 {
-                    // Tile pixels → rescaled image → oriented original.
-                    var box = d.Box.Offset(tile.X, tile.Y).Scale(1 / scale);
-                    found.Add(d with { Box = Clip(box, width, height) });
+                    var tile = tiles[start + i];
+                    foreach (var d in BoxMerger.Merge(results[i], Options.TileMerge))
+                    {
+                        // Tile pixels → rescaled image → oriented original.
+                        var box = d.Box.Offset(tile.X, tile.Y).Scale(1 / scale);
+                        found.Add(d with { Box = Clip(box, width, height) });
+                    }
                 }
             }
         }
 
+        using var merging = Times.Time(ScanStage.Merge);
         double minSidePx = photoGsdM is > 0 && Options.MinObjectSizeM > 0 ? Options.MinObjectSizeM / photoGsdM.Value : 0;
         var merged = BoxMerger.Merge(found.Where(d => d.Box.Area > 0 && Math.Max(d.Box.Width, d.Box.Height) >= minSidePx), Options.PhotoMerge);
         return new PhotoDetections(file, width, height, scale, tiles.Count, merged);
     }
 
-    private List<DetectionBox> DetectFullFrame(Image<Rgb24> image)
+    /// <summary>The model once on the whole photo, shrunk to fit one tile (<paramref name="small"/>).</summary>
+    private List<DetectionBox> DetectFullFrame(Image<Rgb24> small, int width, int height)
     {
         int size = Detector.Info.InputSize;
-        double r = Math.Min((double)size / image.Width, (double)size / image.Height);
-        using var small = image.Clone(x => x.Resize(Math.Max(1, (int)Math.Round(image.Width * r)), Math.Max(1, (int)Math.Round(image.Height * r))));
+        double r = Math.Min((double)size / width, (double)size / height);
         int plane = 3 * size * size;
         TensorFill.Fill(small, new Tile(0, 0, 0, small.Width, small.Height), size, _batch.AsMemory(0, plane));
         var result = Detector.Detect(_batch, Detector.Info.FixedBatch ?? 1, Options.MinScore)[0];
-        return BoxMerger.Merge(result, Options.TileMerge).Select(d => d with { Box = Clip(d.Box.Scale(1 / r), image.Width, image.Height) }).ToList();
+        return BoxMerger.Merge(result, Options.TileMerge).Select(d => d with { Box = Clip(d.Box.Scale(1 / r), width, height) }).ToList();
     }
 
     private static PixelBox Clip(PixelBox b, int width, int height) =>
         new(Math.Clamp(b.X1, 0, width), Math.Clamp(b.Y1, 0, height), Math.Clamp(b.X2, 0, width), Math.Clamp(b.Y2, 0, height));
+}
+
+/// <summary>
+/// A decoded photo made ready for the model: <see cref="Image"/> already rescaled by <see cref="Scale"/>, the
+/// oriented original's size, and the full-frame view when asked for. Disposing it frees both images.
+/// </summary>
+public sealed record PreparedPhoto(Image<Rgb24> Image, int Width, int Height, double Scale, Image<Rgb24>? FullFrame = null) : IDisposable
+{
+    public void Dispose()
+    {
+        Image.Dispose();
+        FullFrame?.Dispose();
+    }
 }

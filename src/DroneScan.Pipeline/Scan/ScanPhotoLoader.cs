@@ -6,6 +6,7 @@ using DroneScan.Core.Hazards;
 using DroneScan.Core.Photos;
 using DroneScan.Imaging.Metadata;
 using DroneScan.Imaging.Pixels;
+using DroneScan.Pipeline.Bench;
 using DroneScan.Pipeline.Detect;
 using DroneScan.Storage;
 using SixLabors.ImageSharp;
@@ -19,28 +20,32 @@ namespace DroneScan.Pipeline.Scan;
 /// photo id and the pixels), reads the metadata, georeferences, and decodes. Everything that can go wrong with
 /// one file becomes a <see cref="LoadedPhoto"/> with a problem, never an exception.
 /// </summary>
-internal sealed class ScanPhotoLoader(ScanFolder folder, GeoreferenceOptions georeference, TiledDetector detector, IReadOnlySet<string> alreadyProcessed)
+internal sealed class ScanPhotoLoader(ScanFolder folder, GeoreferenceOptions georeference, TiledDetector detector, IReadOnlySet<string> alreadyProcessed, StageTimes? times = null)
 {
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = false };
 
     // First relative path of each content hash seen in this run: a second copy of a photo is one photo.
     private readonly Dictionary<string, string> _seen = new(StringComparer.Ordinal);
 
-    public LoadedPhoto Load(string relative)
+    public LoadedPhoto Load(string relative, CancellationToken cancellationToken = default)
     {
         string fileName = Path.GetFileName(relative);
         byte[] bytes;
+        var reading = times.Time(ScanStage.ReadHash);
         try
         {
             bytes = File.ReadAllBytes(folder.FullPath(relative));
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
+            reading.Dispose();
             string id = "unreadable:" + Hex(Encoding.UTF8.GetBytes(relative));
             return LoadedPhoto.Problem(new PhotoRecord { PhotoId = id, FileName = fileName, RelativePath = relative }, ScanPhotoOutcome.Failed, "unreadable-file", $"cannot read the file ({ex.Message})");
         }
 
+
         var record = new PhotoRecord { PhotoId = Hex(bytes), FileName = fileName, RelativePath = relative, SizeBytes = bytes.LongLength };
+        reading.Dispose();
         if (!_seen.TryAdd(record.PhotoId, relative))
         {
             return LoadedPhoto.Problem(record, ScanPhotoOutcome.Skipped, "duplicate", $"same content as {_seen[record.PhotoId]}; used once", store: false);
@@ -48,15 +53,26 @@ internal sealed class ScanPhotoLoader(ScanFolder folder, GeoreferenceOptions geo
 
         if (alreadyProcessed.Contains(record.PhotoId))
         {
-            return new LoadedPhoto(record, ScanPhotoOutcome.Resumed, null, null, null, 1);
+            return new LoadedPhoto(record, ScanPhotoOutcome.Resumed, null, null, null);
         }
 
+        // Everything after the hash is bounded in time and touches no shared state (see PhotoTimeLimit).
+        var limit = detector.Options.PhotoTimeLimit;
+        return PhotoTimeLimit.TryRun(token => Prepare(record, bytes, relative, token), limit, late => late.Image?.Dispose(), cancellationToken, out var loaded)
+            ? loaded
+            : LoadedPhoto.Problem(record, ScanPhotoOutcome.Failed, "timeout", PhotoTimeLimit.Message(limit));
+    }
+
+    private LoadedPhoto Prepare(PhotoRecord record, byte[] bytes, string relative, CancellationToken cancellationToken)
+    {
+        using var metadataLap = times.Time(ScanStage.Metadata);
         var metadata = PhotoMetadataReader.Read(folder.FullPath(relative));
         var photo = PhotoGeoreferencer.Resolve(metadata, georeference);
         record = record with
         {
             CapturedAt = metadata.CapturedAt?.Utc,
-            Position = metadata is { LatitudeDeg: { } lat, LongitudeDeg: { } lon } ? new GeoPoint(lat, lon) : null,
+            // NaN or out-of-range GPS (the georeferencer reports it) is no position to store.
+            Position = metadata is { LatitudeDeg: { } lat, LongitudeDeg: { } lon } && Math.Abs(lat) <= 90 && Math.Abs(lon) <= 180 ? new GeoPoint(lat, lon) : null,
             AltitudeAglM = photo.AltitudeAglM,
             MetadataJson = MetadataJson(photo),
         };
@@ -85,16 +101,25 @@ internal sealed class ScanPhotoLoader(ScanFolder folder, GeoreferenceOptions geo
             return LoadedPhoto.Problem(record, ScanPhotoOutcome.Skipped, DiagnosticCodes.InvalidValue, $"footprint: {ex.Message}");
         }
 
+        metadataLap.Dispose();
         try
         {
-            using var stream = new MemoryStream(bytes, writable: false);
-            var image = PhotoDecoder.LoadOriented(stream, detector.Options.MaxPixels);
+            Image<Rgb24> image;
+            using (times.Time(ScanStage.Decode))
+            using (var stream = new MemoryStream(bytes, writable: false))
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                image = PhotoDecoder.LoadOriented(stream, detector.Options.MaxPixels, cancellationToken);
+            }
+
             record = record with { Width = image.Width, Height = image.Height };
-            return new LoadedPhoto(record, ScanPhotoOutcome.Processed, photo, image, null, detector.ScaleFor(geo.CentreGsdM));
+
+            // Rescaling here, on the reading thread, hides it behind the model working on the previous photo.
+            return new LoadedPhoto(record, ScanPhotoOutcome.Processed, photo, detector.Prepare(image, detector.ScaleFor(geo.CentreGsdM)), null);
         }
         catch (PhotoDecodeException ex)
         {
-            return LoadedPhoto.Problem(record, ScanPhotoOutcome.Failed, "damaged-image", ex.Message);
+            return LoadedPhoto.Problem(record, ScanPhotoOutcome.Failed, ex.Code, ex.Message);
         }
         catch (Exception ex) when (ex is not (OutOfMemoryException or OperationCanceledException))
         {
@@ -123,16 +148,16 @@ internal sealed class ScanPhotoLoader(ScanFolder folder, GeoreferenceOptions geo
         Json);
 }
 
-/// <summary>One photo read ahead of the detector: ready to detect (<see cref="Image"/> set), or already decided.</summary>
+/// <summary>One photo read ahead of the detector: ready to detect (<see cref="Image"/> set, decoded and
+/// rescaled), or already decided.</summary>
 internal sealed record LoadedPhoto(
     PhotoRecord Record,
     ScanPhotoOutcome Outcome,
     GeoreferencedPhoto? Photo,
-    Image<Rgb24>? Image,
+    PreparedPhoto? Image,
     SkippedPhoto? Failure,
-    double Scale,
     bool Store = true)
 {
     public static LoadedPhoto Problem(PhotoRecord record, ScanPhotoOutcome outcome, string code, string message, bool store = true) =>
-        new(record, outcome, null, null, new SkippedPhoto(record.RelativePath ?? record.FileName, code, $"{record.RelativePath ?? record.FileName}: {message}"), 1, store);
+        new(record, outcome, null, null, new SkippedPhoto(record.RelativePath ?? record.FileName, code, $"{record.RelativePath ?? record.FileName}: {message}"), store);
 }

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using System.Threading.Channels;
-using DroneScan.Core.Detection;
-using DroneScan.Core.Hazards;
+using DroneScan.Pipeline.Bench;
 using DroneScan.Pipeline.Detect;
 using DroneScan.Storage;
 
@@ -25,6 +24,9 @@ public sealed class ScanRunner(IFlightStore store, TiledDetector detector, TimeP
 
     /// <summary>Photos read and decoded ahead of inference; each upright 20 MP photo is ~60 MB of RGB.</summary>
     public int DecodeAhead { get; init; } = 1;
+
+    /// <summary>Where stages are timed (benchmarks); null times nothing.</summary>
+    public StageTimes? Times { get; init; }
 
     /// <summary>Scans <paramref name="folder"/> (recursively).</summary>
     /// <exception cref="ScanException">The folder does not exist or holds no photo files.</exception>
@@ -53,11 +55,8 @@ public sealed class ScanRunner(IFlightStore store, TiledDetector detector, TimeP
         long runId = store.StartRun(new RunStart(flight.Id, model.Name, model.Version, model.Sha256, optionsJson));
         progress.Started(flight.Id, listing.Photos.Count);
 
-        var loader = new ScanPhotoLoader(listing, options.Georeference, detector, processed);
-        var sameObject = new MergeOptions
-        {
-            Mode = MergeMode.Suppress, Metric = OverlapMetric.IoS, Threshold = options.SameObjectIoS, ClassAgnostic = true, MaxDetections = int.MaxValue,
-        };
+        var loader = new ScanPhotoLoader(listing, options.Georeference, detector, processed, Times);
+        var processor = new FlightProcessor(store, detector) { Times = Times };
         var results = new List<ScanPhotoResult>(listing.Photos.Count);
         int newDetections = 0;
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -73,7 +72,7 @@ public sealed class ScanRunner(IFlightStore store, TiledDetector detector, TimeP
                     cancellationToken.ThrowIfCancellationRequested();
                 }
 
-                var result = Finish(flight.Id, runId, loaded, model.ClassNames, sameObject);
+                var result = processor.Finish(flight.Id, runId, loaded, options);
                 newDetections += result.Outcome == ScanPhotoOutcome.Processed ? result.Detections : 0;
                 results.Add(result);
                 progress.PhotoFinished(result, results.Count, listing.Photos.Count);
@@ -91,14 +90,8 @@ public sealed class ScanRunner(IFlightStore store, TiledDetector detector, TimeP
         }
 
         progress.Finalising();
-        var observations = store.LoadObservations(flight.Id);
-        var hazards = HazardClusterer.Cluster(observations, options.Cluster);
-        double maxGsdM = model.GsdM is { } g ? g * options.MaxGsdFactor : double.MaxValue;
-        var photos = store.LoadPhotoCoverage(flight.Id);
-        var coverage = CoverageBuilder.Build(photos, maxGsdM);
-        var coarse = photos.Where(p => p.Footprint is not null && p.CentreGsdM > maxGsdM).ToList();
-        var areas = hazards.Count == 0 ? [] : SuggestedAreas.Build(hazards, options.AreaBufferM);
-
+        var built = processor.Build(flight.Id, options);
+        var hazards = built.Hazards;
         var totals = new RunTotals(
             listing.Photos.Count,
             results.Count(r => r.Outcome == ScanPhotoOutcome.Processed),
@@ -108,7 +101,7 @@ public sealed class ScanRunner(IFlightStore store, TiledDetector detector, TimeP
             newDetections,
             hazards.Count);
         store.FinishRun(runId, totals);
-        store.ReplaceHazards(flight.Id, hazards, coverage, areas);
+        processor.Save(flight.Id, built);
 
         string truthFile = options.TruthFile ?? Path.Combine(folder, "truth.geojson");
         TruthCheck? truth = null;
@@ -121,67 +114,8 @@ public sealed class ScanRunner(IFlightStore store, TiledDetector detector, TimeP
             // A file that merely happens to be called truth.geojson is not the user's request: no score.
         }
         return new ScanReport(
-            flight.Id, flight.Name, runId, model.Name, model.Version, totals, results, listing.Others, observations.Count,
-            hazards, coverage, coarse, areas, time.GetElapsedTime(started), truth);
-    }
-
-    /// <summary>Detects in a loaded photo and saves it, or saves why it was not used.</summary>
-    private ScanPhotoResult Finish(string flightId, long runId, LoadedPhoto loaded, IReadOnlyList<string> classNames, MergeOptions sameObject)
-    {
-        var record = loaded.Record with { RunId = runId };
-        string file = record.RelativePath ?? record.FileName;
-        if (loaded.Outcome == ScanPhotoOutcome.Resumed)
-        {
-            return new ScanPhotoResult(file, record.PhotoId, ScanPhotoOutcome.Resumed, 0, null, []);
-        }
-
-        if (loaded.Image is null || loaded.Photo is null)
-        {
-            return Refuse(flightId, record, loaded.Outcome, loaded.Failure!, loaded.Store);
-        }
-
-        PhotoObservations placed;
-        int boxes;
-        using (loaded.Image)
-        {
-            try
-            {
-                var detections = detector.Detect(file, loaded.Image, loaded.Scale, record.GsdM);
-                var objects = BoxMerger.Merge(detections.Detections, sameObject);
-                boxes = objects.Count;
-                placed = ObservationFactory.FromPhoto(loaded.Photo, record.PhotoId, objects, classNames);
-            }
-            catch (Exception ex) when (ex is not (OutOfMemoryException or OperationCanceledException))
-            {
-                var failure = new SkippedPhoto(file, "detector-error", $"{file}: the detector failed on this photo ({ex.GetType().Name}: {ex.Message})");
-                return Refuse(flightId, record, ScanPhotoOutcome.Failed, failure, persist: true);
-            }
-        }
-
-        store.SavePhotoResult(flightId, record, placed.Observations);
-        var warnings = loaded.Photo.Diagnostics
-            .Where(d => d.Severity == Core.Photos.DiagnosticSeverity.Warning)
-            .Select(d => $"[{d.Code}] {d.Field}: {d.Message}")
-            .Concat(placed.Skipped.Select(s => $"[{s.Code}] {s.Reason}"))
-            .ToList();
-        return new ScanPhotoResult(file, record.PhotoId, ScanPhotoOutcome.Processed, boxes, null, warnings);
-    }
-
-    private ScanPhotoResult Refuse(string flightId, PhotoRecord record, ScanPhotoOutcome outcome, SkippedPhoto problem, bool persist)
-    {
-        if (persist)
-        {
-            if (outcome == ScanPhotoOutcome.Failed)
-            {
-                store.MarkPhotoFailed(flightId, record, problem);
-            }
-            else
-            {
-                store.MarkPhotoSkipped(flightId, record, problem);
-            }
-        }
-
-        return new ScanPhotoResult(problem.FileName, record.PhotoId, outcome, 0, problem, []);
+            flight.Id, flight.Name, runId, model.Name, model.Version, totals, results, listing.Others, built.Detections,
+            hazards, built.Coverage, built.CoarsePhotos, built.Areas, time.GetElapsedTime(started), truth);
     }
 
     private static async Task ProduceAsync(IReadOnlyList<string> photos, ScanPhotoLoader loader, ChannelWriter<LoadedPhoto> writer, CancellationToken cancellationToken)
@@ -191,7 +125,7 @@ public sealed class ScanRunner(IFlightStore store, TiledDetector detector, TimeP
             foreach (var relative in photos)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                var loaded = loader.Load(relative);
+                var loaded = loader.Load(relative, cancellationToken);
                 try
                 {
                     await writer.WriteAsync(loaded, cancellationToken).ConfigureAwait(false);

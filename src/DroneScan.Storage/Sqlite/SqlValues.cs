@@ -27,6 +27,7 @@ internal static class SqlValues
             PhotoStatus s => StoredValues.ToText(s),
             HazardStatus s => StoredValues.ToText(s),
             ReviewDecision d => StoredValues.ToText(d),
+            FlightWorkState w => w.ToString().ToLowerInvariant(),
             _ => value,
         });
     }

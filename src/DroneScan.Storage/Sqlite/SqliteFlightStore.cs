@@ -10,7 +10,7 @@ namespace DroneScan.Storage.Sqlite;
 /// Every write runs in a <c>BEGIN IMMEDIATE</c> transaction: the write lock is taken up front, so a second writer
 /// waits at the start rather than failing half-way with a stale snapshot. Thread-safe.
 /// </summary>
-public sealed partial class SqliteFlightStore : IFlightStore, IDisposable
+public sealed partial class SqliteFlightStore : IFlightStore, IFlightJobStore, IUserStore, IDisposable
 {
     /// <summary>The CLI's default database file, relative to the working folder.</summary>
     public const string DefaultPath = "dronescan.db";

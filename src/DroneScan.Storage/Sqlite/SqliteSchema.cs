@@ -150,6 +150,33 @@ internal static class SqliteSchema
                 buffer_m REAL NOT NULL,
                 PRIMARY KEY (flight_id, id));
             """),
+        (2, "background processing (photo tasks, work counter), users and API tokens", """
+            CREATE TABLE flight_work (
+                flight_id TEXT PRIMARY KEY REFERENCES flights(id),
+                state TEXT NOT NULL CHECK (state IN ('processing','finalising','done')),
+                run_id INTEGER NOT NULL REFERENCES runs(id),
+                updated_at TEXT NOT NULL);
+
+            CREATE TABLE photo_tasks (
+                flight_id TEXT NOT NULL REFERENCES flights(id),
+                photo_id TEXT NOT NULL,
+                relative_path TEXT NOT NULL,
+                done INTEGER NOT NULL DEFAULT 0 CHECK (done IN (0, 1)),
+                PRIMARY KEY (flight_id, photo_id));
+
+            CREATE TABLE users (
+                name TEXT PRIMARY KEY,
+                roles TEXT NOT NULL,
+                password_hash TEXT NOT NULL,
+                created_at TEXT NOT NULL);
+
+            CREATE TABLE api_tokens (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                user_name TEXT NOT NULL REFERENCES users(name),
+                token_sha256 TEXT NOT NULL UNIQUE,
+                created_at TEXT NOT NULL,
+                revoked_at TEXT);
+            """),
     ];
 
     internal static int LatestVersion => Migrations[^1].Version;

@@ -1,0 +1,72 @@
+using DroneScan.Core.Hazards;
+using DroneScan.Storage;
+
+namespace DroneScan.Web.Api;
+
+/// <summary>201 answer to an upload.</summary>
+public sealed record FlightCreated(string Id, int Photos, IReadOnlyList<string> Ignored);
+
+/// <summary>A flight in listings.</summary>
+public sealed record FlightListItem(string Id, string Name, string? Site, string Status, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, int Photos, int Hazards);
+
+/// <summary>A photo the service did not use, and why.</summary>
+public sealed record PhotoProblem(string File, string Code, string Reason);
+
+/// <summary>Photo counts of a flight: <c>Done</c> counts every finished job (ok, skipped or failed).</summary>
+public sealed record PhotoCounts(int Total, int Done, int Ok, int Skipped, int Failed, IReadOnlyList<PhotoProblem> Problems);
+
+/// <summary>Hazard points by review status.</summary>
+public sealed record HazardCounts(int Candidate, int Confirmed, int Rejected, int Unsure, int Total);
+
+/// <summary>A flight with its processing state. <c>Status</c>: created, processing, finalising or done.</summary>
+public sealed record FlightDetail(
+    string Id, string Name, string? Site, string? Notes, string Status, double Progress, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt,
+    PhotoCounts Photos, HazardCounts Hazards, string? Model);
+
+/// <summary>One detection of a hazard point, with the photo box to fetch a chip for.</summary>
+public sealed record ObservationDto(string PhotoId, int DetectionIndex, string ClassName, double Confidence, double X1, double Y1, double X2, double Y2, double Lat, double Lon, double SigmaM);
+
+/// <summary>A hazard point. Position WGS84 degrees.</summary>
+public sealed record HazardDto(
+    string Id, string FlightId, double Lat, double Lon, string ClassName, IReadOnlyDictionary<string, int> ClassVotes, double MaxConfidence, double MeanConfidence,
+    int ObservationCount, double SigmaM, double R90M, string Status, string? ReviewedBy, DateTimeOffset? ReviewedAt, string? Label,
+    IReadOnlyList<ObservationDto>? Observations);
+
+/// <summary>A review to record. <c>Decision</c>: confirm, reject, reclassify (with a label) or unsure.</summary>
+public sealed record ReviewRequest(string? Decision, string? Label, string? Comment);
+
+/// <summary>One entry of a hazard's review history.</summary>
+public sealed record ReviewDto(long Id, string HazardId, string FlightId, string Decision, string? Label, string? Comment, string Reviewer, DateTimeOffset At);
+
+/// <summary>A user (no secrets).</summary>
+public sealed record UserDto(string Name, IReadOnlyList<string> Roles, DateTimeOffset CreatedAt);
+
+/// <summary>A user to create.</summary>
+public sealed record CreateUserRequest(string? Name, IReadOnlyList<string>? Roles);
+
+/// <summary>A created user's secrets, shown once.</summary>
+public sealed record CreatedUser(string Name, IReadOnlyList<string> Roles, string Password, string Token);
+
+/// <summary>A new API token, shown once.</summary>
+public sealed record TokenDto(string Token);
+
+/// <summary>Maps store records to API records.</summary>
+internal static class ApiMapping
+{
+    public static string Text<T>(T value)
+        where T : struct, Enum => value.ToString().ToLowerInvariant();
+
+    public static HazardDto ToDto(this ReviewedHazard h, string flightId, bool withObservations) => new(
+        h.Point.Id, flightId, h.Point.Position.LatitudeDeg, h.Point.Position.LongitudeDeg, h.Point.ClassName, h.Point.ClassVotes,
+        h.Point.MaxConfidence, h.Point.MeanConfidence, h.Point.ObservationCount, h.Point.SigmaM, h.Point.R90M, Text(h.Status),
+        h.LatestReview?.Reviewer, h.LatestReview?.ReviewedAt, h.LatestReview?.Label,
+        withObservations
+            ? h.Point.Observations.Select(o => new ObservationDto(
+                o.PhotoId, o.DetectionIndex, o.ClassName, o.Confidence, o.Box.X1, o.Box.Y1, o.Box.X2, o.Box.Y2,
+                o.Position.LatitudeDeg, o.Position.LongitudeDeg, o.Uncertainty.SigmaM)).ToList()
+            : null);
+
+    public static ReviewDto ToDto(this ReviewRecord r) => new(r.Id, r.HazardId, r.FlightId, Text(r.Decision), r.Label, r.Comment, r.Reviewer, r.At);
+
+    public static UserDto ToDto(this UserRecord u) => new(u.Name, u.Roles, u.CreatedAt);
+}

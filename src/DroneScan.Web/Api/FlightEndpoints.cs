@@ -1,0 +1,153 @@
+using DroneScan.Core.Hazards;
+using DroneScan.Export;
+using DroneScan.Pipeline.Scan;
+using DroneScan.Storage;
+using DroneScan.Web.Auth;
+using DroneScan.Web.Files;
+using DroneScan.Web.Hosting;
+using DroneScan.Web.Jobs;
+using Hangfire;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Options;
+
+namespace DroneScan.Web.Api;
+
+/// <summary><c>/api/flights</c>: upload, list, status, delete, export.</summary>
+public static class FlightEndpoints
+{
+    public static IEndpointRouteBuilder MapFlightEndpoints(this IEndpointRouteBuilder app)
+    {
+        var flights = app.MapGroup("/api/flights");
+        flights.MapPost("", UploadAsync).RequireAuthorization(Policies.Upload);
+        flights.MapGet("", List);
+        flights.MapGet("/{id}", Get);
+        flights.MapDelete("/{id}", Delete).RequireAuthorization(Policies.Admin);
+        flights.MapGet("/{id}/hazards", Export).RequireAuthorization(Policies.Export);
+        return app;
+    }
+
+    private static async Task<IResult> UploadAsync(
+        HttpContext http, FlightFolders folders, IFlightStore store, IFlightJobStore work, IBackgroundJobClient jobs, IOptions<UploadOptions> limits, CancellationToken cancellationToken)
+    {
+        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
+        {
+            size.MaxRequestBodySize = limits.Value.MaxRequestBytes;
+        }
+
+        string id = FlightFolders.NewFlightId();
+        UploadedFlight upload;
+        try
+        {
+            upload = await new FlightUploadReader(folders, limits.Value).ReadAsync(http.Request, id, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            folders.Delete(id);
+            throw;
+        }
+
+        string name = upload.Fields.TryGetValue("name", out var n) && !string.IsNullOrWhiteSpace(n) ? n.Trim() : id;
+        store.UpsertFlight(new FlightDefinition(id, name, folders.FlightFolder(id), Field(upload, "site"), Field(upload, "notes")));
+        work.QueuePhotos(id, upload.Photos);
+        jobs.Enqueue<FlightJobs>(j => j.PlanFlight(id));
+        return Results.Created($"/api/flights/{id}", new FlightCreated(id, upload.Photos.Count, upload.Ignored));
+    }
+
+    private static IResult List(IFlightStore store, IFlightJobStore work) => Results.Ok(store.GetFlights()
+        .Select(s => (Summary: s, Work: work.GetWork(s.Flight.Id)))
+        .Select(x => new FlightListItem(
+            x.Summary.Flight.Id, x.Summary.Flight.Name, x.Summary.Flight.Site, Status(x.Summary, x.Work), x.Summary.Flight.CreatedAt,
+            x.Summary.Flight.UpdatedAt, x.Work?.PhotosTotal ?? x.Summary.Photos, x.Summary.Hazards))
+        .ToList());
+
+    private static IResult Get(string id, IFlightStore store, IFlightJobStore work)
+    {
+        if (store.GetFlight(id) is not { } s)
+        {
+            throw new KeyNotFoundException($"no flight '{id}'");
+        }
+
+        var w = work.GetWork(id);
+        int total = w?.PhotosTotal ?? work.GetQueuedPhotos(id).Count;
+        int done = w?.PhotosDone ?? 0;
+        var problems = store.GetSkippedPhotos(id).Select(p => new PhotoProblem(p.FileName, p.Code, p.Reason)).ToList();
+        string status = Status(s, w);
+        double progress = status == "done" ? 1 : total == 0 ? 0 : (double)done / total;
+        return Results.Ok(new FlightDetail(
+            s.Flight.Id, s.Flight.Name, s.Flight.Site, s.Flight.Notes, status, progress, s.Flight.CreatedAt, s.Flight.UpdatedAt,
+            new PhotoCounts(total, done, s.PhotosOk, s.PhotosSkipped, s.PhotosFailed, problems),
+            new HazardCounts(s.HazardsCandidate, s.HazardsConfirmed, s.HazardsRejected, s.HazardsUnsure, s.Hazards),
+            s.LatestRun is { } run ? $"{run.ModelName} {run.ModelVersion}" : null));
+    }
+
+    private static IResult Delete(string id, IFlightJobStore work, FlightFolders folders)
+    {
+        if (!work.DeleteFlight(id))
+        {
+            throw new KeyNotFoundException($"no flight '{id}'");
+        }
+
+        if (FlightFolders.IsFlightId(id))
+        {
+            folders.Delete(id);
+        }
+
+        return Results.NoContent();
+    }
+
+    private static IResult Export(string id, string? format, string? status, string? layer, IFlightStore store)
+    {
+        var fmt = ExportFormats.TryParse(format ?? "geojson", out var f)
+            ? f
+            : throw new FormatException($"format '{format}': use one of {string.Join(", ", ExportFormats.ValidNames)}");
+        var which = (layer ?? "points").ToLowerInvariant() switch
+        {
+            "points" or "hazards" => ExportLayer.Points,
+            "coverage" => ExportLayer.Coverage,
+            "areas" => ExportLayer.Areas,
+            _ => throw new FormatException($"layer '{layer}': use points, coverage or areas"),
+        };
+        HazardStatus? filter = status is null ? null : ParseStatus(status);
+        if (store.GetFlight(id) is null)
+        {
+            throw new KeyNotFoundException($"no flight '{id}'");
+        }
+
+        var data = FlightExport.Load(store, id, filter)
+            ?? throw new InvalidOperationException($"flight '{id}' is not finished processing: nothing to export yet");
+        string baseName = $"{id}-{which.ToString().ToLowerInvariant()}";
+        using var output = new MemoryStream();
+        switch (fmt)
+        {
+            case ExportFormat.Shapefile:
+                HazardExporter.WriteShapefileZip(which, data, output, baseName);
+                return Results.File(output.ToArray(), "application/zip", baseName + ".zip");
+            case ExportFormat.GeoPackage:
+                string temp = Path.Combine(Path.GetTempPath(), $"dronescan-{Guid.NewGuid():N}.gpkg");
+                try
+                {
+                    HazardExporter.Write(fmt, which, data, temp);
+                    return Results.File(File.ReadAllBytes(temp), ExportFormats.ContentType(fmt), baseName + ".gpkg");
+                }
+                finally
+                {
+                    File.Delete(temp);
+                }
+
+            default:
+                HazardExporter.Write(fmt, which, data, output);
+                return Results.File(output.ToArray(), ExportFormats.ContentType(fmt), baseName + ExportFormats.DefaultExtension(fmt));
+        }
+    }
+
+    internal static HazardStatus ParseStatus(string status) =>
+        Enum.TryParse<HazardStatus>(status, ignoreCase: true, out var s) && Enum.IsDefined(s) && !char.IsDigit(status.Trim()[0])
+            ? s
+            : throw new FormatException($"status '{status}': use candidate, confirmed, rejected or unsure");
+
+    private static string? Field(UploadedFlight upload, string key) =>
+        upload.Fields.TryGetValue(key, out var v) && !string.IsNullOrWhiteSpace(v) ? v.Trim() : null;
+
+    private static string Status(FlightSummary summary, FlightWork? work) =>
+        work is not null ? ApiMapping.Text(work.State) : summary.Flight.Status == FlightStatus.Finalised ? "done" : ApiMapping.Text(summary.Flight.Status);
+}

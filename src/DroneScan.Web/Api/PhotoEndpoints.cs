@@ -1,0 +1,88 @@
+using DroneScan.Imaging.Pixels;
+using DroneScan.Storage;
+using DroneScan.Web.Files;
+using DroneScan.Web.Hosting;
+using Microsoft.Extensions.Options;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.PixelFormats;
+using SixLabors.ImageSharp.Processing;
+
+namespace DroneScan.Web.Api;
+
+/// <summary><c>/api/photos/{photoId}/chip</c>: a JPEG crop around a detection box, with the box drawn.</summary>
+public static class PhotoEndpoints
+{
+    private const int LineWidthPx = 2;
+
+    public static IEndpointRouteBuilder MapPhotoEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/photos/{photoId}/chip", Chip);
+        return app;
+    }
+
+    /// <summary>Box corners are pixels of the upright (EXIF-oriented) photo, as stored with each observation.</summary>
+    private static IResult Chip(
+        string photoId, string? flight, double? x1, double? y1, double? x2, double? y2, int? pad,
+        IFlightJobStore work, FlightFolders folders, IOptions<UploadOptions> limits)
+    {
+        if (!FlightFolders.IsFlightId(flight))
+        {
+            throw new FormatException("flight: give the flight id the photo belongs to (?flight=fl-…)");
+        }
+
+        if (x1 is not { } left || y1 is not { } top || x2 is not { } right || y2 is not { } bottom
+            || !double.IsFinite(left + top + right + bottom) || right <= left || bottom <= top)
+        {
+            throw new FormatException("x1, y1, x2, y2: give the box in photo pixels with x1 < x2 and y1 < y2");
+        }
+
+        int margin = pad ?? 64;
+        if (margin is < 0 or > 4096)
+        {
+            throw new FormatException("pad: 0 to 4096 pixels");
+        }
+
+        var photo = work.GetQueuedPhotos(flight!).FirstOrDefault(p => p.PhotoId == photoId)
+            ?? throw new KeyNotFoundException($"no photo '{photoId}' in flight '{flight}'");
+        double area = (right - left + (2.0 * margin)) * (bottom - top + (2.0 * margin));
+        if (area > limits.Value.MaxChipPixels)
+        {
+            throw new FormatException($"the chip would be {area:F0} pixels; at most {limits.Value.MaxChipPixels} are served");
+        }
+
+        using var image = PhotoDecoder.LoadOriented(folders.PathOf(flight!, photo.RelativePath));
+        int cx = Math.Clamp((int)Math.Floor(left) - margin, 0, image.Width - 1);
+        int cy = Math.Clamp((int)Math.Floor(top) - margin, 0, image.Height - 1);
+        int cw = Math.Clamp((int)Math.Ceiling(right) + margin, cx + 1, image.Width) - cx;
+        int ch = Math.Clamp((int)Math.Ceiling(bottom) + margin, cy + 1, image.Height) - cy;
+        image.Mutate(c => c.Crop(new Rectangle(cx, cy, cw, ch)));
+        DrawBox(image, (int)Math.Floor(left) - cx, (int)Math.Floor(top) - cy, (int)Math.Ceiling(right) - cx, (int)Math.Ceiling(bottom) - cy);
+        // A chip is evidence to look at, not a photo to re-georeference: its EXIF (GPS, camera) stays with the original.
+        image.Metadata.ExifProfile = null;
+        image.Metadata.XmpProfile = null;
+        using var output = new MemoryStream();
+        image.SaveAsJpeg(output);
+        return Results.File(output.ToArray(), "image/jpeg");
+    }
+
+    /// <summary>Draws the box outline in red, clipped to the image.</summary>
+    private static void DrawBox(Image<Rgb24> image, int x1, int y1, int x2, int y2)
+    {
+        var red = new Rgb24(255, 32, 32);
+        image.ProcessPixelRows(rows =>
+        {
+            for (int y = Math.Max(0, y1 - LineWidthPx); y < Math.Min(rows.Height, y2 + LineWidthPx); y++)
+            {
+                var row = rows.GetRowSpan(y);
+                bool edgeRow = y < y1 || y >= y2;
+                for (int x = Math.Max(0, x1 - LineWidthPx); x < Math.Min(rows.Width, x2 + LineWidthPx); x++)
+                {
+                    if (edgeRow || x < x1 || x >= x2)
+                    {
+                        row[x] = red;
+                    }
+                }
+            }
+        });
+    }
+}

@@ -1,0 +1,23 @@
+using DroneScan.Storage;
+using DroneScan.Web.Auth;
+
+namespace DroneScan.Web.Api;
+
+/// <summary><c>/api/users</c> (admin): list, create (password and token shown once), issue and revoke tokens.</summary>
+public static class UserEndpoints
+{
+    public static IEndpointRouteBuilder MapUserEndpoints(this IEndpointRouteBuilder app)
+    {
+        var users = app.MapGroup("/api/users").RequireAuthorization(Policies.Admin);
+        users.MapGet("", (IUserStore store) => Results.Ok(store.GetUsers().Select(u => u.ToDto()).ToList()));
+        users.MapPost("", (CreateUserRequest request, UserAdmin admin) =>
+        {
+            var created = admin.Create(request.Name ?? "", request.Roles ?? []);
+            return Results.Created($"/api/users/{created.User.Name}", new CreatedUser(created.User.Name, created.User.Roles, created.Password, created.Token));
+        });
+        users.MapPost("/{name}/tokens", (string name, IUserStore store, UserAdmin admin) =>
+            store.FindUser(name) is null ? throw new KeyNotFoundException($"no user '{name}'") : Results.Ok(new TokenDto(admin.IssueToken(name))));
+        users.MapDelete("/{name}/tokens", (string name, IUserStore store) => Results.Ok(new { revoked = store.RevokeTokens(name) }));
+        return app;
+    }
+}

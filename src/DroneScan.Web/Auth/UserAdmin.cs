@@ -1,0 +1,64 @@
+using System.Security.Cryptography;
+using System.Text;
+using DroneScan.Storage;
+using Microsoft.AspNetCore.Identity;
+
+namespace DroneScan.Web.Auth;
+
+/// <summary>A new user's secrets, shown once: the store keeps only their hashes.</summary>
+public sealed record NewUserSecrets(UserRecord User, string Password, string Token);
+
+/// <summary>Creates users and API tokens, and checks passwords and tokens (hashes only are stored).</summary>
+public sealed class UserAdmin(IUserStore users)
+{
+    private static readonly PasswordHasher<string> Hasher = new();
+
+    /// <summary>Creates a user with a generated password and one API token.</summary>
+    /// <exception cref="ArgumentException">Bad name or unknown role.</exception>
+    /// <exception cref="InvalidOperationException">The user exists.</exception>
+    public NewUserSecrets Create(string name, IReadOnlyList<string> roles)
+    {
+        ArgumentNullException.ThrowIfNull(roles);
+        if (string.IsNullOrWhiteSpace(name) || name.Length > 64 || name.Any(c => char.IsWhiteSpace(c) || char.IsControl(c) || c == ','))
+        {
+            throw new ArgumentException($"user name '{name}': 1-64 characters, no spaces or commas", nameof(name));
+        }
+
+        var normalised = roles.Select(r => r.Trim().ToLowerInvariant()).Distinct().ToList();
+        if (normalised.Count == 0 || normalised.Any(r => !Roles.All.Contains(r)))
+        {
+            throw new ArgumentException($"roles '{string.Join(',', roles)}': each must be one of {string.Join(", ", Roles.All)}", nameof(roles));
+        }
+
+        string password = Secret(18);
+        var user = users.CreateUser(name, normalised, Hasher.HashPassword(name, password));
+        return new NewUserSecrets(user, password, IssueToken(name));
+    }
+
+    /// <summary>A new API token for the user (its SHA-256 is stored).</summary>
+    public string IssueToken(string name)
+    {
+        string token = "ds_" + Secret(32);
+        users.AddToken(name, HashToken(token));
+        return token;
+    }
+
+    /// <summary>The user, when the password is right.</summary>
+    public UserRecord? CheckPassword(string name, string password)
+    {
+        if (users.FindUser(name) is not { } user)
+        {
+            return null;
+        }
+
+        return Hasher.VerifyHashedPassword(name, user.PasswordHash, password) == PasswordVerificationResult.Failed ? null : user;
+    }
+
+    /// <summary>The user holding a live token, or null.</summary>
+    public UserRecord? CheckToken(string token) => users.FindUserByToken(HashToken(token));
+
+    /// <summary>Lower-case hex SHA-256 of a token, as stored.</summary>
+    public static string HashToken(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
+
+    private static string Secret(int bytes) => Convert.ToBase64String(RandomNumberGenerator.GetBytes(bytes)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+}

@@ -1,0 +1,38 @@
+using DroneScan.Web.Files;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+
+namespace DroneScan.Web.Hosting;
+
+/// <summary>
+/// The one mapping from exceptions to ProblemDetails: what the client sent wrong is 400 (its message says what),
+/// a missing id 404, a state conflict 409, a too-large body 413; anything else stays a 500 without details.
+/// </summary>
+public sealed class ApiExceptionHandler(IProblemDetailsService problems) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(httpContext);
+        (int status, string title)? mapped = exception switch
+        {
+            BadHttpRequestException bad => (bad.StatusCode, bad.StatusCode == StatusCodes.Status413PayloadTooLarge ? "Upload too large" : "Bad request"),
+            UploadRejectedException => (StatusCodes.Status400BadRequest, "Upload rejected"),
+            FormatException or ArgumentException or NotSupportedException => (StatusCodes.Status400BadRequest, "Bad request"),
+            KeyNotFoundException => (StatusCodes.Status404NotFound, "Not found"),
+            InvalidOperationException => (StatusCodes.Status409Conflict, "Conflict"),
+            _ => null,
+        };
+        if (mapped is not { } m)
+        {
+            return false;
+        }
+
+        httpContext.Response.StatusCode = m.status;
+        return await problems.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = httpContext,
+            Exception = exception,
+            ProblemDetails = new ProblemDetails { Status = m.status, Title = m.title, Detail = exception.Message },
+        }).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,122 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using DroneScan.Web.Api;
+using DroneScan.Web.Auth;
+using Hangfire;
+
+namespace DroneScan.Web.Hosting;
+
+/// <summary>Settings a command line passes to a host, as configuration keys (<c>Storage:DataDir</c> …).</summary>
+public sealed record HostSettings
+{
+    /// <summary>Addresses to listen on (web host only).</summary>
+    public string Urls { get; init; } = DroneScanWebApp.DefaultUrls;
+
+    public string? DataDir { get; init; }
+
+    /// <summary><c>sqlite</c> or <c>postgres</c>.</summary>
+    public string? Database { get; init; }
+
+    public string? Connection { get; init; }
+
+    public string? ModelPath { get; init; }
+
+    /// <summary>Hangfire workers (0 = one per core).</summary>
+    public int? Workers { get; init; }
+
+    /// <summary>The settings as configuration keys; unset ones are left to appsettings and the environment.</summary>
+    public IEnumerable<KeyValuePair<string, string?>> ToConfiguration()
+    {
+        var pairs = new Dictionary<string, string?>
+        {
+            [$"{StorageOptions.Section}:{nameof(StorageOptions.DataDir)}"] = DataDir,
+            [$"{StorageOptions.Section}:{nameof(StorageOptions.Provider)}"] = Database,
+            [$"{StorageOptions.Section}:{nameof(StorageOptions.ConnectionString)}"] = Connection,
+            [$"{JobOptions.Section}:{nameof(JobOptions.ModelPath)}"] = ModelPath,
+            [$"{JobOptions.Section}:{nameof(JobOptions.Workers)}"] = Workers?.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
+        return pairs.Where(p => p.Value is not null);
+    }
+}
+
+/// <summary>The web service: API, login, Hangfire dashboard and (by default) a Hangfire server, in one process.</summary>
+public static class DroneScanWebApp
+{
+    public const string DefaultUrls = "http://127.0.0.1:5080";
+
+    /// <summary>Builds the app; configuration comes from appsettings, the environment (<c>DRONESCAN_</c> prefix),
+    /// then <paramref name="settings"/>.</summary>
+    public static WebApplication Build(HostSettings settings, bool runJobs = true)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var builder = WebApplication.CreateBuilder();
+        builder.Configuration.AddEnvironmentVariables("DRONESCAN_").AddInMemoryCollection(settings.ToConfiguration());
+        builder.WebHost.UseUrls(settings.Urls);
+        builder.Services
+            .AddDroneScanStorage()
+            .AddDroneScanJobs(runJobs)
+            .AddDroneScanAuth()
+            .AddDroneScanApi();
+
+        var app = builder.Build();
+        app.UseDroneScanApi();
+        return app;
+    }
+
+    /// <summary>JSON (camelCase, enums as lower-case text), ProblemDetails errors, upload limits, health check.</summary>
+    public static IServiceCollection AddDroneScanApi(this IServiceCollection services)
+    {
+        services.AddOptions<UploadOptions>().BindConfiguration(UploadOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase)));
+        services.AddProblemDetails();
+        services.AddExceptionHandler<ApiExceptionHandler>();
+        services.AddHealthChecks();
+        return services;
+    }
+
+    /// <summary>The middleware and endpoints: errors → ProblemDetails, authentication, antiforgery, API, pages, dashboard.</summary>
+    public static WebApplication UseDroneScanApi(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+        app.MapHealthChecks("/healthz").AllowAnonymous();
+        app.MapFlightEndpoints();
+        app.MapHazardEndpoints();
+        app.MapPhotoEndpoints();
+        app.MapUserEndpoints();
+        app.MapPageEndpoints();
+        app.MapHangfireDashboard("/hangfire", new DashboardOptions { Authorization = [new AdminDashboardFilter()], DisplayStorageConnectionString = false })
+            .RequireAuthorization(Policies.Admin);
+        return app;
+    }
+}
+
+/// <summary>A processing-only node: a Hangfire server on the shared storage, no HTTP.</summary>
+public static class WorkerHost
+{
+    public static IHost Build(HostSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration.AddEnvironmentVariables("DRONESCAN_").AddInMemoryCollection(settings.ToConfiguration());
+        builder.Services.AddDroneScanStorage().AddDroneScanJobs(runServer: true);
+        return builder.Build();
+    }
+}
+
+/// <summary>Storage and user administration only (no jobs, no HTTP): for commands such as <c>users add</c>.</summary>
+public static class AdminHost
+{
+    public static IHost Build(HostSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration.AddEnvironmentVariables("DRONESCAN_").AddInMemoryCollection(settings.ToConfiguration());
+        builder.Services.AddDroneScanStorage().AddSingleton<UserAdmin>();
+        return builder.Build();
+    }
+}

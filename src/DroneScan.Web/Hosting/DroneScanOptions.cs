@@ -1,0 +1,68 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace DroneScan.Web.Hosting;
+
+/// <summary>Where the service keeps its data: configuration section <c>Storage</c>.</summary>
+public sealed record StorageOptions
+{
+    public const string Section = "Storage";
+
+    /// <summary><c>sqlite</c> (embedded default: files under <see cref="DataDir"/>) or <c>postgres</c>.</summary>
+    [Required]
+    public string Provider { get; set; } = "sqlite";
+
+    /// <summary>PostgreSQL: the Npgsql connection string (app tables and Hangfire). SQLite: the database file;
+    /// <c>&lt;data&gt;/dronescan.db</c> when empty.</summary>
+    public string? ConnectionString { get; set; }
+
+    /// <summary>Folder for uploaded photos (<c>flights/&lt;id&gt;/</c>) and, with SQLite, the database files.</summary>
+    [Required]
+    public string DataDir { get; set; } = "dronescan-data";
+}
+
+/// <summary>Background processing: configuration section <c>Jobs</c>.</summary>
+public sealed record JobOptions
+{
+    public const string Section = "Jobs";
+
+    /// <summary>The ONNX model; <c>models/dronescan-rgb.onnx</c> found above the program or working folder when empty.</summary>
+    public string? ModelPath { get; set; }
+
+    /// <summary>Hangfire workers in this process (0 = one per core).</summary>
+    [Range(0, 256)]
+    public int Workers { get; set; }
+
+    /// <summary>ONNX Runtime threads per inference (0 = ONNX Runtime's default).</summary>
+    [Range(0, 256)]
+    public int DetectorThreads { get; set; }
+
+    /// <summary>How often an idle worker looks for jobs, seconds (SQLite storage).</summary>
+    [Range(0.05, 60)]
+    public double QueuePollSeconds { get; set; } = 1;
+}
+
+/// <summary>Upload and image limits: configuration section <c>Upload</c>.</summary>
+public sealed record UploadOptions
+{
+    public const string Section = "Upload";
+
+    /// <summary>Largest request body of an upload, bytes.</summary>
+    [Range(1, long.MaxValue)]
+    public long MaxRequestBytes { get; set; } = 8L << 30;
+
+    /// <summary>Most photos in one flight.</summary>
+    [Range(1, int.MaxValue)]
+    public int MaxPhotos { get; set; } = 5000;
+
+    /// <summary>Most entries in an uploaded zip.</summary>
+    [Range(1, int.MaxValue)]
+    public int MaxZipEntries { get; set; } = 10000;
+
+    /// <summary>Most bytes a zip may expand to.</summary>
+    [Range(1, long.MaxValue)]
+    public long MaxZipUncompressedBytes { get; set; } = 16L << 30;
+
+    /// <summary>Largest image chip (crop) served, pixels.</summary>
+    [Range(1, long.MaxValue)]
+    public long MaxChipPixels { get; set; } = 4_000_000;
+}

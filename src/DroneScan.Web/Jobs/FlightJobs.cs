@@ -1,0 +1,136 @@
+using System.Text.Json;
+using DroneScan.Core.Hazards;
+using DroneScan.Pipeline.Scan;
+using DroneScan.Storage;
+using DroneScan.Web.Files;
+using Hangfire;
+using Hangfire.Server;
+
+namespace DroneScan.Web.Jobs;
+
+/// <summary>
+/// The background jobs of a flight, each taking ids only and reentrant (a retried job leaves the same rows):
+/// <see cref="PlanFlight"/> enqueues one <see cref="ProcessPhoto"/> per registered photo; each photo job saves its
+/// result and counts the photo done in the database; the job that leaves none remaining wins the conditional
+/// <c>processing → finalising</c> transition and enqueues <see cref="FinaliseFlight"/>, exactly once.
+/// </summary>
+public sealed partial class FlightJobs(
+    IFlightStore store, IFlightJobStore work, FlightProcessor processor, FlightFolders folders, IBackgroundJobClient client, ILogger<FlightJobs> log)
+{
+    /// <summary>Retries of a photo job before the photo is marked failed (so it never blocks its flight).</summary>
+    public const int PhotoAttempts = 3;
+
+    private static readonly JsonSerializerOptions Json = new() { WriteIndented = false };
+
+    /// <summary>The scan options the service runs with (the CLI's defaults).</summary>
+    public static ScanOptions Options { get; } = new();
+
+    /// <summary>Starts the flight's run (once) and enqueues a job for each photo not done yet.</summary>
+    [AutomaticRetry(Attempts = 5)]
+    public void PlanFlight(string flightId)
+    {
+        var model = processor.Detector.Detector.Info;
+        var started = work.StartWork(new RunStart(flightId, model.Name, model.Version, model.Sha256, JsonSerializer.Serialize(Options, Json)));
+        var pending = work.GetQueuedPhotos(flightId).Where(p => !p.Done).ToList();
+        LogPlanned(flightId, started.RunId, pending.Count);
+        if (pending.Count == 0)
+        {
+            TryEnqueueFinalise(flightId);
+            return;
+        }
+
+        foreach (var photo in pending)
+        {
+            client.Enqueue<FlightJobs>(j => j.ProcessPhoto(flightId, photo.PhotoId, null));
+        }
+    }
+
+    /// <summary>
+    /// Detects in one photo and saves the result (or why it was skipped or failed), then counts it done. On the last
+    /// attempt an unexpected error marks the photo failed with its reason instead of failing the job.
+    /// </summary>
+    /// <param name="flightId">The flight.</param>
+    /// <param name="photoId">The photo's content hash.</param>
+    /// <param name="context">Supplied by Hangfire (pass null when enqueuing): tells the attempt number.</param>
+    [AutomaticRetry(Attempts = PhotoAttempts - 1)]
+    public void ProcessPhoto(string flightId, string photoId, PerformContext? context)
+    {
+        if (work.GetWork(flightId) is not { } started
+            || work.GetQueuedPhotos(flightId).FirstOrDefault(p => p.PhotoId == photoId) is not { } photo)
+        {
+            LogGone(flightId, photoId);
+            return;
+        }
+
+        if (photo.Done)
+        {
+            // A duplicate or late retry: the result is stored, and redoing it would drop the photo's links to the
+            // flight's hazard points (a detection re-written is a new row) after finalisation.
+            if (work.MarkPhotoDone(flightId, photoId) == 0 && !TryEnqueueFinalise(flightId) && started.State == FlightWorkState.Finalising)
+            {
+                // The retry of a job that won the transition and died before enqueuing: without this the flight would
+                // stay "finalising". A second finalise (if the first was enqueued after all) rebuilds the same rows.
+                client.Enqueue<FlightJobs>(j => j.FinaliseFlight(flightId));
+            }
+
+            return;
+        }
+
+        try
+        {
+            processor.ProcessPhoto(flightId, started.RunId, folders.FlightFolder(flightId), photo.RelativePath, Options, photoId);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException && Attempt(context) >= PhotoAttempts)
+        {
+            var record = new PhotoRecord { PhotoId = photoId, FileName = Path.GetFileName(photo.RelativePath), RelativePath = photo.RelativePath, RunId = started.RunId };
+            store.MarkPhotoFailed(flightId, record, new SkippedPhoto(photo.RelativePath, "processing-error", $"{photo.RelativePath}: failed {PhotoAttempts} times ({ex.GetType().Name}: {ex.Message})"));
+        }
+
+        if (work.MarkPhotoDone(flightId, photoId) == 0)
+        {
+            TryEnqueueFinalise(flightId);
+        }
+    }
+
+    /// <summary>Builds the flight's hazard points, coverage and areas from every stored observation and closes its run.</summary>
+    [AutomaticRetry(Attempts = 5)]
+    public void FinaliseFlight(string flightId)
+    {
+        if (work.GetWork(flightId) is not { } started || store.GetFlight(flightId) is not { } flight)
+        {
+            LogGone(flightId, null);
+            return;
+        }
+
+        var built = processor.Build(flightId, Options);
+        store.FinishRun(started.RunId, new RunTotals(
+            started.PhotosTotal, flight.PhotosOk, 0, flight.PhotosSkipped, flight.PhotosFailed, built.Detections, built.Hazards.Count));
+        processor.Save(flightId, built);
+        work.EndFinalise(flightId);
+        LogFinalised(flightId, built.Hazards.Count);
+    }
+
+    private bool TryEnqueueFinalise(string flightId)
+    {
+        // The conditional UPDATE lets one caller through, however many photo jobs (or retries) see zero remaining.
+        if (!work.TryBeginFinalise(flightId))
+        {
+            return false;
+        }
+
+        client.Enqueue<FlightJobs>(j => j.FinaliseFlight(flightId));
+        return true;
+    }
+
+    // Hangfire counts retries in the "RetryCount" job parameter (absent on the first attempt); a direct call is final.
+    private static int Attempt(PerformContext? context) => context is null ? PhotoAttempts : context.GetJobParameter<int>("RetryCount") + 1;
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Flight {FlightId}: run {RunId}, {Count} photo job(s) enqueued")]
+    private partial void LogPlanned(string flightId, long runId, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Flight {FlightId} (photo {PhotoId}) is not planned or was deleted: nothing to do")]
+    private partial void LogGone(string flightId, string? photoId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Flight {FlightId} finalised: {Count} hazard point(s)")]
+    private partial void LogFinalised(string flightId, int count);
+}

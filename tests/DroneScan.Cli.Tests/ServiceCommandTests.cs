@@ -1,0 +1,45 @@
+namespace DroneScan.Cli.Tests;
+
+public sealed class ServiceCommandTests : IDisposable
+{
+    private readonly string data = Directory.CreateTempSubdirectory("dronescan-cli-users-").FullName;
+
+    public void Dispose()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(data, true);
+    }
+
+    [Fact]
+    public void UsersAdd_PrintsAPasswordAndAToken_AndRefusesTheSameNameTwice()
+    {
+        var run = CliRun.Of("users", "add", "alice", "--role", "operator,analyst", "--data", data);
+        var again = CliRun.Of("users", "add", "alice", "--role", "admin", "--data", data);
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains("operator, analyst", run.Output, StringComparison.Ordinal);
+        Assert.Matches("password: \\S{20,}", run.Output);
+        Assert.Matches("token:    ds_\\S{40,}", run.Output);
+        Assert.True(File.Exists(Path.Combine(data, "dronescan.db")));
+        Assert.Equal(1, again.ExitCode);
+        Assert.Contains("exists", again.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void UsersAdd_WithAnUnknownRole_SaysWhichRolesExist()
+    {
+        var run = CliRun.Of("users", "add", "bob", "--role", "pilot", "--data", data);
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("operator, analyst, planner, admin", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void UsersAdd_OnPostgres_SaysTheProviderIsNotAvailableYet()
+    {
+        var run = CliRun.Of("users", "add", "bob", "--role", "admin", "--data", data, "--database", "postgres", "--connection", "Host=localhost");
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("postgres provider not available", run.Error, StringComparison.Ordinal);
+    }
+}
