@@ -32,6 +32,13 @@ public sealed partial class AuthorizationTests(ServiceFixture service)
         ("GET", "/", Everyone),
         ("GET", "/healthz", [Anonymous, .. Everyone]),
         ("GET", "/login", [Anonymous, .. Everyone]),
+        ("GET", "/api/me", Everyone),
+        ("GET", "/api/settings", Everyone),
+        ("GET", "/review.html", Everyone),
+        ("GET", "/js/common.js", Everyone),
+        ("GET", "/lib/leaflet/leaflet.js", Everyone),
+        ("GET", "/css/app.css", [Anonymous, .. Everyone]),
+        ("GET", "/favicon.svg", [Anonymous, .. Everyone]),
     ];
 
     public static TheoryData<string, string, string, int> Matrix()

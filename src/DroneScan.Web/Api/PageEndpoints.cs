@@ -1,7 +1,5 @@
-using System.Security.Claims;
 using System.Text;
 using System.Text.Encodings.Web;
-using DroneScan.Storage;
 using DroneScan.Web.Auth;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
@@ -10,7 +8,7 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace DroneScan.Web.Api;
 
-/// <summary>The few server-rendered pages: login, logout, and a start page listing flights.</summary>
+/// <summary>The server-rendered pages: login and logout (the rest of the UI is static files, see <see cref="Hosting.WebUi"/>).</summary>
 public static class PageEndpoints
 {
     public static IEndpointRouteBuilder MapPageEndpoints(this IEndpointRouteBuilder app)
@@ -22,7 +20,6 @@ public static class PageEndpoints
             await http.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme).ConfigureAwait(false);
             return Results.Redirect("/login");
         });
-        app.MapGet("/", Home);
         return app;
     }
 
@@ -44,30 +41,16 @@ public static class PageEndpoints
         var tokens = antiforgery.GetAndStoreTokens(http);
         var e = HtmlEncoder.Default;
         var html = new StringBuilder()
-            .Append("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>DroneScan · sign in</title></head><body>")
-            .Append("<h1>DroneScan</h1>")
-            .Append(error is null ? "" : $"<p role=\"alert\">{e.Encode(error)}</p>")
-            .Append("<form method=\"post\" action=\"/login\">")
+            .Append("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
+            .Append("<title>DroneScan · sign in</title><link rel=\"stylesheet\" href=\"/css/app.css\"><link rel=\"icon\" href=\"/favicon.svg\" type=\"image/svg+xml\"></head><body>")
+            .Append("<main class=\"login\"><h1>DroneScan</h1>")
+            .Append(error is null ? "" : $"<p class=\"message error\" role=\"alert\">{e.Encode(error)}</p>")
+            .Append("<form method=\"post\" action=\"/login\" class=\"stack card\">")
             .Append($"<input type=\"hidden\" name=\"{e.Encode(tokens.FormFieldName)}\" value=\"{e.Encode(tokens.RequestToken ?? "")}\">")
             .Append($"<input type=\"hidden\" name=\"returnUrl\" value=\"{e.Encode(returnUrl ?? "/")}\">")
             .Append("<label>User <input name=\"name\" autocomplete=\"username\" required></label> ")
             .Append("<label>Password <input name=\"password\" type=\"password\" autocomplete=\"current-password\" required></label> ")
-            .Append("<button type=\"submit\">Sign in</button></form></body></html>");
+            .Append("<button type=\"submit\" class=\"primary\">Sign in</button></form></main></body></html>");
         return Results.Content(html.ToString(), "text/html; charset=utf-8", Encoding.UTF8, status);
-    }
-
-    private static IResult Home(ClaimsPrincipal user, IFlightStore store)
-    {
-        var e = HtmlEncoder.Default;
-        var html = new StringBuilder()
-            .Append("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>DroneScan</title></head><body>")
-            .Append($"<p>Signed in as {e.Encode(user.Identity?.Name ?? "")}</p>")
-            .Append("<form method=\"post\" action=\"/logout\"><button>Sign out</button></form><h1>Flights</h1><ul>");
-        foreach (var f in store.GetFlights())
-        {
-            html.Append($"<li><a href=\"/api/flights/{e.Encode(f.Flight.Id)}\">{e.Encode(f.Flight.Name)}</a> ({f.Photos} photos, {f.Hazards} hazard points)</li>");
-        }
-
-        return Results.Content(html.Append("</ul></body></html>").ToString(), "text/html; charset=utf-8");
     }
 }

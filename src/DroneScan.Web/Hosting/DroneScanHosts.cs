@@ -49,7 +49,12 @@ public static class DroneScanWebApp
     public static WebApplication Build(HostSettings settings, bool runJobs = true)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        var builder = WebApplication.CreateBuilder();
+        // The UI's files ship beside the program (wwwroot), wherever it is started from; Ui:WebRoot overrides.
+        var configuration = new ConfigurationBuilder().AddEnvironmentVariables("DRONESCAN_").AddInMemoryCollection(settings.ToConfiguration()).Build();
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            WebRootPath = WebUi.ResolveWebRoot(configuration[$"{UiOptions.Section}:{nameof(UiOptions.WebRoot)}"]),
+        });
         builder.Configuration.AddEnvironmentVariables("DRONESCAN_").AddInMemoryCollection(settings.ToConfiguration());
         builder.WebHost.UseUrls(settings.Urls);
         builder.Services
@@ -67,6 +72,7 @@ public static class DroneScanWebApp
     public static IServiceCollection AddDroneScanApi(this IServiceCollection services)
     {
         services.AddOptions<UploadOptions>().BindConfiguration(UploadOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<UiOptions>().BindConfiguration(UiOptions.Section);
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase)));
         services.AddProblemDetails();
         services.AddExceptionHandler<ApiExceptionHandler>();
@@ -80,8 +86,11 @@ public static class DroneScanWebApp
         ArgumentNullException.ThrowIfNull(app);
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseDroneScanUiHeaders();
+        app.UseDroneScanPublicAssets();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseDroneScanPages();
         app.UseAntiforgery();
         app.MapHealthChecks("/healthz").AllowAnonymous();
         app.MapFlightEndpoints();
@@ -89,6 +98,7 @@ public static class DroneScanWebApp
         app.MapPhotoEndpoints();
         app.MapUserEndpoints();
         app.MapPageEndpoints();
+        app.MapDroneScanUi();
         app.MapHangfireDashboard("/hangfire", new DashboardOptions { Authorization = [new AdminDashboardFilter()], DisplayStorageConnectionString = false })
             .RequireAuthorization(Policies.Admin);
         return app;

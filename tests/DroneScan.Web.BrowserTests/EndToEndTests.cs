@@ -1,0 +1,175 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using DroneScan.Web.Auth;
+using DroneScan.Web.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+
+namespace DroneScan.Web.BrowserTests;
+
+/// <summary>
+/// The real service for the end-to-end browser tests: Kestrel on 127.0.0.1 (ephemeral port), SQLite in a temp
+/// folder, in-process Hangfire, and one user with the operator, analyst and planner roles.
+/// </summary>
+public sealed class LiveServiceFixture : IAsyncLifetime
+{
+    public const string User = "ana";
+
+    public string DataDir { get; } = Directory.CreateTempSubdirectory("dronescan-ui-test-").FullName;
+
+    public WebApplication App { get; private set; } = null!;
+
+    public string BaseUrl { get; private set; } = "";
+
+    public string Password { get; private set; } = "";
+
+    public async Task InitializeAsync()
+    {
+        string model = Path.Combine(Artefacts.RepoRoot, "models", "dronescan-rgb.onnx");
+        App = DroneScanWebApp.Build(new HostSettings { Urls = "http://127.0.0.1:0", DataDir = DataDir, ModelPath = model, Workers = 2 });
+        await App.StartAsync();
+        BaseUrl = App.Urls.First().TrimEnd('/') + "/";
+        Password = App.Services.GetRequiredService<UserAdmin>().Create(User, [Roles.Operator, Roles.Analyst, Roles.Planner]).Password;
+    }
+
+    public async Task DisposeAsync()
+    {
+        await App.StopAsync();
+        await App.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(DataDir, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Hangfire's SQLite file may still be held for a moment: a leftover temp folder is harmless.
+        }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class LiveServiceGroup : ICollectionFixture<LiveServiceFixture>, ICollectionFixture<BrowserFixture>
+{
+    public const string Name = "live service";
+}
+
+/// <summary>The pages against the real service: sign in, upload the demo flight, follow it, review, export, map.</summary>
+[Collection(LiveServiceGroup.Name)]
+public sealed partial class EndToEndTests(LiveServiceFixture service, BrowserFixture browser)
+{
+    private static readonly TimeSpan Processing = TimeSpan.FromMinutes(5);
+
+    [Fact]
+    public async Task Operator_analyst_planner_journey_through_the_pages()
+    {
+        await using var w = await WatchedPage.OpenAsync(browser.Browser, service.BaseUrl);
+        var page = w.Page;
+
+        // Pages need a session: the browser lands on the login page and comes back after signing in.
+        await page.GotoAsync("upload.html");
+        await page.WaitForURLAsync(LoginUrl());
+        await w.ScreenshotAsync("login.png");
+        await SignInAsync(page);
+        await page.WaitForURLAsync(UploadUrl());
+        await Assertions.Expect(page.Locator("#user-name")).ToHaveTextAsync(LiveServiceFixture.User);
+        await Assertions.Expect(page.Locator("#nav .nav-links a")).ToHaveCountAsync(5);
+
+        // Upload the demo flight with per-file progress.
+        string[] photos = Directory.GetFiles(Path.Combine(Artefacts.RepoRoot, "data-samples", "demo-flight"), "*.jpg").Order(StringComparer.Ordinal).ToArray();
+        await page.Locator("#name").FillAsync("Demo flight");
+        await page.Locator("#site").FillAsync("Test range");
+        await page.Locator("#photos").SetInputFilesAsync(photos);
+        await page.Locator("#submit").ClickAsync();
+        await Assertions.Expect(page.Locator("#result")).ToBeVisibleAsync(new() { Timeout = 120_000 });
+        await Assertions.Expect(page.Locator("#file-list li")).ToHaveCountAsync(photos.Length);
+        await Assertions.Expect(page.Locator("#result-text")).ToContainTextAsync($"{photos.Length} photo(s) queued");
+        await w.ScreenshotAsync("upload.png");
+
+        // Follow processing until done.
+        await page.Locator("#follow").ClickAsync();
+        await page.WaitForURLAsync(FlightUrl());
+        string flightId = new Uri(page.Url).Query.Split("flight=")[1];
+        await Assertions.Expect(page.Locator("#detail-status .badge")).ToHaveTextAsync("done", new() { Timeout = (float)Processing.TotalMilliseconds });
+        await Assertions.Expect(page.Locator("#detail-status")).ToContainTextAsync($"{photos.Length} of {photos.Length} photos processed");
+        await w.ScreenshotAsync("flights.png");
+
+        // Review: the first point of the queue, confirmed with the keyboard.
+        await page.Locator("#review-link").ClickAsync();
+        await Assertions.Expect(page.Locator("#hazard-title")).ToContainTextAsync("Hazard point ");
+        await Assertions.Expect(page.Locator("#chips img").First).ToBeVisibleAsync();
+        Assert.True(await page.Locator("#chips img").First.EvaluateAsync<bool>("img => img.complete && img.naturalWidth > 0"), "the chip image did not load");
+        string hazardId = (await page.Locator("#hazard-title").InnerTextAsync()).Replace("Hazard point ", "", StringComparison.Ordinal).Trim();
+        await page.Keyboard.PressAsync("c");
+        await Assertions.Expect(page.Locator("#message")).ToContainTextAsync($"Confirmed {hazardId}");
+        await page.GotoAsync($"review.html?hazard={hazardId}");
+        await Assertions.Expect(page.Locator("#hazard-title")).ToHaveTextAsync($"Hazard point {hazardId}");
+        await Assertions.Expect(page.Locator("#hazard-status")).ToHaveTextAsync("confirmed");
+        await Assertions.Expect(page.Locator("#history li").First).ToContainTextAsync("confirm");
+        await Assertions.Expect(page.Locator("#history li").First).ToContainTextAsync(LiveServiceFixture.User);
+        await w.ScreenshotAsync("review.png");
+
+        // Export GeoJSON.
+        await page.GotoAsync($"export.html?flight={flightId}");
+        await page.Locator("#format").SelectOptionAsync("geojson");
+        await Assertions.Expect(page.Locator("#download")).ToHaveAttributeAsync("href", new Regex("format=geojson"));
+        var download = await page.RunAndWaitForDownloadAsync(() => page.Locator("#download").ClickAsync());
+        using (var doc = JsonDocument.Parse(await File.ReadAllTextAsync(await download.PathAsync())))
+        {
+            Assert.Equal("FeatureCollection", doc.RootElement.GetProperty("type").GetString());
+            Assert.True(doc.RootElement.GetProperty("features").GetArrayLength() > 0, "the GeoJSON export has no features");
+        }
+
+        await w.ScreenshotAsync("export.png");
+
+        // Map: the points, one of them confirmed (red).
+        await page.GotoAsync($"map.html?flight={flightId}");
+        await Assertions.Expect(page.Locator("path.hazard-marker.status-confirmed")).ToHaveCountAsync(1);
+        Assert.True(await page.Locator("path.hazard-marker").CountAsync() > 0);
+        await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+        await w.ScreenshotAsync("map.png");
+        w.AssertClean();
+    }
+
+    [Fact]
+    public async Task Flight_named_with_markup_is_shown_as_text()
+    {
+        const string name = "<img src=x onerror=alert(1)>";
+        await using var w = await WatchedPage.OpenAsync(browser.Browser, service.BaseUrl);
+        var page = w.Page;
+        await page.GotoAsync("login");
+        await SignInAsync(page);
+        await page.GotoAsync("upload.html");
+        await page.Locator("#name").FillAsync(name);
+        await page.Locator("#notes").FillAsync("<script>alert(2)</script>");
+        await page.Locator("#photos").SetInputFilesAsync(Path.Combine(Artefacts.RepoRoot, "data-samples", "demo-flight", "IMG_0001.jpg"));
+        await page.Locator("#submit").ClickAsync();
+        await Assertions.Expect(page.Locator("#result")).ToBeVisibleAsync(new() { Timeout = 60_000 });
+        await page.Locator("#follow").ClickAsync();
+        await Assertions.Expect(page.Locator("#detail-name")).ToHaveTextAsync(name);
+        await Assertions.Expect(page.Locator("#detail-notes")).ToHaveTextAsync("<script>alert(2)</script>");
+        await Assertions.Expect(page.Locator("#flights")).ToContainTextAsync(name);
+        await page.WaitForTimeoutAsync(2500); // a poll later
+        Assert.Equal(0, await page.Locator("main img, main script").CountAsync());
+        await w.ScreenshotAsync("xss.png");
+        w.AssertClean();
+    }
+
+    private async Task SignInAsync(IPage page)
+    {
+        await page.Locator("input[name=name]").FillAsync(LiveServiceFixture.User);
+        await page.Locator("input[name=password]").FillAsync(service.Password);
+        await page.Locator("form[action='/login'] button[type=submit]").ClickAsync();
+        await page.WaitForLoadStateAsync();
+    }
+
+    [GeneratedRegex(@"/login\?")]
+    private static partial Regex LoginUrl();
+
+    [GeneratedRegex(@"/upload\.html$")]
+    private static partial Regex UploadUrl();
+
+    [GeneratedRegex(@"/flights\.html\?flight=")]
+    private static partial Regex FlightUrl();
+}
