@@ -35,11 +35,11 @@ public sealed class ServiceCommandTests : IDisposable
     }
 
     [Fact]
-    public void UsersAdd_OnPostgres_SaysTheProviderIsNotAvailableYet()
+    public void UsersAdd_OnPostgres_WithNoServer_SaysWhereItCannotConnect()
     {
-        var run = CliRun.Of("users", "add", "bob", "--role", "admin", "--data", data, "--database", "postgres", "--connection", "Host=localhost");
+        var run = CliRun.Of("users", "add", "bob", "--role", "admin", "--data", data, "--database", "postgres", "--connection", "Host=127.0.0.1;Port=1;Database=nowhere;Timeout=5");
 
         Assert.Equal(1, run.ExitCode);
-        Assert.Contains("postgres provider not available", run.Error, StringComparison.Ordinal);
+        Assert.Contains("postgres 127.0.0.1:1/nowhere: cannot connect", run.Error, StringComparison.Ordinal);
     }
 }

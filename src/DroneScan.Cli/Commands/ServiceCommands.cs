@@ -116,7 +116,7 @@ internal static class ServiceCommands
                 output.WriteLine($"DroneScan: data in {Path.GetFullPath(settings.DataDir ?? "dronescan-data")} ({settings.Database ?? "sqlite"}); Ctrl+C stops");
                 await host.RunAsync(cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is ArgumentException or NotSupportedException or Microsoft.Extensions.Options.OptionsValidationException or IOException)
+            catch (Exception ex) when (ex is ArgumentException or NotSupportedException or InvalidOperationException or Microsoft.Extensions.Options.OptionsValidationException or IOException)
             {
                 error.WriteLine(ex.Message);
                 return 1;

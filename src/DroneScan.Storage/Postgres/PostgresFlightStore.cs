@@ -15,7 +15,7 @@ namespace DroneScan.Storage.Postgres;
 /// whole operation, a bounded number of times. Reads run in one REPEATABLE READ transaction: a consistent snapshot.
 /// Thread-safe; connections come from one pooled <see cref="NpgsqlDataSource"/>.
 /// </summary>
-public sealed partial class PostgresFlightStore : IFlightStore, IDisposable
+public sealed partial class PostgresFlightStore : IFlightStore, IFlightJobStore, IUserStore, IDisposable
 {
     /// <summary>How many times an operation runs at most when it keeps losing deadlocks or serialization checks.</summary>
     public const int MaxAttempts = 8;

@@ -1,4 +1,5 @@
 using DroneScan.Storage;
+using DroneScan.Storage.Postgres;
 using DroneScan.Storage.Sqlite;
 using DroneScan.Web.Files;
 using Hangfire;
@@ -25,8 +26,11 @@ public static class FlightStoreFactory
     /// <summary>Names <see cref="StorageOptions.Provider"/> accepts.</summary>
     public static IReadOnlyList<string> Providers { get; } = ["sqlite", "postgres"];
 
+    /// <summary>The PostgreSQL schema of Hangfire's job tables (the app's tables stay in the search path's schema).</summary>
+    public const string HangfireSchema = "hangfire";
+
     /// <summary>Opens (creating and migrating) the app database.</summary>
-    /// <exception cref="NotSupportedException">The provider is not available in this build.</exception>
+    /// <exception cref="InvalidOperationException">The database cannot be reached or is from a newer DroneScan.</exception>
     /// <exception cref="ArgumentException">Unknown provider.</exception>
     public static DroneScanStores Open(StorageOptions options, TimeProvider time)
     {
@@ -37,7 +41,10 @@ public static class FlightStoreFactory
                 var store = SqliteFlightStore.Open(SqlitePath(options), time);
                 return new DroneScanStores(store, store, store, store);
             default:
-                throw new NotSupportedException("postgres provider not available in this build (use --database sqlite)");
+                // One database for every web and worker process (tables in the connection's search path, public
+                // unless it says otherwise); the schema is migrated under an advisory lock, so nodes may start at once.
+                var postgres = (PostgresFlightStore)FlightStores.Open(FlightStores.Postgres, options.ConnectionString!, time);
+                return new DroneScanStores(postgres, postgres, postgres, postgres);
         }
     }
 
@@ -57,9 +64,15 @@ public static class FlightStoreFactory
                     new SQLiteStorageOptions { QueuePollInterval = TimeSpan.FromSeconds(jobs.QueuePollSeconds) });
                 break;
             default:
+                // Hangfire's tables live in their own schema of the same database; every node polls the one queue.
                 configuration.UsePostgreSqlStorage(
                     c => c.UseNpgsqlConnection(options.ConnectionString),
-                    new PostgreSqlStorageOptions { QueuePollInterval = TimeSpan.FromSeconds(jobs.QueuePollSeconds), PrepareSchemaIfNecessary = true });
+                    new PostgreSqlStorageOptions
+                    {
+                        SchemaName = HangfireSchema,
+                        QueuePollInterval = TimeSpan.FromSeconds(jobs.QueuePollSeconds),
+                        PrepareSchemaIfNecessary = true,
+                    });
                 break;
         }
     }
