@@ -99,7 +99,11 @@ public sealed partial class EndToEndTests(LiveServiceFixture service, BrowserFix
         await page.Locator("#review-link").ClickAsync();
         await Assertions.Expect(page.Locator("#hazard-title")).ToContainTextAsync("Hazard point ");
         await Assertions.Expect(page.Locator("#chips img").First).ToBeVisibleAsync();
-        Assert.True(await page.Locator("#chips img").First.EvaluateAsync<bool>("img => img.complete && img.naturalWidth > 0"), "the chip image did not load");
+        // Visible is not loaded: wait (bounded) until the first chip has decoded pixels; a broken chip never does.
+        await page.WaitForFunctionAsync(
+            "() => { const img = document.querySelector('#chips img'); return img !== null && img.complete && img.naturalWidth > 0; }",
+            null,
+            new() { Timeout = 30_000 });
         string hazardId = (await page.Locator("#hazard-title").InnerTextAsync()).Replace("Hazard point ", "", StringComparison.Ordinal).Trim();
         await page.Keyboard.PressAsync("c");
         await Assertions.Expect(page.Locator("#message")).ToContainTextAsync($"Confirmed {hazardId}");
