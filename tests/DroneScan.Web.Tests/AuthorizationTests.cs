@@ -109,6 +109,35 @@ public sealed partial class AuthorizationTests(ServiceFixture service)
     }
 
     [Fact]
+    public async Task CookieSession_ApiWrites_NeedTheXsrfHeader_ThatPagesHandOut()
+    {
+        var admin = service.Get<UserAdmin>();
+        var user = admin.Create("xsrf-user", [Roles.Analyst]);
+        var cookies = new CookieContainer();
+        using var client = new HttpClient(new HttpClientHandler { CookieContainer = cookies, AllowAutoRedirect = false }) { BaseAddress = service.BaseAddress };
+        string token = AntiforgeryField().Match(await client.GetStringAsync("/login")).Groups[1].Value;
+        using var login = await client.PostAsync("/login", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = token, ["name"] = "xsrf-user", ["password"] = user.Password, ["returnUrl"] = "/",
+        }));
+        Assert.Equal(HttpStatusCode.Redirect, login.StatusCode);
+        var review = JsonContent.Create(new { decision = "confirm" });
+
+        using var forged = await client.PostAsync("/api/hazards/hp-000000000000/review", review);
+        using var me = await client.GetAsync("/api/me");
+        string? xsrf = cookies.GetCookies(service.BaseAddress)[ApiAntiforgery.CookieName]?.Value;
+        using var withHeader = new HttpRequestMessage(HttpMethod.Post, "/api/hazards/hp-000000000000/review") { Content = JsonContent.Create(new { decision = "confirm" }) };
+        withHeader.Headers.Add(ApiAntiforgery.HeaderName, xsrf);
+        using var allowed = await client.SendAsync(withHeader);
+
+        Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
+        Assert.Contains("antiforgery", await forged.Content.ReadAsStringAsync(), StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(HttpStatusCode.OK, me.StatusCode);
+        Assert.False(string.IsNullOrEmpty(xsrf), "no XSRF-TOKEN cookie after a page-level request");
+        Assert.Equal(HttpStatusCode.NotFound, allowed.StatusCode); // past the antiforgery check: the hazard does not exist
+    }
+
+    [Fact]
     public async Task RevokedToken_IsRefused()
     {
         var admin = service.Get<UserAdmin>();

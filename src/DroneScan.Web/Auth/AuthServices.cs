@@ -46,7 +46,7 @@ public static class AuthServiceCollectionExtensions
             .AddPolicy(Policies.Review, p => p.RequireRole(Roles.Analyst, Roles.Admin))
             .AddPolicy(Policies.Export, p => p.RequireRole(Roles.Planner, Roles.Admin))
             .AddPolicy(Policies.Admin, p => p.RequireRole(Roles.Admin));
-        services.AddAntiforgery();
+        services.AddAntiforgery(o => o.HeaderName = ApiAntiforgery.HeaderName);
         return services;
     }
 

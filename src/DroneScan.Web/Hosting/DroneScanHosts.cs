@@ -90,6 +90,7 @@ public static class DroneScanWebApp
         app.UseDroneScanPublicAssets();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseDroneScanApiAntiforgery();
         app.UseDroneScanPages();
         app.UseAntiforgery();
         app.MapHealthChecks("/healthz").AllowAnonymous();
