@@ -22,6 +22,12 @@ public sealed record TiledDetectionOptions
 
     public double MaxScale { get; init; } = 4;
 
+    /// <summary>
+    /// A GSD rescale within this fraction of 1 is skipped: resizing a 20-MP photo costs ~0.36 s here, while a
+    /// 3 % change in object size is well inside what the model was trained on (scale jitter 0.6–1.4).
+    /// </summary>
+    public double ScaleTolerance { get; init; } = 0.03;
+
     /// <summary>Also run the model once on the whole photo shrunk to one tile, for objects larger than a tile.</summary>
     public bool FullFrame { get; init; }
 

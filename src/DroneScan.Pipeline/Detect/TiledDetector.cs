@@ -23,8 +23,11 @@ public sealed class TiledDetector(OnnxDetector detector, TiledDetectionOptions o
     public TiledDetectionOptions Options { get; } = options;
 
     /// <summary>The rescale factor for a photo of this GSD (1 when either GSD is unknown or scaling is off).</summary>
-    public double ScaleFor(double? photoGsdM) =>
-        Options.GsdScaling ? TilePlan.GsdScale(photoGsdM, Detector.Info.GsdM, Options.MinScale, Options.MaxScale) : 1;
+    public double ScaleFor(double? photoGsdM)
+    {
+        double scale = Options.GsdScaling ? TilePlan.GsdScale(photoGsdM, Detector.Info.GsdM, Options.MinScale, Options.MaxScale) : 1;
+        return Math.Abs(scale - 1) <= Options.ScaleTolerance ? 1 : scale;
+    }
 
     /// <summary>Where stages are timed (benchmarks); null times nothing.</summary>
     public StageTimes? Times { get; init; }
