@@ -59,24 +59,10 @@ public sealed partial class PostgresFlightStore
             }
 
             var now = time.GetUtcNow();
-            long runId;
-            using (var cmd = Command(c, tx, """
-                INSERT INTO runs (flight_id, model_name, model_version, model_sha256, options_json, started_at)
-                VALUES (@flight, @name, @version, @sha, @options, @now) RETURNING id;
-                """))
-            {
-                cmd.Add("flight", run.FlightId);
-                cmd.Add("name", run.ModelName);
-                cmd.Add("version", run.ModelVersion);
-                cmd.Add("sha", run.ModelSha256.ToLowerInvariant());
-                cmd.Add("options", run.OptionsJson);
-                cmd.Add("now", now);
-                runId = (long)cmd.ExecuteScalar()!;
-            }
+            long runId = InsertRun(c, tx, run, now);
 
             Execute(c, tx, "INSERT INTO flight_work (flight_id, state, run_id, updated_at) VALUES (@flight, 'processing', @run, @now);",
                 ("flight", run.FlightId), ("run", runId), ("now", now));
-            SetFlightStatus(c, tx, run.FlightId, "'scanning'", now);
             return ReadWork(c, tx, run.FlightId)!;
         });
     }

@@ -108,24 +108,7 @@ public sealed partial class PostgresFlightStore : IFlightStore, IFlightJobStore,
         return Write(nameof(StartRun), (c, tx) =>
         {
             LockFlight(c, tx, run.FlightId, exclusive: true);
-            var now = time.GetUtcNow();
-            long id;
-            using (var cmd = Command(c, tx, """
-                INSERT INTO runs (flight_id, model_name, model_version, model_sha256, options_json, started_at)
-                VALUES (@flight, @name, @version, @sha, @options, @now) RETURNING id;
-                """))
-            {
-                cmd.Add("flight", run.FlightId);
-                cmd.Add("name", run.ModelName);
-                cmd.Add("version", run.ModelVersion);
-                cmd.Add("sha", run.ModelSha256.ToLowerInvariant());
-                cmd.Add("options", run.OptionsJson);
-                cmd.Add("now", now);
-                id = (long)cmd.ExecuteScalar()!;
-            }
-
-            SetFlightStatus(c, tx, run.FlightId, "'scanning'", now);
-            return id;
+            return InsertRun(c, tx, run, time.GetUtcNow());
         });
     }
 
@@ -259,6 +242,28 @@ public sealed partial class PostgresFlightStore : IFlightStore, IFlightJobStore,
     }
 
     // statusSql: an SQL expression for the new status (a constant literal or a CASE on the old one), never user input.
+    /// <summary>Inserts a run of the flight (model identity, options, start time) and marks the flight scanning.</summary>
+    private static long InsertRun(NpgsqlConnection c, NpgsqlTransaction tx, RunStart run, DateTimeOffset now)
+    {
+        long id;
+        using (var cmd = Command(c, tx, """
+            INSERT INTO runs (flight_id, model_name, model_version, model_sha256, options_json, started_at)
+            VALUES (@flight, @name, @version, @sha, @options, @now) RETURNING id;
+            """))
+        {
+            cmd.Add("flight", run.FlightId);
+            cmd.Add("name", run.ModelName);
+            cmd.Add("version", run.ModelVersion);
+            cmd.Add("sha", run.ModelSha256.ToLowerInvariant());
+            cmd.Add("options", run.OptionsJson);
+            cmd.Add("now", now);
+            id = (long)cmd.ExecuteScalar()!;
+        }
+
+        SetFlightStatus(c, tx, run.FlightId, "'scanning'", now);
+        return id;
+    }
+
     private static void SetFlightStatus(NpgsqlConnection c, NpgsqlTransaction tx, string flightId, string statusSql, DateTimeOffset now) =>
         Execute(c, tx, $"UPDATE flights SET status = {statusSql}, updated_at = @now WHERE id = @id;", ("id", flightId), ("now", now));
 

@@ -46,21 +46,7 @@ public sealed partial class SqliteFlightStore
             }
 
             var now = time.GetUtcNow();
-            using (var cmd = Command(c, tx, """
-                INSERT INTO runs (flight_id, model_name, model_version, model_sha256, options_json, started_at)
-                VALUES ($flight, $name, $version, $sha, $options, $now);
-                """))
-            {
-                cmd.Add("$flight", run.FlightId);
-                cmd.Add("$name", run.ModelName);
-                cmd.Add("$version", run.ModelVersion);
-                cmd.Add("$sha", run.ModelSha256.ToLowerInvariant());
-                cmd.Add("$options", run.OptionsJson);
-                cmd.Add("$now", now);
-                cmd.ExecuteNonQuery();
-            }
-
-            long runId = LastInsertId(c, tx);
+            long runId = InsertRun(c, tx, run, now);
             using (var cmd = Command(c, tx, "INSERT INTO flight_work (flight_id, state, run_id, updated_at) VALUES ($flight, 'processing', $run, $now);"))
             {
                 cmd.Add("$flight", run.FlightId);
@@ -69,7 +55,6 @@ public sealed partial class SqliteFlightStore
                 cmd.ExecuteNonQuery();
             }
 
-            SetFlightStatus(c, tx, run.FlightId, "'scanning'", now);
             return ReadWork(c, tx, run.FlightId)!;
         });
     }

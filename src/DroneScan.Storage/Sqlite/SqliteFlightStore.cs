@@ -109,24 +109,7 @@ public sealed partial class SqliteFlightStore : IFlightStore, IFlightJobStore, I
         return Write(nameof(StartRun), (c, tx) =>
         {
             EnsureFlight(c, tx, run.FlightId);
-            var now = time.GetUtcNow();
-            using (var cmd = Command(c, tx, """
-                INSERT INTO runs (flight_id, model_name, model_version, model_sha256, options_json, started_at)
-                VALUES ($flight, $name, $version, $sha, $options, $now);
-                """))
-            {
-                cmd.Add("$flight", run.FlightId);
-                cmd.Add("$name", run.ModelName);
-                cmd.Add("$version", run.ModelVersion);
-                cmd.Add("$sha", run.ModelSha256.ToLowerInvariant());
-                cmd.Add("$options", run.OptionsJson);
-                cmd.Add("$now", now);
-                cmd.ExecuteNonQuery();
-            }
-
-            long id = LastInsertId(c, tx);
-            SetFlightStatus(c, tx, run.FlightId, "'scanning'", now);
-            return id;
+            return InsertRun(c, tx, run, time.GetUtcNow());
         });
     }
 
@@ -248,6 +231,28 @@ public sealed partial class SqliteFlightStore : IFlightStore, IFlightJobStore, I
     }
 
     // statusSql: an SQL expression for the new status (a constant literal or a CASE on the old one), never user input.
+    /// <summary>Inserts a run of the flight (model identity, options, start time) and marks the flight scanning.</summary>
+    private static long InsertRun(SqliteConnection c, SqliteTransaction tx, RunStart run, DateTimeOffset now)
+    {
+        using (var cmd = Command(c, tx, """
+            INSERT INTO runs (flight_id, model_name, model_version, model_sha256, options_json, started_at)
+            VALUES ($flight, $name, $version, $sha, $options, $now);
+            """))
+        {
+            cmd.Add("$flight", run.FlightId);
+            cmd.Add("$name", run.ModelName);
+            cmd.Add("$version", run.ModelVersion);
+            cmd.Add("$sha", run.ModelSha256.ToLowerInvariant());
+            cmd.Add("$options", run.OptionsJson);
+            cmd.Add("$now", now);
+            cmd.ExecuteNonQuery();
+        }
+
+        long id = LastInsertId(c, tx);
+        SetFlightStatus(c, tx, run.FlightId, "'scanning'", now);
+        return id;
+    }
+
     private static void SetFlightStatus(SqliteConnection c, SqliteTransaction tx, string flightId, string statusSql, DateTimeOffset now)
     {
         using var cmd = Command(c, tx, $"UPDATE flights SET status = {statusSql}, updated_at = $now WHERE id = $id;");
