@@ -119,20 +119,20 @@ internal static class BenchCommand
     {
         var c = CultureInfo.InvariantCulture;
         output.WriteLine();
-        output.WriteLine("| batch | threads | spinning | photos | tiles | (a) ms/tile | (a) s | (b) s | (b)/(a) | photos/s | MP/s | tiles/s | peak RSS |");
-        output.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+        output.WriteLine("| batch | threads | spinning | photos | tiles | (a) ms/tile | (a) s | (b) s | (b)/(a) | (a) CPU s | (b) CPU s | photos/s | MP/s | tiles/s | peak RSS |");
+        output.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         foreach (var r in results)
         {
-            output.WriteLine(string.Create(c, $"| {r.Variant.BatchSize} | {(r.Variant.Threads == 0 ? "auto" : r.Variant.Threads)} | {(r.Variant.AllowSpinning ? "on" : "off")} | {r.Photos} | {r.Tiles} | {r.ModelMsPerTile:0.0} | {r.ModelAlone.TotalSeconds:0.0} | {r.EndToEnd.TotalSeconds:0.0} | {r.Ratio:0.00} | {r.PhotosPerSecond:0.00} | {r.MegapixelsPerSecond:0.0} | {r.TilesPerSecond:0.0} | {r.PeakRssBytes / 1048576.0:0} MB |"));
+            output.WriteLine(string.Create(c, $"| {r.Variant.BatchSize} | {(r.Variant.Threads == 0 ? "auto" : r.Variant.Threads)} | {(r.Variant.AllowSpinning ? "on" : "off")} | {r.Photos} | {r.Tiles} | {r.ModelMsPerTile:0.0} | {r.ModelAlone.TotalSeconds:0.0} | {r.EndToEnd.TotalSeconds:0.0} | {r.Ratio:0.00} | {r.ModelAloneCpu.TotalSeconds:0.0} | {r.EndToEndCpu.TotalSeconds:0.0} | {r.PhotosPerSecond:0.00} | {r.MegapixelsPerSecond:0.0} | {r.TilesPerSecond:0.0} | {r.PeakRssBytes / 1048576.0:0} MB |"));
         }
 
         output.WriteLine();
-        output.WriteLine("Stage times, seconds summed over photos (reading stages run one photo ahead, on their own thread):");
+        output.WriteLine("Stage times, seconds summed over photos, wall / CPU of the timing thread (reading stages run one photo ahead, on their own thread; inference CPU is the calling thread's share only):");
         output.WriteLine("| variant | " + string.Join(" | ", Enum.GetNames<ScanStage>()) + " |");
         output.WriteLine("|---|" + string.Concat(Enumerable.Repeat("---|", Enum.GetValues<ScanStage>().Length)));
         foreach (var r in results)
         {
-            output.WriteLine($"| {r.Variant} | " + string.Join(" | ", Enum.GetValues<ScanStage>().Select(s => r.Stages[s].TotalSeconds.ToString("0.0", c))) + " |");
+            output.WriteLine($"| {r.Variant} | " + string.Join(" | ", Enum.GetValues<ScanStage>().Select(s => r.Stages[s].TotalSeconds.ToString("0.0", c) + " / " + (r.StageCpu.TryGetValue(s, out var cpu) ? cpu.TotalSeconds : 0).ToString("0.0", c))) + " |");
         }
 
         output.WriteLine(string.Create(c, $"process peak RSS {Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0:0} MB; load average now {(File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "n/a")}"));

@@ -24,16 +24,43 @@ namespace DroneScan.Imaging.Metadata;
 /// </summary>
 public static class PhotoMetadataReader
 {
-    /// <summary>Reads one photo's metadata.</summary>
+    /// <summary>Reads one photo's metadata from its file.</summary>
     public static PhotoMetadata Read(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
+        FileStream stream;
+        try
+        {
+            stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024);
+        }
+        catch (Exception ex) when (IsFileProblem(ex))
+        {
+            var diagnostics = new List<PhotoDiagnostic>();
+            new ReadContext(Path.GetFileName(path), diagnostics).Error(DiagnosticCodes.Unreadable, "file", Describe(ex));
+            return new PhotoMetadata { FilePath = path, Diagnostics = diagnostics };
+        }
+
+        using (stream)
+        {
+            return Read(path, stream);
+        }
+    }
+
+    /// <summary>
+    /// Reads one photo's metadata from <paramref name="stream"/> (seekable, positioned anywhere: it is read from its
+    /// start), e.g. the bytes a scan has already read to hash the photo, so the file is not opened twice;
+    /// <paramref name="path"/> names the photo in diagnostics and in the result.
+    /// </summary>
+    public static PhotoMetadata Read(string path, Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        ArgumentNullException.ThrowIfNull(stream);
         var diagnostics = new List<PhotoDiagnostic>();
         var context = new ReadContext(Path.GetFileName(path), diagnostics);
 
         try
         {
-            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024);
+            stream.Position = 0;
             if (FileTypeDetector.DetectFileType(stream) == FileType.Jpeg)
             {
                 // JPEG, the drone photo format: XMP is parsed by XmpPacketReader (hardened), not by MetadataExtractor.

@@ -47,6 +47,15 @@ public sealed record ScanBenchResult(
     long PeakRssBytes,
     IReadOnlyDictionary<ScanStage, TimeSpan> Stages)
 {
+    /// <summary>Process CPU time of (a), scaled like its wall time to all the scan's tiles.</summary>
+    public TimeSpan ModelAloneCpu { get; init; }
+
+    /// <summary>Process CPU time of (b).</summary>
+    public TimeSpan EndToEndCpu { get; init; }
+
+    /// <summary>CPU time per stage on the threads that timed it (see <see cref="StageTimes"/>).</summary>
+    public IReadOnlyDictionary<ScanStage, TimeSpan> StageCpu { get; init; } = new Dictionary<ScanStage, TimeSpan>();
+
     /// <summary>End to end over the model alone on the same tiles: 1 means everything else hides behind the model.</summary>
     public double Ratio => EndToEnd / ModelAlone;
 
@@ -82,14 +91,19 @@ public static class ScanBenchmark
             var plan = PlanTiles(listing, new TiledDetector(model, detection));
             progress?.Invoke(FormattableString.Invariant($"{variant}: {plan.Count} photos, {plan.Sum(p => p.Tiles)} tiles ({plan.Average(p => p.Scale):0.###}× GSD rescale on average)"));
 
-            double msPerTile = ModelAlone(model, detection, listing, plan, options.ModelAlonePhotos);
+            var (msPerTile, cpuMsPerTile) = ModelAlone(model, detection, listing, plan, options.ModelAlonePhotos);
             int tiles = plan.Sum(p => p.Tiles);
             var modelAlone = TimeSpan.FromMilliseconds(msPerTile * tiles);
-            progress?.Invoke(FormattableString.Invariant($"  (a) model alone: {msPerTile:0.0} ms per tile, {modelAlone.TotalSeconds:0.0} s for the scan's {tiles} tiles"));
+            progress?.Invoke(FormattableString.Invariant($"  (a) model alone: {msPerTile:0.0} ms per tile ({cpuMsPerTile:0.0} ms CPU), {modelAlone.TotalSeconds:0.0} s for the scan's {tiles} tiles"));
 
-            var (elapsed, peakRss, stages) = await EndToEndAsync(model, detection, options.PhotoFolder, cancellationToken).ConfigureAwait(false);
-            var result = new ScanBenchResult(variant, plan.Count, plan.Sum(p => p.Megapixels), tiles, msPerTile, modelAlone, elapsed, peakRss, stages);
-            progress?.Invoke(FormattableString.Invariant($"  (b) scan end to end: {elapsed.TotalSeconds:0.0} s, ratio {result.Ratio:0.00}, {result.MegapixelsPerSecond:0.0} MP/s, peak RSS {peakRss / 1048576.0:0} MB"));
+            var (elapsed, cpu, peakRss, times) = await EndToEndAsync(model, detection, options.PhotoFolder, cancellationToken).ConfigureAwait(false);
+            var result = new ScanBenchResult(variant, plan.Count, plan.Sum(p => p.Megapixels), tiles, msPerTile, modelAlone, elapsed, peakRss, Enum.GetValues<ScanStage>().ToDictionary(s => s, s => times[s]))
+            {
+                ModelAloneCpu = TimeSpan.FromMilliseconds(cpuMsPerTile * tiles),
+                EndToEndCpu = cpu,
+                StageCpu = Enum.GetValues<ScanStage>().ToDictionary(s => s, times.Cpu),
+            };
+            progress?.Invoke(FormattableString.Invariant($"  (b) scan end to end: {elapsed.TotalSeconds:0.0} s ({cpu.TotalSeconds:0.0} s CPU), ratio {result.Ratio:0.00}, {result.MegapixelsPerSecond:0.0} MP/s, peak RSS {peakRss / 1048576.0:0} MB"));
             results.Add(result);
         }
 
@@ -129,9 +143,9 @@ public static class ScanBenchmark
     /// (a): the first photo's own tiles (decoded, rescaled, filled once, before timing) run through the model in a
     /// tight loop, in the batches the scan sends for each of the first <paramref name="photos"/> photos. A
     /// convolutional network's cost does not depend on the pixel values, so cycling one batch of real tiles costs
-    /// what the scan's tiles cost. Returns milliseconds per tile.
+    /// what the scan's tiles cost. Returns wall and process CPU milliseconds per tile.
     /// </summary>
-    private static double ModelAlone(OnnxDetector model, TiledDetectionOptions detection, ScanFolder listing, List<PlannedPhoto> plan, int photos)
+    private static (double WallMs, double CpuMs) ModelAlone(OnnxDetector model, TiledDetectionOptions detection, ScanFolder listing, List<PlannedPhoto> plan, int photos)
     {
         int size = model.Info.InputSize, plane = 3 * size * size;
         int perBatch = Math.Max(1, model.Info.FixedBatch ?? detection.BatchSize);
@@ -156,18 +170,26 @@ public static class ScanBenchmark
         }
 
         Run(sample[0].Tiles); // warm-up: the first runs of a session allocate its arena
+        var cpu = ProcessCpu();
         var clock = Stopwatch.StartNew();
         foreach (var photo in sample)
         {
             Run(photo.Tiles);
         }
 
-        return clock.Elapsed.TotalMilliseconds / sample.Sum(p => p.Tiles);
+        int total = sample.Sum(p => p.Tiles);
+        return (clock.Elapsed.TotalMilliseconds / total, (ProcessCpu() - cpu).TotalMilliseconds / total);
     }
 
-    /// <summary>(b): the scan use case on the folder into a fresh SQLite store; elapsed time, peak resident memory
-    /// sampled during the scan, time per stage.</summary>
-    private static async Task<(TimeSpan Elapsed, long PeakRss, IReadOnlyDictionary<ScanStage, TimeSpan> Stages)> EndToEndAsync(
+    private static TimeSpan ProcessCpu()
+    {
+        using var self = Process.GetCurrentProcess();
+        return self.TotalProcessorTime;
+    }
+
+    /// <summary>(b): the scan use case on the folder into a fresh SQLite store; elapsed and process CPU time, peak
+    /// resident memory sampled during the scan, time per stage.</summary>
+    private static async Task<(TimeSpan Elapsed, TimeSpan Cpu, long PeakRss, StageTimes Stages)> EndToEndAsync(
         OnnxDetector model, TiledDetectionOptions detection, string folder, CancellationToken cancellationToken)
     {
         string temp = Path.Combine(Path.GetTempPath(), "dronescan-bench-" + Guid.NewGuid().ToString("N"));
@@ -187,13 +209,15 @@ public static class ScanBenchmark
             CancellationToken.None);
         try
         {
-            TimeSpan elapsed;
+            TimeSpan elapsed, cpu;
             using (var store = SqliteFlightStore.Open(Path.Combine(temp, "bench.db"), TimeProvider.System))
             {
                 var runner = new ScanRunner(store, new TiledDetector(model, detection) { Times = times }, TimeProvider.System) { Times = times };
+                var cpuStart = ProcessCpu();
                 var clock = Stopwatch.StartNew();
                 await runner.RunAsync(folder, new ScanOptions { Detection = detection }, null, cancellationToken).ConfigureAwait(false);
                 elapsed = clock.Elapsed;
+                cpu = ProcessCpu() - cpuStart;
             }
 
             await sampling.CancelAsync().ConfigureAwait(false);
@@ -206,8 +230,7 @@ public static class ScanBenchmark
                 // The sampler ends by cancellation.
             }
 
-            var stages = Enum.GetValues<ScanStage>().ToDictionary(s => s, s => times[s]);
-            return (elapsed, Math.Max(peak, Environment.WorkingSet), stages);
+            return (elapsed, cpu, Math.Max(peak, Environment.WorkingSet), times);
         }
         finally
         {

@@ -66,7 +66,13 @@ internal sealed class ScanPhotoLoader(ScanFolder folder, GeoreferenceOptions geo
     private LoadedPhoto Prepare(PhotoRecord record, byte[] bytes, string relative, CancellationToken cancellationToken)
     {
         using var metadataLap = times.Time(ScanStage.Metadata);
-        var metadata = PhotoMetadataReader.Read(folder.FullPath(relative));
+        PhotoMetadata metadata;
+        using (var stream = new MemoryStream(bytes, writable: false))
+        {
+            // From the bytes already read for the hash: the file is opened once per photo.
+            metadata = PhotoMetadataReader.Read(folder.FullPath(relative), stream);
+        }
+
         var photo = PhotoGeoreferencer.Resolve(metadata, georeference);
         record = record with
         {
