@@ -8,7 +8,7 @@ namespace DroneScan.Detection;
 /// <summary>ONNX Runtime settings.</summary>
 public sealed record DetectorOptions
 {
-    /// <summary>Threads for one inference (0 = ONNX Runtime's choice: one per physical core).</summary>
+    /// <summary>Threads for one inference (0 = one per core this process may run on).</summary>
     public int IntraOpThreads { get; init; }
 
     /// <summary>
@@ -56,7 +56,9 @@ public sealed class OnnxDetector : IDisposable
         {
             GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
             ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
-            IntraOpNumThreads = options.IntraOpThreads,
+            // 0: one per core this process may run on (.NET honours the CPU affinity, e.g. `taskset -c 0`, where
+            // ONNX Runtime's own default counts the machine's cores).
+            IntraOpNumThreads = options.IntraOpThreads > 0 ? options.IntraOpThreads : Environment.ProcessorCount,
         };
         if (!options.AllowSpinning)
         {

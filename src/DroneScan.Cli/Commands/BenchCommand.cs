@@ -29,6 +29,7 @@ internal static class BenchCommand
         var focal35 = new Option<int>("--focal-35mm") { Description = "35 mm-equivalent focal length", DefaultValueFactory = _ => 24, HelpName = "MM" };
         var noGsdScaling = new Option<bool>("--no-gsd-scaling") { Description = "Tile photos at their own resolution instead of rescaling them to the model's GSD" };
         var maxScale = new Option<double>("--max-scale") { Description = "Largest GSD rescale (upsampling of coarse photos)", DefaultValueFactory = _ => new TiledDetectionOptions().MaxScale, HelpName = "F" };
+        var prepareOnly = new Option<bool>("--prepare-only") { Description = "Generate the photos, print their folder and stop (for other benchmarks, e.g. bench/scaleout.sh)" };
         var modelPhotos = new Option<int>("--model-photos") { Description = "Photos whose tiles the model-alone loop runs (0 = all)", DefaultValueFactory = _ => 10, HelpName = "N" };
         CliChecks.AtLeast(photos, 1);
         CliChecks.AtLeast(modelPhotos, 0);
@@ -39,7 +40,7 @@ internal static class BenchCommand
 
         var command = new Command("bench", "Measure throughput: the model alone on the scan's tiles vs the scan end to end, on a generated flight of full-size photos")
         {
-            photos, cache, model, batch, threads, spinning, agl, width, height, focal35, noGsdScaling, maxScale, modelPhotos,
+            photos, cache, model, batch, threads, spinning, agl, width, height, focal35, noGsdScaling, maxScale, modelPhotos, prepareOnly,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -79,6 +80,12 @@ internal static class BenchCommand
             {
                 error.WriteLine(ex.Message);
                 return 1;
+            }
+
+            if (parse.GetValue(prepareOnly))
+            {
+                output.WriteLine(folder);
+                return 0;
             }
 
             bool[] spins = parse.GetValue(spinning) switch { "on" => [true], "off" => [false], _ => [true, false] };

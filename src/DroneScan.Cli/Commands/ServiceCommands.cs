@@ -39,14 +39,19 @@ internal static class ServiceCommands
         var urls = new Option<string>("--urls") { Description = "Addresses to listen on", DefaultValueFactory = _ => DroneScanWebApp.DefaultUrls, HelpName = "URL" };
         var model = new Option<string?>("--model") { Description = $"ONNX detection model (default: {DefaultModel.RelativePath})", HelpName = "FILE" };
         var workers = new Option<int>("--workers") { Description = "Background workers in this process (0 = one per core)", DefaultValueFactory = _ => 0, HelpName = "N" };
+        var threads = ThreadsOption();
+        var noJobs = new Option<bool>("--no-jobs") { Description = "Serve the API and UI only; photos are processed by `dronescan worker` processes (scale out)" };
         CliChecks.AtLeast(workers, 0);
         var data = new ServiceOptions();
-        var command = new Command("serve", "Run the web service (API, review, Hangfire dashboard) with a background worker") { urls, model, workers };
+        var command = new Command("serve", "Run the web service (API, review, Hangfire dashboard) with a background worker") { urls, model, workers, threads, noJobs };
         data.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var settings = data.Read(parse) with { Urls = parse.GetValue(urls)!, ModelPath = parse.GetValue(model), Workers = parse.GetValue(workers) };
-            return await RunAsync(() => DroneScanWebApp.Build(settings), settings, output, error, cancellationToken).ConfigureAwait(false);
+            var settings = data.Read(parse) with
+            {
+                Urls = parse.GetValue(urls)!, ModelPath = parse.GetValue(model), Workers = parse.GetValue(workers), DetectorThreads = parse.GetValue(threads),
+            };
+            return await RunAsync(() => DroneScanWebApp.Build(settings, runJobs: !parse.GetValue(noJobs)), settings, output, error, cancellationToken).ConfigureAwait(false);
         });
         return command;
     }
@@ -55,16 +60,24 @@ internal static class ServiceCommands
     {
         var model = new Option<string?>("--model") { Description = $"ONNX detection model (default: {DefaultModel.RelativePath})", HelpName = "FILE" };
         var workers = new Option<int>("--workers") { Description = "Background workers (0 = one per core)", DefaultValueFactory = _ => 0, HelpName = "N" };
+        var threads = ThreadsOption();
         CliChecks.AtLeast(workers, 0);
         var data = new ServiceOptions();
-        var command = new Command("worker", "Run a background worker only (scale out: several workers on one PostgreSQL database)") { model, workers };
+        var command = new Command("worker", "Run a background worker only (scale out: several workers on one PostgreSQL database)") { model, workers, threads };
         data.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var settings = data.Read(parse) with { ModelPath = parse.GetValue(model), Workers = parse.GetValue(workers) };
+            var settings = data.Read(parse) with { ModelPath = parse.GetValue(model), Workers = parse.GetValue(workers), DetectorThreads = parse.GetValue(threads) };
             return await RunAsync(() => WorkerHost.Build(settings), settings, output, error, cancellationToken).ConfigureAwait(false);
         });
         return command;
+    }
+
+    private static Option<int> ThreadsOption()
+    {
+        var threads = new Option<int>("--threads") { Description = "ONNX Runtime threads per inference (0 = one per core the process may use)", DefaultValueFactory = _ => 0, HelpName = "N" };
+        CliChecks.AtLeast(threads, 0);
+        return threads;
     }
 
     public static Command Users(TextWriter output, TextWriter error)

@@ -24,6 +24,9 @@ public sealed record HostSettings
     /// <summary>Hangfire workers (0 = one per core).</summary>
     public int? Workers { get; init; }
 
+    /// <summary>ONNX Runtime threads per inference (0 = one per core).</summary>
+    public int? DetectorThreads { get; init; }
+
     /// <summary>The settings as configuration keys; unset ones are left to appsettings and the environment.</summary>
     public IEnumerable<KeyValuePair<string, string?>> ToConfiguration()
     {
@@ -34,6 +37,7 @@ public sealed record HostSettings
             [$"{StorageOptions.Section}:{nameof(StorageOptions.ConnectionString)}"] = Connection,
             [$"{JobOptions.Section}:{nameof(JobOptions.ModelPath)}"] = ModelPath,
             [$"{JobOptions.Section}:{nameof(JobOptions.Workers)}"] = Workers?.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            [$"{JobOptions.Section}:{nameof(JobOptions.DetectorThreads)}"] = DetectorThreads?.ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
         return pairs.Where(p => p.Value is not null);
     }

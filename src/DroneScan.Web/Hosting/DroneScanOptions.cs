@@ -32,7 +32,7 @@ public sealed record JobOptions
     [Range(0, 256)]
     public int Workers { get; set; }
 
-    /// <summary>ONNX Runtime threads per inference (0 = ONNX Runtime's default).</summary>
+    /// <summary>ONNX Runtime threads per inference (0 = one per core this process may run on).</summary>
     [Range(0, 256)]
     public int DetectorThreads { get; set; }
 
