@@ -5,7 +5,7 @@ public static class HazardExporter
 {
     /// <summary>
     /// Writes <paramref name="layer"/> of <paramref name="data"/> as <paramref name="format"/> to <paramref name="path"/>,
-    /// replacing an existing file. A shapefile path <c>x.shp</c> also writes <c>x.shx</c>, <c>x.dbf</c>,
+    /// replacing an existing file once the new one is complete (a failure leaves no partial file). A shapefile path <c>x.shp</c> also writes <c>x.shx</c>, <c>x.dbf</c>,
     /// <c>x.prj</c> and <c>x.cpg</c>; a CSV also writes <c>x.imsma-mapping.csv</c>, the IMSMA field-mapping template.
     /// </summary>
     /// <param name="format">File format.</param>
@@ -14,6 +14,7 @@ public static class HazardExporter
     /// <param name="path">Output file (for a shapefile, the <c>.shp</c>).</param>
     /// <param name="timeProvider">Clock for the GeoPackage <c>last_change</c> stamp; the system clock when null.</param>
     /// <exception cref="NotSupportedException">GPX asked for a polygon layer (GPX holds points only).</exception>
+    /// <exception cref="IOException">A file could not be written (full disk, missing folder …).</exception>
     public static void Write(ExportFormat format, ExportLayer layer, ExportData data, string path, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(data);
@@ -27,16 +28,16 @@ public static class HazardExporter
                 ShapefileExportWriter.WriteFiles(table, path);
                 return;
             case ExportFormat.GeoPackage:
-                GeoPackageExportWriter.Write(table, data, path, (timeProvider ?? TimeProvider.System).GetUtcNow());
+                ExportFile.WriteFile(path, file => GeoPackageExportWriter.Write(table, data, file, (timeProvider ?? TimeProvider.System).GetUtcNow()));
                 return;
-            case ExportFormat.Csv:
-                using (var mapping = File.Create(ImsmaMappingPath(path)))
-                    CsvExportWriter.WriteImsmaMapping(table, mapping);
-                break;
         }
 
-        using var output = File.Create(path);
-        WriteStream(format, table, data, output);
+        ExportFile.Write(path, output => WriteStream(format, table, data, output));
+        if (format == ExportFormat.Csv)
+        {
+            // After the data: a failed export leaves no template for a file that is not there.
+            ExportFile.Write(ImsmaMappingPath(path), mapping => CsvExportWriter.WriteImsmaMapping(table, mapping));
+        }
     }
 
     /// <summary>

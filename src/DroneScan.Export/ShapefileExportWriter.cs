@@ -23,7 +23,7 @@ internal static class ShapefileExportWriter
     public static void WriteFiles(ExportTable table, string shpPath)
     {
         foreach (var (extension, bytes) in Parts(table))
-            File.WriteAllBytes(Path.ChangeExtension(shpPath, extension), bytes);
+            ExportFile.Write(Path.ChangeExtension(shpPath, extension), output => output.Write(bytes));
     }
 
     /// <summary>Writes the parts into a zip, each named <paramref name="baseName"/> + extension.</summary>

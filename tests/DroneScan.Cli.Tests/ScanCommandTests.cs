@@ -146,4 +146,28 @@ public sealed class ScanCommandTests : IDisposable
         Assert.Contains("fl-000000000000: no such flight", noFlight.Error, StringComparison.Ordinal);
         Assert.NotEqual(0, both.ExitCode);
     }
+
+    [Fact]
+    public void ScanAndExport_ToAFullDevice_FailWithAMessageNamingTheFile_AndNoStackTrace()
+    {
+        if (!File.Exists("/dev/full"))
+        {
+            return; // Linux only
+        }
+
+        var scan = Scan(Flight(), "--out", "/dev/full", "--format", "geojson");
+        var export = CliRun.Of("export", "--latest", "--db", Db, "--out", "/dev/full", "--format", "kml");
+        var gpkg = CliRun.Of("export", "--latest", "--db", Db, "--out", "/dev/full", "--format", "gpkg");
+
+        foreach (var run in new[] { scan, export, gpkg })
+        {
+            Assert.True(run.ExitCode == 1, run.Error + run.Output);
+            Assert.StartsWith("/dev/full: ", run.Error, StringComparison.Ordinal);
+            Assert.Contains("No space left on device", run.Error, StringComparison.Ordinal);
+            Assert.DoesNotContain("   at ", run.Error, StringComparison.Ordinal);
+        }
+
+        Assert.True(File.Exists("/dev/full"));
+        Assert.Contains($"Hazard points    {SyntheticFlight.Items.Count} candidates", scan.Output, StringComparison.Ordinal);
+    }
 }

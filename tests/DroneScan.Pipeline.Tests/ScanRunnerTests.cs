@@ -174,4 +174,82 @@ public sealed class ScanRunnerTests : IDisposable
         {
         }
     }
+
+    [Fact]
+    public async Task AFullDisk_StopsTheScan_WithEachPhotoWholeOrAbsent_AndARunAfterFreeingSpaceResumes()
+    {
+        string folder = NewFlightFolder();
+        using var reference = OpenStore("reference.db");
+        var expected = await Scan(reference, folder);
+        var perPhoto = expected.Photos.ToDictionary(p => p.PhotoId!, p => p.Detections);
+
+        using var store = OpenStore();
+        string path = Path.Combine(_temp.Path, "scan.db");
+
+        // After two photos the file may not grow any more: a real SQLITE_FULL, as on a full disk, part-way through a photo.
+        var progress = new OnPhoto(done =>
+        {
+            if (done == 2)
+            {
+                store.MaxPageCount = PageCount(path);
+            }
+        });
+        var e = await Assert.ThrowsAsync<StoreUnavailableException>(() => Scan(store, folder, progress));
+
+        Assert.Equal(StoreProblem.Full, e.Problem);
+        Assert.Contains(path, e.Message, StringComparison.Ordinal);
+        store.MaxPageCount = null;
+        var stored = StoredDetections(path);
+        Assert.InRange(stored.Count, 2, SyntheticFlight.PhotoCount - 1);
+        foreach (var (photoId, detections) in stored)
+        {
+            Assert.Equal(perPhoto[photoId], detections);
+        }
+
+        var resumed = await Scan(store, folder);
+
+        Assert.Equal(stored.Count, resumed.Totals.PhotosResumed);
+        Assert.Equal(SyntheticFlight.PhotoCount, resumed.Totals.PhotosResumed + resumed.Totals.PhotosProcessed);
+        Assert.Equal(expected.Hazards.Select(h => h.Id).Order(), resumed.Hazards.Select(h => h.Id).Order());
+        Assert.Equal(StoredDetections(Path.Combine(_temp.Path, "reference.db")), StoredDetections(path));
+    }
+
+    private static long PageCount(string db)
+    {
+        using var c = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={db};Pooling=False");
+        c.Open();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = "PRAGMA page_count;";
+        return (long)cmd.ExecuteScalar()!;
+    }
+
+    /// <summary>Detections per stored photo, by photo id.</summary>
+    private static Dictionary<string, int> StoredDetections(string db)
+    {
+        using var c = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={db};Pooling=False");
+        c.Open();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = "SELECT p.photo_id, (SELECT COUNT(*) FROM detections d WHERE d.flight_id = p.flight_id AND d.photo_id = p.photo_id) FROM photos p;";
+        using var r = cmd.ExecuteReader();
+        var counts = new Dictionary<string, int>();
+        while (r.Read())
+        {
+            counts[r.GetString(0)] = r.GetInt32(1);
+        }
+
+        return counts;
+    }
+
+    private sealed class OnPhoto(Action<int> finished) : IScanProgress
+    {
+        public void Started(string flightId, int photoCount)
+        {
+        }
+
+        public void PhotoFinished(ScanPhotoResult result, int done, int total) => finished(done);
+
+        public void Finalising()
+        {
+        }
+    }
 }

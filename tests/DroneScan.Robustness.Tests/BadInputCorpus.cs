@@ -96,6 +96,8 @@ internal static class BadInputCorpus
         One("xmp-billion-laughs", "XMP with nested entity expansion (billion laughs)", "warning unreadable-xmp, attitude-assumed", "ok", "ok", _ => GoodExifOnly(0.0005).WithRawXmp(BillionLaughs()).ToBytes());
         One("xmp-xxe-file", "XMP with an external entity reading a local secret file (XXE)", "warning unreadable-xmp, attitude-assumed", "ok", "ok", ctx => GoodExifOnly(0.0006).WithRawXmp(Xxe(ctx.SecretPath)).ToBytes());
         One("xmp-xxe-parameter-entity", "XMP with an external DTD via a parameter entity", "warning unreadable-xmp, attitude-assumed", "ok", "ok", ctx => GoodExifOnly(0.0007).WithRawXmp(XxeParameter(ctx.SecretPath)).ToBytes());
+        One("tiff-xmp-billion-laughs", "TIFF whose tag 700 (XMLPacket) holds a billion-laughs XMP", "error no-gps", "ok", "skipped no-gps", _ => GrayTiff(64, 48, 8, BillionLaughs()), "case.tif");
+        One("tiff-xmp-xxe-file", "TIFF whose tag 700 (XMLPacket) holds XMP with an external entity reading a local secret file", "error no-gps", "ok", "skipped no-gps", ctx => GrayTiff(64, 48, 8, Xxe(ctx.SecretPath)), "case.tif");
         One("xmp-not-xml", "XMP segment holding binary garbage", "warning unreadable-xmp, attitude-assumed", "ok", "ok", _ => GoodExifOnly(0.0008).WithRawXmp([0x3C, 0x00, 0xFF, 0xFE, 0x3C, 0x3F, 0x78]).ToBytes());
         One("xmp-text-between-elements", "XMP with text inside rdf:RDF (XmpCore throws InvalidCastException)", "warning unreadable-xmp, attitude-assumed", "ok", "ok", _ => GoodExifOnly(0.0009).WithRawXmp(TextInRdf()).ToBytes());
 
@@ -124,7 +126,8 @@ internal static class BadInputCorpus
         // File names.
         foreach (var (id, name, scan) in new[]
         {
-            ("name-unicode", "Фото_航拍_📷.jpg", "ok"), ("name-spaces", "photo with  spaces .jpg", "ok"), ("name-dots", "..jpg", CorpusFlight.Hidden),
+            ("name-unicode", "Фото_航拍_📷.jpg", "ok"), ("name-spaces", "photo with  spaces .jpg", "ok"), ("name-dots", "..jpg", "skipped hidden-file"),
+            ("name-three-dots", "...jpg", "skipped hidden-file"), ("name-hidden", ".hidden.jpg", "skipped hidden-file"),
             ("name-dot-dot-inside", "a..b..jpg", "ok"), ("name-control-chars", "ctl\u0001\u001b[31m\u007f.jpg", "ok"), ("name-leading-dash", "--help.jpg", "ok"),
         })
         {

@@ -77,29 +77,32 @@ internal static class CorpusBytes
 
     /// <summary>An uncompressed TIFF, grayscale, with <paramref name="bitsPerSample"/> bits per pixel (16: what
     /// multispectral and thermal cameras write).</summary>
-    public static byte[] GrayTiff(int width, int height, ushort bitsPerSample)
+    /// <param name="xmp">A packet for tag 700 (XMLPacket, type UNDEFINED), stored after the pixels; null for none.</param>
+    public static byte[] GrayTiff(int width, int height, ushort bitsPerSample, byte[]? xmp = null)
     {
         int bytesPerPixel = bitsPerSample / 8;
         int dataLength = width * height * bytesPerPixel;
-        const int entries = 9;
+        int entries = xmp is null ? 9 : 10;
         int ifdOffset = 8;
         int dataOffset = ifdOffset + 2 + (entries * 12) + 4;
-        byte[] tiff = new byte[dataOffset + dataLength];
+        int xmpOffset = dataOffset + dataLength;
+        byte[] tiff = new byte[xmpOffset + (xmp?.Length ?? 0)];
         "II"u8.CopyTo(tiff);
         BinaryPrimitives.WriteUInt16LittleEndian(tiff.AsSpan(2), 42);
         BinaryPrimitives.WriteUInt32LittleEndian(tiff.AsSpan(4), (uint)ifdOffset);
-        BinaryPrimitives.WriteUInt16LittleEndian(tiff.AsSpan(ifdOffset), entries);
+        BinaryPrimitives.WriteUInt16LittleEndian(tiff.AsSpan(ifdOffset), (ushort)entries);
         (ushort Tag, ushort Type, uint Value)[] fields =
         [
             (256, 4, (uint)width), (257, 4, (uint)height), (258, 3, bitsPerSample), (259, 3, 1), (262, 3, 1),
             (273, 4, (uint)dataOffset), (277, 3, 1), (278, 4, (uint)height), (279, 4, (uint)dataLength),
+            .. (xmp is null ? Array.Empty<(ushort, ushort, uint)>() : [((ushort)700, (ushort)7, (uint)xmpOffset)]),
         ];
         for (int i = 0; i < fields.Length; i++)
         {
             var span = tiff.AsSpan(ifdOffset + 2 + (i * 12));
             BinaryPrimitives.WriteUInt16LittleEndian(span, fields[i].Tag);
             BinaryPrimitives.WriteUInt16LittleEndian(span[2..], fields[i].Type);
-            BinaryPrimitives.WriteUInt32LittleEndian(span[4..], 1);
+            BinaryPrimitives.WriteUInt32LittleEndian(span[4..], fields[i].Tag == 700 ? (uint)xmp!.Length : 1);
             if (fields[i].Type == 3)
             {
                 BinaryPrimitives.WriteUInt16LittleEndian(span[8..], (ushort)fields[i].Value);
@@ -110,10 +113,12 @@ internal static class CorpusBytes
             }
         }
 
-        for (int i = dataOffset; i < tiff.Length; i++)
+        for (int i = dataOffset; i < xmpOffset; i++)
         {
             tiff[i] = (byte)(i * 7);
         }
+
+        xmp?.CopyTo(tiff, xmpOffset);
 
         return tiff;
     }

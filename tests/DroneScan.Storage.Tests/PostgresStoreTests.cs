@@ -108,6 +108,36 @@ public sealed class PostgresStoreTests(PostgresServer server) : IClassFixture<Po
     }
 
     [Fact]
+    public void Write_SaysTheDatabaseIsLocked_WhenALockIsNotGrantedWithinTheLockTimeout_AndSucceedsOnceReleased()
+    {
+        using var db = new PostgresHarness(server);
+        string flightId = db.Store.UpsertFlight(TestData.Flight()).Id;
+
+        // A deployment that sets lock_timeout (here through the connection string) gets a clear error, not a hang.
+        string impatient = new NpgsqlConnectionStringBuilder(db.ConnectionString) { Options = "-c lock_timeout=300" }.ToString();
+        using var store = PostgresFlightStore.Open(impatient, db.Clock);
+        using var holder = db.Connect();
+        using (var tx = holder.BeginTransaction())
+        {
+            using (var cmd = new NpgsqlCommand("SELECT 1 FROM flights WHERE id = @id FOR UPDATE;", holder, tx))
+            {
+                cmd.Parameters.AddWithValue("id", flightId);
+                cmd.ExecuteNonQuery();
+            }
+
+            var e = Assert.Throws<StoreUnavailableException>(() => store.SavePhotoResult(flightId, TestData.Photo(1, null), [TestData.Obs(1, 0)]));
+            Assert.Equal(StoreProblem.Locked, e.Problem);
+            Assert.Equal(store.Description, e.Database);
+            Assert.StartsWith($"{store.Description}: database is locked by another session", e.Message, StringComparison.Ordinal);
+            Assert.Equal(PostgresErrorCodes.LockNotAvailable, Assert.IsType<PostgresException>(e.InnerException).SqlState);
+            tx.Commit();
+        }
+
+        store.SavePhotoResult(flightId, TestData.Photo(1, null), [TestData.Obs(1, 0)]);
+        Assert.Equal(1, db.Store.GetFlight(flightId)!.Detections);
+    }
+
+    [Fact]
     public void Reviews_CannotBeTruncated()
     {
         using var db = new PostgresHarness(server);

@@ -1,3 +1,4 @@
+using DroneScan.Core.Hazards;
 using Microsoft.Data.Sqlite;
 
 namespace DroneScan.Storage.Tests;
@@ -45,7 +46,111 @@ public sealed class SqliteStoreTests : IDisposable
         using var holder = db.Connect();
         using var tx = holder.BeginTransaction(deferred: false);
 
-        var e = Assert.Throws<SqliteException>(() => impatient.SavePhotoResult(flightId, TestData.Photo(1, null), []));
-        Assert.Equal(5, e.SqliteErrorCode); // SQLITE_BUSY
+        var e = Assert.Throws<StoreUnavailableException>(() => impatient.SavePhotoResult(flightId, TestData.Photo(1, null), []));
+        Assert.Equal(StoreProblem.Locked, e.Problem);
+        Assert.Equal(5, Assert.IsType<SqliteException>(e.InnerException).SqliteErrorCode); // SQLITE_BUSY
+    }
+
+    [Fact]
+    public void Write_SaysTheDatabaseIsLockedByAnotherProcess_AfterWaiting_AndSucceedsOnceItIsReleased()
+    {
+        string flightId = db.Store.UpsertFlight(TestData.Flight()).Id;
+        var impatient = db.OpenAnother(TimeSpan.FromMilliseconds(300));
+        using var holder = db.Connect();
+        Execute(holder, "BEGIN EXCLUSIVE;");
+
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        var e = Assert.Throws<StoreUnavailableException>(() => impatient.SavePhotoResult(flightId, TestData.Photo(1, null), [TestData.Obs(1, 0)]));
+        Assert.True(waited.Elapsed >= TimeSpan.FromMilliseconds(250), $"gave up after {waited.Elapsed.TotalMilliseconds} ms");
+        Assert.Equal(StoreProblem.Locked, e.Problem);
+        Assert.Equal(db.DbPath, e.Database);
+        Assert.StartsWith($"{db.DbPath}: database is locked by another process", e.Message, StringComparison.Ordinal);
+
+        Execute(holder, "COMMIT;");
+        impatient.SavePhotoResult(flightId, TestData.Photo(1, null), [TestData.Obs(1, 0)]);
+        Assert.Equal(1, db.Store.GetFlight(flightId)!.Detections);
+    }
+
+    [Fact]
+    public void Open_SaysTheDatabaseIsLocked_WhenAnotherProcessHoldsIt()
+    {
+        using var holder = db.Connect();
+        Execute(holder, "BEGIN EXCLUSIVE;");
+
+        var e = Assert.Throws<StoreUnavailableException>(() => db.OpenAnother(TimeSpan.FromMilliseconds(200)));
+        Assert.Equal(StoreProblem.Locked, e.Problem);
+    }
+
+    [Fact]
+    public void Writes_OnAFullDatabase_FailAsDiskFull_LeaveEachPhotoWholeOrAbsent_AndSucceedOnceThereIsSpace()
+    {
+        string flightId = db.Store.UpsertFlight(TestData.Flight()).Id;
+        long run = db.Store.StartRun(new RunStart(flightId, "m", "1", TestData.ModelA, "{}"));
+        long pages = Convert.ToInt64(db.QueryScalar("PRAGMA page_count;"), System.Globalization.CultureInfo.InvariantCulture);
+
+        // A real SQLITE_FULL: the file may grow by a few pages only, so a photo's write fails part-way through its rows.
+        db.Store.MaxPageCount = pages + 3;
+        const int PerPhoto = 40;
+        StoreUnavailableException? full = null;
+        int saved = 0;
+        for (int n = 1; n <= 50 && full is null; n++)
+        {
+            try
+            {
+                db.Store.SavePhotoResult(flightId, TestData.Photo(n, run), [.. Enumerable.Range(0, PerPhoto).Select(i => TestData.Obs(n, i))]);
+                saved++;
+            }
+            catch (StoreUnavailableException ex)
+            {
+                full = ex;
+            }
+        }
+
+        Assert.NotNull(full);
+        Assert.Equal(StoreProblem.Full, full.Problem);
+        Assert.Equal(13, Assert.IsType<SqliteException>(full.InnerException).SqliteErrorCode); // SQLITE_FULL
+        Assert.StartsWith($"{db.DbPath}: disk full", full.Message, StringComparison.Ordinal);
+        Assert.Contains("Free space and run again", full.Message, StringComparison.Ordinal);
+        AssertPhotosWhole(flightId, PerPhoto, expectedPhotos: saved);
+
+        // The other writes fail the same way and change nothing either.
+        var failed = Assert.Throws<StoreUnavailableException>(() => db.Store.MarkPhotoFailed(
+            flightId, TestData.Photo(99, run), new SkippedPhoto("x.jpg", "damaged-image", new string('x', 20_000))));
+        Assert.Equal(StoreProblem.Full, failed.Problem);
+        AssertPhotosWhole(flightId, PerPhoto, expectedPhotos: saved);
+
+        db.Store.MaxPageCount = null;
+        int next = saved + 1;
+        db.Store.SavePhotoResult(flightId, TestData.Photo(next, run), [.. Enumerable.Range(0, PerPhoto).Select(i => TestData.Obs(next, i))]);
+        AssertPhotosWhole(flightId, PerPhoto, expectedPhotos: saved + 1);
+        db.AssertConsistent();
+    }
+
+    private static void Execute(SqliteConnection connection, string sql)
+    {
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = sql;
+        cmd.ExecuteNonQuery();
+    }
+
+    /// <summary>Every stored photo has all its detections, and there are as many photos as expected.</summary>
+    private void AssertPhotosWhole(string flightId, int perPhoto, int expectedPhotos)
+    {
+        using var c = db.Connect();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = "SELECT p.photo_id, (SELECT COUNT(*) FROM detections d WHERE d.flight_id = p.flight_id AND d.photo_id = p.photo_id) FROM photos p WHERE p.flight_id = $f;";
+        cmd.Parameters.AddWithValue("$f", flightId);
+        int photos = 0;
+        using (var r = cmd.ExecuteReader())
+        {
+            while (r.Read())
+            {
+                photos++;
+                Assert.Equal(perPhoto, r.GetInt32(1));
+            }
+        }
+
+        Assert.Equal(expectedPhotos, photos);
+        Assert.Equal((long)expectedPhotos * perPhoto, db.QueryScalar("SELECT COUNT(*) FROM detections;"));
     }
 }

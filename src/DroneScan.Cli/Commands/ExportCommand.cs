@@ -2,6 +2,7 @@ using System.CommandLine;
 using DroneScan.Core.Hazards;
 using DroneScan.Export;
 using DroneScan.Pipeline.Scan;
+using DroneScan.Storage;
 using DroneScan.Storage.Sqlite;
 
 namespace DroneScan.Cli.Commands;
@@ -58,6 +59,19 @@ internal static class ExportCommand
             return 1;
         }
 
+        try
+        {
+            return Export(flightId, format, outFile, database, status, layer, output, error);
+        }
+        catch (StoreUnavailableException ex)
+        {
+            error.WriteLine(ex.Message);
+            return ScanCommand.StoreUnavailableExitCode;
+        }
+    }
+
+    private static int Export(string? flightId, ExportFormat format, string outFile, string database, HazardStatus? status, ExportLayer layer, TextWriter output, TextWriter error)
+    {
         using var store = SqliteFlightStore.Open(database, TimeProvider.System);
         flightId ??= store.GetLatestFlightId();
         if (flightId is null)

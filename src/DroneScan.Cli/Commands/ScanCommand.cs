@@ -4,6 +4,7 @@ using DroneScan.Detection;
 using DroneScan.Export;
 using DroneScan.Pipeline.Detect;
 using DroneScan.Pipeline.Scan;
+using DroneScan.Storage;
 using DroneScan.Storage.Sqlite;
 
 namespace DroneScan.Cli.Commands;
@@ -65,7 +66,6 @@ internal static class ScanCommand
 
     private static async Task<int> RunAsync(ScanRequest request, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
-
         ExportFormat? format = null;
         if (request.OutFile is not null)
         {
@@ -120,6 +120,30 @@ internal static class ScanCommand
         }
 
         using (detector)
+        {
+            try
+            {
+                return await ScanAsync(request, format, detector, output, error, cancellationToken).ConfigureAwait(false);
+            }
+            catch (StoreUnavailableException ex)
+            {
+                // The photo being saved was rolled back whole; the ones before it are stored and will be resumed.
+                error.WriteLine();
+                error.WriteLine(ex.Message);
+                error.WriteLine(ex.Problem == StoreProblem.Full
+                    ? $"scan stopped: disk full. The photos finished so far are saved in {request.Database}; free space and run the same command again to resume"
+                    : $"scan stopped: {request.Database} is locked by another process. The photos finished so far are saved; run the same command again when it has finished to resume");
+                return StoreUnavailableExitCode;
+            }
+        }
+    }
+
+    /// <summary>Exit code when the database is full or locked: nothing is lost, running again later resumes
+    /// (EX_TEMPFAIL in sysexits.h, so scripts can tell it from bad input).</summary>
+    public const int StoreUnavailableExitCode = 75;
+
+    private static async Task<int> ScanAsync(ScanRequest request, ExportFormat? format, OnnxDetector detector, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
         using (var store = SqliteFlightStore.Open(request.Database, TimeProvider.System))
         {
             bool interactive = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected;

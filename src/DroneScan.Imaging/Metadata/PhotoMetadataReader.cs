@@ -61,16 +61,29 @@ public static class PhotoMetadataReader
         try
         {
             stream.Position = 0;
-            if (FileTypeDetector.DetectFileType(stream) == FileType.Jpeg)
+            var type = FileTypeDetector.DetectFileType(stream);
+            if (type == FileType.Jpeg)
             {
-                // JPEG, the drone photo format: XMP is parsed by XmpPacketReader (hardened), not by MetadataExtractor.
+                // JPEG, the drone photo format: XMP (the APP1 packet, else EXIF tag 700) is parsed by XmpPacketReader
+                // (hardened), never by MetadataExtractor.
                 stream.Position = 0;
                 var xmpSegment = new JpegXmpSegmentCollector();
-                var directories = JpegMetadataReader.ReadMetadata(stream, [.. JpegReadersWithoutXmp, xmpSegment]);
-                var xmp = xmpSegment.Packet is { } packet ? XmpPacketReader.Parse(packet, context) : null;
+                var exif = new JpegExifReaderWithoutXmp();
+                var directories = JpegMetadataReader.ReadMetadata(stream, [.. JpegReadersWithoutXmp, exif, xmpSegment]);
+                var xmp = ParseXmp(xmpSegment.Packet ?? exif.Packet, xmpSegment.Packet is null ? exif.OversizedBytes : null, context);
                 return ReadDirectories(path, directories, xmp, context);
             }
 
+            if (type is FileType.Tiff or FileType.Arw or FileType.Cr2 or FileType.Nef or FileType.Orf or FileType.Rw2)
+            {
+                // TIFF and the raw formats built on it (the detector calls some plain TIFFs "Arw"): tag 700
+                // (XMLPacket) likewise goes to XmpPacketReader, not to MetadataExtractor's XmpReader.
+                stream.Position = 0;
+                var (directories, tiff) = XmpTagCapturingTiffHandler.ReadTiff(stream);
+                return ReadDirectories(path, directories, ParseXmp(tiff.Packet, tiff.OversizedBytes, context), context);
+            }
+
+            // Other formats (PNG …): MetadataExtractor reads them whole. No drone writes XMP into a PNG.
             stream.Position = 0;
             var all = ImageMetadataReader.ReadMetadata(stream);
             return ReadDirectories(path, all, all.OfType<XmpDirectory>().FirstOrDefault()?.XmpMeta, context);
@@ -84,10 +97,22 @@ public static class PhotoMetadataReader
         }
     }
 
-    /// <summary>MetadataExtractor's JPEG segment readers, less its XMP reader.</summary>
+    private static IXmpMeta? ParseXmp(byte[]? packet, int? oversizedBytes, ReadContext context)
+    {
+        if (oversizedBytes is { } size)
+        {
+            context.Warn(DiagnosticCodes.UnreadableXmp, "XMP", $"packet of {size} bytes is over the {XmpPacketReader.MaxPacketBytes} byte limit; XMP ignored");
+            return null;
+        }
+
+        return packet is null ? null : XmpPacketReader.Parse(packet, context);
+    }
+
+    /// <summary>MetadataExtractor's JPEG segment readers, less its XMP reader and its EXIF reader (which would hand
+    /// tag 700 to XmpCore; <see cref="JpegExifReaderWithoutXmp"/> replaces it).</summary>
     private static readonly IJpegSegmentMetadataReader[] JpegReadersWithoutXmp =
     [
-        new JpegReader(), new JpegCommentReader(), new JfifReader(), new JfxxReader(), new ExifReader(), new IccReader(),
+        new JpegReader(), new JpegCommentReader(), new JfifReader(), new JfxxReader(), new IccReader(),
         new PhotoshopReader(), new DuckyReader(), new IptcReader(), new AdobeJpegReader(), new JpegDhtReader(), new JpegDnlReader(),
     ];
 

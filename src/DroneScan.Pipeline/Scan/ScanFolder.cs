@@ -9,7 +9,13 @@ public sealed record ScanFolder(string Root, IReadOnlyList<string> Photos, IRead
     /// <summary>Extensions read as photos (what the decoder accepts).</summary>
     public static IReadOnlyList<string> PhotoExtensions { get; } = [".jpg", ".jpeg", ".png", ".tif", ".tiff"];
 
-    /// <summary>Lists a folder recursively. Hidden files and folders (names starting with '.') are left out.</summary>
+    /// <summary>Photo files (by extension) that are hidden or lie in a hidden folder (a name starting with '.', such as
+    /// macOS's <c>._DJI_0001.JPG</c> resource forks or <c>.thumbnails/</c>): not read, but reported, so that no photo
+    /// of the folder disappears silently. Relative and sorted like <see cref="Photos"/>.</summary>
+    public IReadOnlyList<string> Hidden { get; init; } = [];
+
+    /// <summary>Lists a folder recursively. Hidden files and folders (names starting with '.') are not read: hidden
+    /// photo files go to <see cref="Hidden"/>, other hidden files are left out.</summary>
     /// <exception cref="ScanException">The folder does not exist.</exception>
     public static ScanFolder List(string folder)
     {
@@ -22,21 +28,33 @@ public sealed record ScanFolder(string Root, IReadOnlyList<string> Photos, IRead
 
         var photos = new List<string>();
         var others = new List<string>();
+        var hidden = new List<string>();
         foreach (var file in Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories))
         {
             string relative = Path.GetRelativePath(root, file).Replace('\\', '/');
+            bool isPhoto = IsPhotoName(file);
             if (relative.Split('/').Any(part => part.StartsWith('.')))
             {
+                if (isPhoto)
+                {
+                    hidden.Add(relative);
+                }
+
                 continue;
             }
 
-            (PhotoExtensions.Contains(Path.GetExtension(file), StringComparer.OrdinalIgnoreCase) ? photos : others).Add(relative);
+            (isPhoto ? photos : others).Add(relative);
         }
 
         photos.Sort(StringComparer.Ordinal);
         others.Sort(StringComparer.Ordinal);
-        return new ScanFolder(root, photos, others);
+        hidden.Sort(StringComparer.Ordinal);
+        return new ScanFolder(root, photos, others) { Hidden = hidden };
     }
+
+    /// <summary>True when the name ends in a photo extension. "..jpg" counts: its extension is ".jpg" (it is also hidden).</summary>
+    private static bool IsPhotoName(string file) =>
+        PhotoExtensions.Any(e => file.EndsWith(e, StringComparison.OrdinalIgnoreCase));
 
     /// <summary>The absolute path of a listed file.</summary>
     public string FullPath(string relative) => Path.Combine(Root, relative);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Threading.Channels;
+using DroneScan.Core.Hazards;
 using DroneScan.Pipeline.Bench;
 using DroneScan.Pipeline.Detect;
 using DroneScan.Storage;
@@ -38,7 +39,9 @@ public sealed class ScanRunner(IFlightStore store, TiledDetector detector, TimeP
         var listing = ScanFolder.List(folder);
         if (listing.Photos.Count == 0)
         {
-            throw new ScanException($"{folder}: no photos (JPEG, PNG or TIFF files) in the folder or below");
+            throw new ScanException(listing.Hidden.Count == 0
+                ? $"{folder}: no photos (JPEG, PNG or TIFF files) in the folder or below"
+                : $"{folder}: no photos but hidden ones ({string.Join(", ", listing.Hidden.Take(3))}{(listing.Hidden.Count > 3 ? ", …" : "")}); rename them without the leading '.' to scan them");
         }
 
         long started = time.GetTimestamp();
@@ -53,11 +56,20 @@ public sealed class ScanRunner(IFlightStore store, TiledDetector detector, TimeP
             ? store.GetProcessedPhotoIds(flight.Id, model.Sha256)
             : new HashSet<string>();
         long runId = store.StartRun(new RunStart(flight.Id, model.Name, model.Version, model.Sha256, optionsJson));
-        progress.Started(flight.Id, listing.Photos.Count);
+        int photoCount = listing.Photos.Count + listing.Hidden.Count;
+        progress.Started(flight.Id, photoCount);
 
         var loader = new ScanPhotoLoader(listing, options.Georeference, detector, processed, Times);
         var processor = new FlightProcessor(store, detector) { Times = Times };
-        var results = new List<ScanPhotoResult>(listing.Photos.Count);
+        var results = new List<ScanPhotoResult>(photoCount);
+        foreach (var hidden in listing.Hidden)
+        {
+            // Not read (and so not stored: without reading it there is no content id), but named with the reason.
+            var problem = new SkippedPhoto(hidden, "hidden-file", $"{hidden}: hidden file or folder (name starts with '.'), not read; rename it to scan it");
+            results.Add(new ScanPhotoResult(hidden, "", ScanPhotoOutcome.Skipped, 0, problem, []));
+            progress.PhotoFinished(results[^1], results.Count, photoCount);
+        }
+
         int newDetections = 0;
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var channel = Channel.CreateBounded<LoadedPhoto>(new BoundedChannelOptions(DecodeAhead) { SingleReader = true, SingleWriter = true });
@@ -75,7 +87,7 @@ public sealed class ScanRunner(IFlightStore store, TiledDetector detector, TimeP
                 var result = processor.Finish(flight.Id, runId, loaded, options);
                 newDetections += result.Outcome == ScanPhotoOutcome.Processed ? result.Detections : 0;
                 results.Add(result);
-                progress.PhotoFinished(result, results.Count, listing.Photos.Count);
+                progress.PhotoFinished(result, results.Count, photoCount);
             }
         }
         finally
@@ -93,7 +105,7 @@ public sealed class ScanRunner(IFlightStore store, TiledDetector detector, TimeP
         var built = processor.Build(flight.Id, options);
         var hazards = built.Hazards;
         var totals = new RunTotals(
-            listing.Photos.Count,
+            photoCount,
             results.Count(r => r.Outcome == ScanPhotoOutcome.Processed),
             results.Count(r => r.Outcome == ScanPhotoOutcome.Resumed),
             results.Count(r => r.Outcome == ScanPhotoOutcome.Skipped),

@@ -202,18 +202,40 @@ public sealed partial class PostgresFlightStore : IFlightStore, IFlightJobStore,
                 // Jittered back-off so the two losers of a deadlock do not meet again at once.
                 Thread.Sleep(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 20) * attempt));
             }
+            catch (PostgresException e) when (Unavailable(e) is { } unavailable)
+            {
+                throw unavailable;
+            }
         }
     }
 
     /// <summary>Runs <paramref name="work"/> in one REPEATABLE READ transaction: a consistent snapshot across its queries.</summary>
     private T Read<T>(Func<NpgsqlConnection, NpgsqlTransaction, T> work)
     {
-        using var connection = OpenConnection(dataSource, Description);
-        using var tx = connection.BeginTransaction(IsolationLevel.RepeatableRead);
-        T result = work(connection, tx);
-        tx.Commit();
-        return result;
+        try
+        {
+            using var connection = OpenConnection(dataSource, Description);
+            using var tx = connection.BeginTransaction(IsolationLevel.RepeatableRead);
+            T result = work(connection, tx);
+            tx.Commit();
+            return result;
+        }
+        catch (PostgresException e) when (Unavailable(e) is { } unavailable)
+        {
+            throw unavailable;
+        }
     }
+
+    /// <summary>The user-facing form of a failure that is the server's or another session's, not the data's: a full
+    /// disk (53100) or a lock not granted within the session's <c>lock_timeout</c> (55P03); null for any other.</summary>
+    private StoreUnavailableException? Unavailable(PostgresException e) => e.SqlState switch
+    {
+        PostgresErrorCodes.DiskFull => new StoreUnavailableException(Description, StoreProblem.Full,
+            $"{Description}: disk full on the database server ({e.MessageText}); the last change was not saved. Free space and try again", e),
+        PostgresErrorCodes.LockNotAvailable => new StoreUnavailableException(Description, StoreProblem.Locked,
+            $"{Description}: database is locked by another session ({e.MessageText}); the last change was not saved. Try again when it has finished", e),
+        _ => null,
+    };
 
     private static NpgsqlCommand Command(NpgsqlConnection connection, NpgsqlTransaction tx, string sql) => new(sql, connection, tx);
 

@@ -8,7 +8,9 @@ namespace DroneScan.Storage.Sqlite;
 /// <see cref="IFlightStore"/> on one SQLite file: WAL journal (readers never block the writer), foreign keys on,
 /// a busy timeout so concurrent writers wait instead of failing, and one connection per call from the pool.
 /// Every write runs in a <c>BEGIN IMMEDIATE</c> transaction: the write lock is taken up front, so a second writer
-/// waits at the start rather than failing half-way with a stale snapshot. Thread-safe.
+/// waits at the start rather than failing half-way with a stale snapshot. A full disk (SQLITE_FULL) and a lock
+/// held past the busy timeout (SQLITE_BUSY/LOCKED) become a <see cref="StoreUnavailableException"/> naming the
+/// file; the transaction is rolled back whole. Thread-safe.
 /// </summary>
 public sealed partial class SqliteFlightStore : IFlightStore, IFlightJobStore, IUserStore, IDisposable
 {
@@ -41,6 +43,21 @@ public sealed partial class SqliteFlightStore : IFlightStore, IFlightJobStore, I
     /// Throwing from it rolls the whole operation back.</summary>
     internal Action<string>? BeforeCommit { get; set; }
 
+    /// <summary>Test seam: the largest the file may grow, in pages (SQLite's per-connection <c>max_page_count</c>),
+    /// so that a write fails with a real SQLITE_FULL as on a full disk. Null: no limit. Setting it closes the pooled
+    /// connections, which keep the limit they were opened with.</summary>
+    internal long? MaxPageCount
+    {
+        get => maxPageCount;
+        set
+        {
+            maxPageCount = value;
+            Dispose();
+        }
+    }
+
+    private long? maxPageCount;
+
     /// <summary>Opens (creating when absent) the database file and brings its schema up to date.</summary>
     /// <param name="path">Database file; its folder is created when missing.</param>
     /// <param name="time">The clock for created/updated/processed times.</param>
@@ -56,8 +73,16 @@ public sealed partial class SqliteFlightStore : IFlightStore, IFlightJobStore, I
         }
 
         var store = new SqliteFlightStore(full, time, busyTimeout ?? TimeSpan.FromSeconds(30));
-        using var connection = store.OpenConnection();
-        SqliteSchema.Migrate(connection, full, SqlValues.ToIso(time.GetUtcNow()));
+        try
+        {
+            using var connection = store.OpenConnection();
+            SqliteSchema.Migrate(connection, full, SqlValues.ToIso(time.GetUtcNow()));
+        }
+        catch (SqliteException e) when (store.Unavailable(e) is { } unavailable)
+        {
+            throw unavailable;
+        }
+
         return store;
     }
 
@@ -184,27 +209,60 @@ public sealed partial class SqliteFlightStore : IFlightStore, IFlightJobStore, I
         using var cmd = connection.CreateCommand();
         cmd.CommandText = string.Create(CultureInfo.InvariantCulture, $"PRAGMA busy_timeout = {busyTimeoutMs};");
         cmd.ExecuteNonQuery();
+        if (maxPageCount is { } pages)
+        {
+            cmd.CommandText = string.Create(CultureInfo.InvariantCulture, $"PRAGMA max_page_count = {pages};");
+            cmd.ExecuteNonQuery();
+        }
+
         return connection;
     }
 
     /// <summary>Runs <paramref name="work"/> in one IMMEDIATE transaction; any exception rolls it all back.</summary>
+    /// <exception cref="StoreUnavailableException">The disk is full, or another process held the lock too long.</exception>
     private T Write<T>(string operation, Func<SqliteConnection, SqliteTransaction, T> work)
     {
-        using var connection = OpenConnection();
-        using var tx = connection.BeginTransaction(deferred: false);
-        T result = work(connection, tx);
-        BeforeCommit?.Invoke(operation);
-        tx.Commit();
-        return result;
+        try
+        {
+            using var connection = OpenConnection();
+            using var tx = connection.BeginTransaction(deferred: false);
+            T result = work(connection, tx);
+            BeforeCommit?.Invoke(operation);
+            tx.Commit();
+            return result;
+        }
+        catch (SqliteException e) when (Unavailable(e) is { } unavailable)
+        {
+            throw unavailable;
+        }
     }
 
     /// <summary>Runs <paramref name="work"/> in one read transaction: a consistent snapshot across its queries.</summary>
+    /// <exception cref="StoreUnavailableException">Another process held the lock too long (e.g. a WAL recovery).</exception>
     private T Read<T>(Func<SqliteConnection, SqliteTransaction, T> work)
     {
-        using var connection = OpenConnection();
-        using var tx = connection.BeginTransaction(deferred: true);
-        return work(connection, tx);
+        try
+        {
+            using var connection = OpenConnection();
+            using var tx = connection.BeginTransaction(deferred: true);
+            return work(connection, tx);
+        }
+        catch (SqliteException e) when (Unavailable(e) is { } unavailable)
+        {
+            throw unavailable;
+        }
     }
+
+    /// <summary>The user-facing form of a failure that is the disk's or another process's, not the data's; null
+    /// for any other error. SQLite reports ENOSPC and a file at its page limit alike as SQLITE_FULL (13).</summary>
+    private StoreUnavailableException? Unavailable(SqliteException e) => e.SqliteErrorCode switch
+    {
+        13 => new StoreUnavailableException(Path, StoreProblem.Full,
+            $"{Path}: disk full: the database cannot grow (database or disk is full); the last change was not saved. Free space and run again to resume", e),
+        5 or 6 => new StoreUnavailableException(Path, StoreProblem.Locked,
+            string.Create(CultureInfo.InvariantCulture, $"{Path}: database is locked by another process (waited {busyTimeoutMs / 1000.0:0.#} s for it); the last change was not saved. Try again when that process has finished"), e),
+        _ => null,
+    };
 
     private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction tx, string sql)
     {

@@ -47,7 +47,9 @@ public sealed partial class FlightJobs(
 
     /// <summary>
     /// Detects in one photo and saves the result (or why it was skipped or failed), then counts it done. On the last
-    /// attempt an unexpected error marks the photo failed with its reason instead of failing the job.
+    /// attempt an unexpected error marks the photo failed with its reason instead of failing the job. A database that
+    /// is full or locked (<see cref="StoreUnavailableException"/>) is not the photo's fault: the job fails with that
+    /// clear message, nothing of the photo is written, and Hangfire retries it later.
     /// </summary>
     /// <param name="flightId">The flight.</param>
     /// <param name="photoId">The photo's content hash.</param>
@@ -80,7 +82,7 @@ public sealed partial class FlightJobs(
         {
             processor.ProcessPhoto(flightId, started.RunId, folders.FlightFolder(flightId), photo.RelativePath, Options, photoId);
         }
-        catch (Exception ex) when (ex is not OutOfMemoryException && Attempt(context) >= PhotoAttempts)
+        catch (Exception ex) when (ex is not (OutOfMemoryException or StoreUnavailableException) && Attempt(context) >= PhotoAttempts)
         {
             var record = new PhotoRecord { PhotoId = photoId, FileName = Path.GetFileName(photo.RelativePath), RelativePath = photo.RelativePath, RunId = started.RunId };
             store.MarkPhotoFailed(flightId, record, new SkippedPhoto(photo.RelativePath, "processing-error", $"{photo.RelativePath}: failed {PhotoAttempts} times ({ex.GetType().Name}: {ex.Message})"));
