@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text;
 using System.Text.Json;
 using DroneScan.Storage;
 using DroneScan.Web.Auth;
@@ -22,7 +21,7 @@ public sealed class ScaleOutTests(ServiceFixture service, PostgresDatabase datab
     public async Task DemoFlight_OnPostgres_WithTwoWorkerProcesses_ProcessesEveryPhotoOnce_AndGivesTheSqliteHazards()
     {
         string dataDir = Directory.CreateTempSubdirectory("dronescan-scaleout-").FullName;
-        var workers = new List<WorkerProcess>();
+        var workers = new List<DroneScanProcess>();
         WebApplication? app = null;
         var clock = Stopwatch.StartNew();
         try
@@ -35,8 +34,8 @@ public sealed class ScaleOutTests(ServiceFixture service, PostgresDatabase datab
             string token = app.Services.GetRequiredService<UserAdmin>().Create("scale-operator", [Roles.Operator]).Token;
             Assert.Equal(0L, database.QueryScalar("SELECT COUNT(*) FROM hangfire.server;"));
 
-            workers.Add(WorkerProcess.Start(database.ConnectionString, dataDir));
-            workers.Add(WorkerProcess.Start(database.ConnectionString, dataDir));
+            workers.Add(StartWorker(database.ConnectionString, dataDir, 1));
+            workers.Add(StartWorker(database.ConnectionString, dataDir, 2));
             await WaitUntilAsync(() => (long)database.QueryScalar("SELECT COUNT(*) FROM hangfire.server;")! == 2, TimeSpan.FromSeconds(90), () => "two Hangfire servers registered", workers);
             log.WriteLine($"web app and 2 workers up after {clock.Elapsed.TotalSeconds:F1} s");
 
@@ -89,7 +88,7 @@ public sealed class ScaleOutTests(ServiceFixture service, PostgresDatabase datab
         {
             foreach (var worker in workers)
             {
-                int pid = worker.Process.Id;
+                int pid = worker.Pid;
                 worker.Dispose();
                 log.WriteLine($"--- worker {pid} output (tail) ---\n{worker.OutputTail()}");
             }
@@ -114,7 +113,7 @@ public sealed class ScaleOutTests(ServiceFixture service, PostgresDatabase datab
     private static Dictionary<string, int> DetectionsPerPhoto(IFlightStore store, string flightId) =>
         store.LoadObservations(flightId).GroupBy(o => o.PhotoId).ToDictionary(g => g.Key, g => g.Count());
 
-    private static async Task WaitUntilAsync(Func<bool> done, TimeSpan timeout, Func<string> what, IReadOnlyList<WorkerProcess> workers)
+    private static async Task WaitUntilAsync(Func<bool> done, TimeSpan timeout, Func<string> what, IReadOnlyList<DroneScanProcess> workers)
     {
         var deadline = DateTime.UtcNow + timeout;
         while (!done())
@@ -128,80 +127,10 @@ public sealed class ScaleOutTests(ServiceFixture service, PostgresDatabase datab
         }
     }
 
-    /// <summary>A <c>dronescan worker</c> process (the CLI's built dll), killed with its tree on dispose.</summary>
-    private sealed class WorkerProcess : IDisposable
-    {
-        private readonly StringBuilder output = new();
-
-        private WorkerProcess(Process process) => Process = process;
-
-        public Process Process { get; }
-
-        public static WorkerProcess Start(string connectionString, string dataDir)
-        {
-            var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            foreach (var arg in new[] { CliDll(), "worker", "--database", "postgres", "--connection", connectionString, "--data", dataDir, "--model", TestPaths.Model, "--workers", "1" })
-            {
-                info.ArgumentList.Add(arg);
-            }
-
+    private static DroneScanProcess StartWorker(string connectionString, string dataDir, int number) =>
+        DroneScanProcess.Start(
+            $"worker-{number}",
+            ["worker", "--database", "postgres", "--connection", connectionString, "--data", dataDir, "--model", TestPaths.Model, "--workers", "1"],
             // Two processes on a small machine: one detector thread each.
-            info.Environment["DRONESCAN_Jobs__DetectorThreads"] = "1";
-            var process = Process.Start(info)!;
-            var worker = new WorkerProcess(process);
-            process.OutputDataReceived += (_, e) => worker.Append(e.Data);
-            process.ErrorDataReceived += (_, e) => worker.Append(e.Data);
-            process.BeginOutputReadLine();
-            process.BeginErrorReadLine();
-            return worker;
-        }
-
-        public string OutputTail()
-        {
-            lock (output)
-            {
-                string text = output.ToString();
-                return text.Length > 4000 ? text[^4000..] : text;
-            }
-        }
-
-        public void Dispose()
-        {
-            try
-            {
-                if (!Process.HasExited)
-                {
-                    Process.Kill(entireProcessTree: true);
-                    Process.WaitForExit(10_000);
-                }
-            }
-            catch (InvalidOperationException)
-            {
-                // Already gone.
-            }
-
-            Process.Dispose();
-        }
-
-        private void Append(string? line)
-        {
-            if (line is null)
-            {
-                return;
-            }
-
-            lock (output)
-            {
-                output.AppendLine(line);
-            }
-        }
-
-        /// <summary>The CLI's dll in the same configuration as this test assembly (built first: see the csproj).</summary>
-        private static string CliDll()
-        {
-            string configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name;
-            string path = Path.Combine(TestPaths.RepoRoot, "src", "DroneScan.Cli", "bin", configuration, "net10.0", "dronescan.dll");
-            return File.Exists(path) ? path : throw new FileNotFoundException($"build the CLI first (dotnet build src/DroneScan.Cli -c {configuration})", path);
-        }
-    }
+            new Dictionary<string, string> { ["DRONESCAN_Jobs__DetectorThreads"] = "1" });
 }

@@ -39,6 +39,16 @@ public sealed record JobOptions
     /// <summary>How often an idle worker looks for jobs, seconds (SQLite storage).</summary>
     [Range(0.05, 60)]
     public double QueuePollSeconds { get; set; } = 1;
+
+    /// <summary>
+    /// How long a job fetched by a worker stays invisible to the others, seconds: when its process dies (killed, out of
+    /// memory, power cut) the job runs again on another worker after this long. PostgreSQL renews it while the job runs
+    /// (sliding), so it bounds only the wait after a crash; the SQLite storage does not renew it, so there a job that
+    /// runs longer is also started a second time by another worker of the same process (harmless: jobs are reentrant,
+    /// only the work is doubled).
+    /// </summary>
+    [Range(1, 86400)]
+    public double InvisibilityTimeoutSeconds { get; set; } = 300;
 }
 
 /// <summary>Upload and image limits: configuration section <c>Upload</c>.</summary>

@@ -61,7 +61,12 @@ public static class FlightStoreFactory
                 Directory.CreateDirectory(DataDir(options));
                 configuration.UseSQLiteStorage(
                     Path.Combine(DataDir(options), "hangfire.db"),
-                    new SQLiteStorageOptions { QueuePollInterval = TimeSpan.FromSeconds(jobs.QueuePollSeconds) });
+                    new SQLiteStorageOptions
+                    {
+                        QueuePollInterval = TimeSpan.FromSeconds(jobs.QueuePollSeconds),
+                        // Not renewed while the job runs (no sliding timeout in this storage): see JobOptions.
+                        InvisibilityTimeout = TimeSpan.FromSeconds(jobs.InvisibilityTimeoutSeconds),
+                    });
                 break;
             default:
                 // Hangfire's tables live in their own schema of the same database; every node polls the one queue.
@@ -71,6 +76,10 @@ public static class FlightStoreFactory
                     {
                         SchemaName = HangfireSchema,
                         QueuePollInterval = TimeSpan.FromSeconds(jobs.QueuePollSeconds),
+                        // A killed worker's job runs again after the timeout; a live worker renews it (every fifth of
+                        // it), so long jobs are never taken twice.
+                        InvisibilityTimeout = TimeSpan.FromSeconds(jobs.InvisibilityTimeoutSeconds),
+                        UseSlidingInvisibilityTimeout = true,
                         PrepareSchemaIfNecessary = true,
                     });
                 break;
