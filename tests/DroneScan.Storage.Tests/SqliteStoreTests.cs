@@ -82,6 +82,32 @@ public sealed class SqliteStoreTests : IDisposable
     }
 
     [Fact]
+    public void Open_SaysWhatIsWrong_WithAFileThatIsNotADatabase_AFolder_OrAPathUnderAFile()
+    {
+        string folder = Directory.CreateTempSubdirectory("dronescan-open-").FullName;
+        try
+        {
+            string text = Path.Combine(folder, "notes.db");
+            File.WriteAllText(text, "these are field notes, not a database; long enough to be read as a header. " + new string('x', 200));
+            var notADatabase = Assert.Throws<StoreOpenException>(() => DroneScan.Storage.Sqlite.SqliteFlightStore.Open(text, TimeProvider.System));
+            Assert.StartsWith(text + ": not a database", notADatabase.Message, StringComparison.Ordinal);
+
+            var aFolder = Assert.Throws<StoreOpenException>(() => DroneScan.Storage.Sqlite.SqliteFlightStore.Open(folder, TimeProvider.System));
+            Assert.StartsWith(folder + ": cannot open the database file", aFolder.Message, StringComparison.Ordinal);
+
+            string underAFile = Path.Combine(text, "flights.db");
+            var underFile = Assert.Throws<StoreOpenException>(() => DroneScan.Storage.Sqlite.SqliteFlightStore.Open(underAFile, TimeProvider.System));
+            Assert.StartsWith(underAFile + ": cannot create the database's folder", underFile.Message, StringComparison.Ordinal);
+            Assert.Equal("these are field notes", File.ReadAllText(text)[..21]);
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
     public void Writes_OnAFullDatabase_FailAsDiskFull_LeaveEachPhotoWholeOrAbsent_AndSucceedOnceThereIsSpace()
     {
         string flightId = db.Store.UpsertFlight(TestData.Flight()).Id;

@@ -68,6 +68,11 @@ internal static class ExportCommand
             error.WriteLine(ex.Message);
             return ScanCommand.StoreUnavailableExitCode;
         }
+        catch (StoreOpenException ex)
+        {
+            error.WriteLine(ex.Message);
+            return 1;
+        }
     }
 
     private static int Export(string? flightId, ExportFormat format, string outFile, string database, HazardStatus? status, ExportLayer layer, TextWriter output, TextWriter error)

@@ -135,6 +135,11 @@ internal static class ScanCommand
                     : $"scan stopped: {request.Database} is locked by another process. The photos finished so far are saved; run the same command again when it has finished to resume");
                 return StoreUnavailableExitCode;
             }
+            catch (StoreOpenException ex)
+            {
+                error.WriteLine(ex.Message);
+                return 1;
+            }
         }
     }
 

@@ -67,9 +67,16 @@ public sealed partial class SqliteFlightStore : IFlightStore, IFlightJobStore, I
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         ArgumentNullException.ThrowIfNull(time);
         string full = System.IO.Path.GetFullPath(path);
-        if (System.IO.Path.GetDirectoryName(full) is { Length: > 0 } folder)
+        try
         {
-            Directory.CreateDirectory(folder);
+            if (System.IO.Path.GetDirectoryName(full) is { Length: > 0 } folder)
+            {
+                Directory.CreateDirectory(folder);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new StoreOpenException($"{full}: cannot create the database's folder ({e.Message})", e);
         }
 
         var store = new SqliteFlightStore(full, time, busyTimeout ?? TimeSpan.FromSeconds(30));
@@ -81,6 +88,18 @@ public sealed partial class SqliteFlightStore : IFlightStore, IFlightJobStore, I
         catch (SqliteException e) when (store.Unavailable(e) is { } unavailable)
         {
             throw unavailable;
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode is 8 or 11 or 14 or 23 or 26)
+        {
+            // SQLITE_READONLY, CORRUPT, CANTOPEN, AUTH, NOTADB: the file is not usable as a DroneScan database.
+            string why = e.SqliteErrorCode switch
+            {
+                26 => "not a database (another kind of file at this path?)",
+                11 => "the database file is damaged",
+                8 => "the database is read-only here",
+                _ => "cannot open the database file (is the path a folder, or not writable?)",
+            };
+            throw new StoreOpenException($"{full}: {why}; SQLite said: {e.Message}", e);
         }
 
         return store;
