@@ -42,4 +42,26 @@ public sealed class ServiceCommandTests : IDisposable
         Assert.Equal(1, run.ExitCode);
         Assert.Contains("postgres 127.0.0.1:1/nowhere: cannot connect", run.Error, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Worker_OnSqlite_IsRefused_WithWhatToDoInstead()
+    {
+        var run = CliRun.Of("worker", "--data", data);
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("dronescan worker needs --database postgres", run.Error, StringComparison.Ordinal);
+        Assert.Contains("dronescan serve", run.Error, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(data, "hangfire.db")), "nothing is created");
+    }
+
+    [Theory]
+    [InlineData("serve")]
+    [InlineData("worker")]
+    public void ServiceCommands_RefuseANegativeThreadCount(string command)
+    {
+        var run = CliRun.Of(command, "--threads", "-1", "--data", data, "--database", "postgres", "--connection", "Host=127.0.0.1;Port=1");
+
+        Assert.NotEqual(0, run.ExitCode);
+        Assert.Contains("--threads", run.Error, StringComparison.Ordinal);
+    }
 }

@@ -68,6 +68,14 @@ internal static class ServiceCommands
         command.SetAction(async (parse, cancellationToken) =>
         {
             var settings = data.Read(parse) with { ModelPath = parse.GetValue(model), Workers = parse.GetValue(workers), DetectorThreads = parse.GetValue(threads) };
+            if (!string.Equals(settings.Database, "postgres", StringComparison.Ordinal))
+            {
+                // Hangfire's SQLite storage guards fetching a job inside one process only: two processes on one
+                // SQLite job database could run a job twice at once.
+                error.WriteLine("dronescan worker needs --database postgres --connection \"…\": worker processes share a PostgreSQL database. With SQLite, `dronescan serve` runs the jobs itself (--workers N)");
+                return 1;
+            }
+
             return await RunAsync(() => WorkerHost.Build(settings), settings, output, error, cancellationToken).ConfigureAwait(false);
         });
         return command;
