@@ -165,3 +165,36 @@ public sealed partial class LoginThrottleEndpointTests(ServiceFixture service)
     [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
     private static partial Regex AntiforgeryField();
 }
+
+/// <summary>What a sign-in answer's timing gives away.</summary>
+[Collection(ServiceGroup.Name)]
+public sealed class PasswordCheckTimingTests(ServiceFixture service)
+{
+    [Fact]
+    public void AnUnknownUserName_TakesAsLongAsAWrongPassword()
+    {
+        // Regression: an unknown name was answered without hashing (~0.1 ms against ~50 ms), which told an attacker
+        // which user names exist. The ratio is far from both 1 and 500, so scheduling noise cannot flip it.
+        var admin = service.Get<UserAdmin>();
+        admin.Create("timing-user", [Roles.Analyst]);
+        admin.CheckPassword("no-such-user", "warm-up");
+
+        double known = Median(() => admin.CheckPassword("timing-user", "wrong"));
+        double unknown = Median(() => admin.CheckPassword("no-such-user", "wrong"));
+
+        Assert.True(unknown > known / 4, $"unknown name {unknown:F2} ms, wrong password {known:F2} ms");
+    }
+
+    private static double Median(Action check)
+    {
+        var times = new List<double>();
+        for (int i = 0; i < 5; i++)
+        {
+            long start = System.Diagnostics.Stopwatch.GetTimestamp();
+            check();
+            times.Add(System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+        }
+
+        return times.Order().ElementAt(2);
+    }
+}
