@@ -135,7 +135,7 @@ public sealed partial class SecurityTests(ServiceFixture service)
     }
 
     [Fact]
-    public async Task ThrottledAndFailedLogins_HaveTheSecurityHeaders()
+    public async Task ARefusedLogin_HasTheSecurityHeaders()
     {
         using var client = service.Client(null);
         using var wrong = await client.PostAsync("/login", new FormUrlEncodedContent(new Dictionary<string, string> { ["name"] = "x", ["password"] = "y" }));
