@@ -16,6 +16,22 @@ internal sealed record CorpusContext(string SecretPath, string Secret);
 internal sealed record BadInputCase(string Id, string Description, string Subject, string Inspect, string Detect, string Scan)
 {
     public required Func<CorpusContext, IReadOnlyList<(string Name, byte[] Bytes)>> Files { get; init; }
+
+    /// <summary>The upload API's outcome where it is not the scan's in upload terms (see <see cref="Upload"/>).</summary>
+    public string? UploadOutcome { get; init; }
+
+    /// <summary>
+    /// The upload API's outcome: <c>ok</c>; <c>not used CODE</c> (the flight's photo problems); <c>ignored CODE</c> (the
+    /// upload's answer); <c>refused STATUS</c>. By default what scan gives, in those terms: the service runs the same
+    /// per-photo code, but with its own defaults (no <c>--agl</c> or <c>--focal-px</c>).
+    /// </summary>
+    public string Upload => UploadOutcome ?? Scan switch
+    {
+        "ok" => "ok",
+        CorpusFlight.Hidden => "ignored hidden-file",
+        "skipped duplicate" => "ignored duplicate",
+        _ => "not used " + Scan.Split(' ', 2)[1],
+    };
 }
 
 /// <summary>The bad-input corpus: every case is generated here from the sample photos and synthetic ones.</summary>
@@ -134,7 +150,19 @@ internal static class BadInputCorpus
             One(id, $"file name '{Printable(name)}'", "ok", "ok", scan, _ => Good(0.004 + (name.Length * 0.00001)).ToBytes(), name);
         }
 
-        return cases;
+        // Where the upload API differs from scan. The service has no --agl: a photo whose height above ground is only
+        // in its XMP has none once that XMP is unreadable. A name with control characters cannot become a path in the
+        // flight's folder: the whole upload is refused, naming the file.
+        var upload = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["xmp-billion-laughs"] = "not used no-altitude",
+            ["xmp-xxe-file"] = "not used no-altitude",
+            ["xmp-xxe-parameter-entity"] = "not used no-altitude",
+            ["xmp-not-xml"] = "not used no-altitude",
+            ["xmp-text-between-elements"] = "not used no-altitude",
+            ["name-control-chars"] = "refused 400",
+        };
+        return cases.Select(c => upload.TryGetValue(c.Id, out var u) ? c with { UploadOutcome = u } : c).ToList();
     }
 
     /// <summary>The good photo's EXIF without its XMP, to be given other XMP.</summary>

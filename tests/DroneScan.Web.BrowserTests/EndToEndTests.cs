@@ -147,16 +147,29 @@ public sealed partial class EndToEndTests(LiveServiceFixture service, BrowserFix
         await page.GotoAsync("upload.html");
         await page.Locator("#name").FillAsync(name);
         await page.Locator("#notes").FillAsync("<script>alert(2)</script>");
-        await page.Locator("#photos").SetInputFilesAsync(Path.Combine(Artefacts.RepoRoot, "data-samples", "demo-flight", "IMG_0001.jpg"));
+        // A file name the service accepts (no < > " in it) but that would be an attribute if pasted into markup.
+        const string fileName = "x' onerror='alert(3)' data-x='.jpg";
+        var photo = Path.Combine(Artefacts.RepoRoot, "data-samples", "demo-flight", "IMG_0001.jpg");
+        await page.Locator("#photos").SetInputFilesAsync(
+            [new FilePayload { Name = "IMG_0001.jpg", MimeType = "image/jpeg", Buffer = await File.ReadAllBytesAsync(photo) },
+             new FilePayload { Name = fileName, MimeType = "image/jpeg", Buffer = "not a photo"u8.ToArray() }]);
         await page.Locator("#submit").ClickAsync();
         await Assertions.Expect(page.Locator("#result")).ToBeVisibleAsync(new() { Timeout = 60_000 });
         await page.Locator("#follow").ClickAsync();
         await Assertions.Expect(page.Locator("#detail-name")).ToHaveTextAsync(name);
         await Assertions.Expect(page.Locator("#detail-notes")).ToHaveTextAsync("<script>alert(2)</script>");
         await Assertions.Expect(page.Locator("#flights")).ToContainTextAsync(name);
+        await Assertions.Expect(page.Locator("#problems")).ToContainTextAsync(fileName, new() { Timeout = 60_000 });
         await page.WaitForTimeoutAsync(2500); // a poll later
-        Assert.Equal(0, await page.Locator("main img, main script").CountAsync());
+        Assert.Equal(0, await page.Locator("main img, main script, [onerror]").CountAsync());
         await w.ScreenshotAsync("xss.png");
+        w.AssertClean();
+
+        // Sign-out is a form post that carries the antiforgery token.
+        await page.Locator("form.signout button").ClickAsync();
+        await page.WaitForURLAsync(LoginPage());
+        await page.GotoAsync("flights.html");
+        await page.WaitForURLAsync(LoginUrl());
         w.AssertClean();
     }
 
@@ -170,6 +183,9 @@ public sealed partial class EndToEndTests(LiveServiceFixture service, BrowserFix
 
     [GeneratedRegex(@"/login\?")]
     private static partial Regex LoginUrl();
+
+    [GeneratedRegex(@"/login$")]
+    private static partial Regex LoginPage();
 
     [GeneratedRegex(@"/upload\.html$")]
     private static partial Regex UploadUrl();

@@ -23,6 +23,9 @@ public sealed class FakeDroneScan : IAsyncDisposable
     public const string XssFlightId = "fl-xss";
     public const string XssName = "<img src=x onerror=alert(1)>";
 
+    /// <summary>A file name that would run script if it were inserted as HTML (in an attribute or as markup).</summary>
+    public const string XssFileName = "\"><img src=x onerror=alert(2)><script>alert(3)</script>.jpg";
+
     private readonly WebApplication app;
 
     private FakeDroneScan(WebApplication app, string baseUrl)
@@ -159,7 +162,23 @@ public sealed class FakeDroneScan : IAsyncDisposable
                 "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"160\" height=\"120\"><rect width=\"160\" height=\"120\" fill=\"#7a6\"/>"
                 + "<rect x=\"60\" y=\"40\" width=\"40\" height=\"40\" fill=\"none\" stroke=\"red\" stroke-width=\"2\"/></svg>",
                 "image/svg+xml", Encoding.UTF8));
-            app.MapPost("/api/flights", () => Results.Created($"/api/flights/fl-new", new { id = "fl-new", photos = 2, ignored = new[] { "notes.txt" } }));
+            app.MapPost("/api/flights", async (HttpRequest request) =>
+            {
+                // Names an upload may carry, echoed as the real service does: in a refusal's detail, in the ignored list.
+                var form = await request.ReadFormAsync();
+                return form["name"] == "refuse"
+                    ? Results.Problem(statusCode: 400, title: "Upload rejected", detail: $"file '{XssFileName}': a control character or one of : * ? \" < > | in the name")
+                    : Results.Created($"/api/flights/fl-new", new
+                    {
+                        id = "fl-new",
+                        photos = 2,
+                        ignored = new object[]
+                        {
+                            new { file = "notes.txt", code = "not-a-photo", reason = "not a photo (JPEG, PNG or TIFF by its extension): not used" },
+                            new { file = XssFileName + ".txt", code = "not-a-photo", reason = "<b>not</b> a photo" },
+                        },
+                    });
+            });
         }
 
         private static Dictionary<string, object?> Hazard(string id, double lat, double lon, string cls, double conf, string status) => new()

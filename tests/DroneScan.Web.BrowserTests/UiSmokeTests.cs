@@ -95,6 +95,31 @@ public sealed partial class UiSmokeTests(BrowserFixture browser) : IAsyncLifetim
     }
 
     [Fact]
+    public async Task Upload_file_names_with_markup_stay_text_in_refusals_and_the_ignored_list()
+    {
+        await using var w = await WatchedPage.OpenAsync(browser.Browser, server.BaseUrl);
+        var page = w.Page;
+        await page.GotoAsync("upload.html");
+        var photo = new FilePayload { Name = FakeDroneScan.XssFileName, MimeType = "image/jpeg", Buffer = [0xFF, 0xD8, 0xFF, 0xD9] };
+
+        await page.Locator("#name").FillAsync("refuse");
+        await page.Locator("#photos").SetInputFilesAsync(photo);
+        await page.Locator("#submit").ClickAsync();
+        await Assertions.Expect(page.Locator("#message")).ToContainTextAsync(FakeDroneScan.XssFileName);
+        await Assertions.Expect(page.Locator("#file-list")).ToContainTextAsync("<script>");
+
+        await page.Locator("#name").FillAsync("fine");
+        await page.Locator("#photos").SetInputFilesAsync(photo);
+        await page.Locator("#submit").ClickAsync();
+        await Assertions.Expect(page.Locator("#ignored li")).ToHaveCountAsync(2);
+        await Assertions.Expect(page.Locator("#ignored li").Nth(1)).ToHaveTextAsync(FakeDroneScan.XssFileName + ".txt: <b>not</b> a photo");
+        Assert.Equal(0, await page.Locator("main img, main script, main b").CountAsync());
+        // The refusal itself is the one console error (Chromium logs every 4xx); no script ran, no dialog opened.
+        Assert.All(w.Errors, e => Assert.Contains("status of 400", e, StringComparison.Ordinal));
+        Assert.Empty(w.Dialogs);
+    }
+
+    [Fact]
     public async Task Map_shows_coloured_points_and_opens_review_on_click()
     {
         await using var w = await WatchedPage.OpenAsync(browser.Browser, server.BaseUrl);

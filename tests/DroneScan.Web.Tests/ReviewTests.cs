@@ -29,6 +29,36 @@ public sealed class ReviewTests(ServiceFixture service)
     }
 
     [Fact]
+    public async Task ParallelReviews_ByTwoAnalysts_AreAllKept_AndTheLastOfTheHistoryDecides()
+    {
+        var other = service.Get<UserAdmin>().Create("second-analyst", [Roles.Analyst]);
+        using var first = service.Client(Roles.Analyst);
+        using var second = new HttpClient { BaseAddress = service.BaseAddress };
+        second.DefaultRequestHeaders.Authorization = new("Bearer", other.Token);
+        string hazardId = service.Get<IFlightStore>().GetHazards(service.DemoFlightId)[^2].Point.Id;
+
+        // Two analysts deciding the same point at the same moment, five times each.
+        var answers = await Task.WhenAll(Enumerable.Range(0, 10).Select(i => i % 2 == 0
+            ? first.PostAsJsonAsync($"/api/hazards/{hazardId}/review", new { decision = "confirm", comment = $"parallel {i}" })
+            : second.PostAsJsonAsync($"/api/hazards/{hazardId}/review", new { decision = "reject", comment = $"parallel {i}" })));
+
+        Assert.All(answers, a => Assert.Equal(HttpStatusCode.OK, a.StatusCode));
+        var history = (await first.GetFromJsonAsync<JsonElement[]>($"/api/hazards/{hazardId}/reviews"))!;
+        Assert.Equal(Enumerable.Range(0, 10).Select(i => $"parallel {i}").Order(), history.Select(r => r.GetProperty("comment").GetString()!).Order());
+        Assert.Equal(["analyst-user", "second-analyst"], history.Select(r => r.GetProperty("reviewer").GetString()).Distinct().Order());
+        var times = history.Select(r => r.GetProperty("at").GetDateTimeOffset()).ToList();
+        Assert.Equal(times.Order(), times);
+        var last = history[^1];
+        var hazard = await first.GetFromJsonAsync<JsonElement>($"/api/hazards/{hazardId}");
+        Assert.Equal(last.GetProperty("decision").GetString() == "confirm" ? "confirmed" : "rejected", hazard.GetProperty("status").GetString());
+        Assert.Equal(last.GetProperty("reviewer").GetString(), hazard.GetProperty("reviewedBy").GetString());
+        foreach (var a in answers)
+        {
+            a.Dispose();
+        }
+    }
+
+    [Fact]
     public async Task Review_WithAnUnknownDecision_Is400_AndUnknownHazardIs404()
     {
         using var client = service.Client(Roles.Analyst);

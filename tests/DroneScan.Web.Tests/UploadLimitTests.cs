@@ -60,12 +60,72 @@ public sealed class UploadLimitTests : IDisposable
         Assert.DoesNotContain(Directory.GetFiles(dataDir, "*", SearchOption.AllDirectories), f => new FileInfo(f).Length > 1 << 20);
     }
 
+    [Fact]
+    public async Task ALongTextField_IsRefused_WithoutReadingItToTheEnd()
+    {
+        // Regression: a field was read to its end before its length was checked, so a client could make the
+        // service hold gigabytes of "notes" in memory.
+        var request = Multipart([("p.jpg", Photo)], notes: new string('n', 20 << 20));
+        var body = new CountingStream(request.Body);
+        request.Body = body;
+
+        var ex = await Assert.ThrowsAsync<UploadRejectedException>(() => Reader(new UploadOptions()).ReadAsync(request, "fl-0123456789ab", CancellationToken.None));
+
+        Assert.Contains("field 'notes' is longer than 4000 characters", ex.Message, StringComparison.Ordinal);
+        Assert.InRange(body.BytesRead, 4000, 1 << 20);
+    }
+
     private FlightUploadReader Reader(UploadOptions limits) => new(new FlightFolders(dataDir), limits);
 
+    /// <summary>Counts what the reader takes from the request body.</summary>
+    private sealed class CountingStream(Stream inner) : Stream
+    {
+        public long BytesRead { get; private set; }
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => inner.Length;
+
+        public override long Position { get => inner.Position; set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count) => Count(inner.Read(buffer, offset, count));
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+            Count(await inner.ReadAsync(buffer, cancellationToken));
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        private int Count(int n)
+        {
+            BytesRead += n;
+            return n;
+        }
+    }
+
     /// <summary>A multipart/form-data request as a browser sends it: a name field and the files.</summary>
-    private static HttpRequest Multipart(IEnumerable<(string Name, byte[] Bytes)> files)
+    private static HttpRequest Multipart(IEnumerable<(string Name, byte[] Bytes)> files, string? notes = null)
     {
         using var content = new MultipartFormDataContent { { new StringContent("limits"), "name" } };
+        if (notes is not null)
+        {
+            content.Add(new StringContent(notes), "notes");
+        }
+
         foreach (var (name, bytes) in files)
         {
             var part = new ByteArrayContent(bytes);

@@ -3,8 +3,8 @@ using DroneScan.Storage;
 
 namespace DroneScan.Web.Api;
 
-/// <summary>201 answer to an upload.</summary>
-public sealed record FlightCreated(string Id, int Photos, IReadOnlyList<string> Ignored);
+/// <summary>201 answer to an upload: the photos queued, and each file not used with its reason.</summary>
+public sealed record FlightCreated(string Id, int Photos, IReadOnlyList<Files.IgnoredFile> Ignored);
 
 /// <summary>A flight in listings.</summary>
 public sealed record FlightListItem(string Id, string Name, string? Site, string Status, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, int Photos, int Hazards);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
 using DroneScan.Web.Auth;
@@ -24,12 +25,25 @@ public static class PageEndpoints
     }
 
     private static async Task<IResult> LoginAsync(
-        HttpContext http, IAntiforgery antiforgery, UserAdmin users, [FromForm] string? name, [FromForm] string? password, [FromForm] string? returnUrl)
+        HttpContext http, IAntiforgery antiforgery, UserAdmin users, LoginThrottle throttle, [FromForm] string? name, [FromForm] string? password, [FromForm] string? returnUrl)
     {
+        var client = http.Connection.RemoteIpAddress;
+        if (throttle.RetryAfter(name ?? "", client) is { } wait)
+        {
+            // Refused before the password is looked at: a guess made now tells nothing, right or wrong.
+            int seconds = (int)Math.Ceiling(wait.TotalSeconds);
+            http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+            string message = $"Too many failed sign-ins. Try again in {Math.Max(1, (int)Math.Ceiling(wait.TotalMinutes))} minute(s).";
+            return LoginPage(http, antiforgery, returnUrl, message, StatusCodes.Status429TooManyRequests);
+        }
+
         if (users.CheckPassword(name ?? "", password ?? "") is not { } user)
         {
+            throttle.Failed(name ?? "", client);
             return LoginPage(http, antiforgery, returnUrl, "Wrong user name or password.", StatusCodes.Status401Unauthorized);
         }
+
+        throttle.Succeeded(user.Name);
 
         await http.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, AuthServiceCollectionExtensions.Principal(user, CookieAuthenticationDefaults.AuthenticationScheme))
             .ConfigureAwait(false);

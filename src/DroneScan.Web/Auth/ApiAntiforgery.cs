@@ -4,8 +4,9 @@ namespace DroneScan.Web.Auth;
 
 /// <summary>
 /// Antiforgery for the JSON and multipart API when a browser calls it with its session cookie. Pages hand the
-/// request token to their scripts in a readable <c>XSRF-TOKEN</c> cookie; every state-changing <c>/api</c> request
-/// signed in by cookie must echo it in the <c>X-XSRF-TOKEN</c> header. Scripts with a bearer token are not
+/// request token to their scripts in a readable <c>XSRF-TOKEN</c> cookie; every state-changing request signed in by
+/// cookie must echo it in the <c>X-XSRF-TOKEN</c> header (or, for a form such as sign-out, the
+/// <c>__RequestVerificationToken</c> field). Scripts with a bearer token are not
 /// affected: a token in a header is not something another site can make a browser send.
 /// </summary>
 public static class ApiAntiforgery
@@ -25,8 +26,10 @@ public static class ApiAntiforgery
         if (signedInByCookie)
         {
             var antiforgery = context.RequestServices.GetRequiredService<IAntiforgery>();
-            bool api = request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase);
-            if (api && !(HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method) || HttpMethods.IsOptions(request.Method)))
+            // Every state-changing request of a cookie session (the API, and forms such as /logout); the dashboard
+            // checks its own token.
+            bool dashboard = request.Path.StartsWithSegments("/hangfire", StringComparison.OrdinalIgnoreCase);
+            if (!dashboard && !(HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method) || HttpMethods.IsOptions(request.Method) || HttpMethods.IsTrace(request.Method)))
             {
                 try
                 {

@@ -22,6 +22,9 @@ public static class AuthServiceCollectionExtensions
     public static IServiceCollection AddDroneScanAuth(this IServiceCollection services)
     {
         services.AddSingleton<UserAdmin>();
+        services.AddOptions<LoginThrottleOptions>().BindConfiguration(LoginThrottleOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton(sp => new LoginThrottle(
+            sp.GetRequiredService<IOptions<LoginThrottleOptions>>().Value, sp.GetService<TimeProvider>() ?? TimeProvider.System));
         services.AddAuthentication(Scheme)
             .AddPolicyScheme(Scheme, "cookie or bearer token", o => o.ForwardDefaultSelector = context =>
                 context.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)

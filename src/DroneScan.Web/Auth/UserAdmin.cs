@@ -13,6 +13,10 @@ public sealed class UserAdmin(IUserStore users)
 {
     private static readonly PasswordHasher<string> Hasher = new();
 
+    // Verified against when the user does not exist, so a wrong name takes as long as a wrong password and the time
+    // of an answer does not tell which user names exist.
+    private static readonly string DummyHash = Hasher.HashPassword("", Secret(18));
+
     /// <summary>Creates a user with a generated password and one API token.</summary>
     /// <exception cref="ArgumentException">Bad name or unknown role.</exception>
     /// <exception cref="InvalidOperationException">The user exists.</exception>
@@ -48,6 +52,7 @@ public sealed class UserAdmin(IUserStore users)
     {
         if (users.FindUser(name) is not { } user)
         {
+            Hasher.VerifyHashedPassword("", DummyHash, password);
             return null;
         }
 

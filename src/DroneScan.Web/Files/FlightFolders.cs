@@ -80,9 +80,15 @@ public sealed partial class FlightFolders(string dataDir)
                 return false;
             }
 
-            if (part.StartsWith('.') || part.Any(c => char.IsControl(c) || c is ':' or '*' or '?' or '"' or '<' or '>' or '|'))
+            if (part.StartsWith('.'))
             {
-                problem = "hidden file or reserved character in the name";
+                problem = "hidden file (the name starts with '.')";
+                return false;
+            }
+
+            if (part.Any(c => char.IsControl(c) || c is ':' or '*' or '?' or '"' or '<' or '>' or '|'))
+            {
+                problem = "a control character or one of : * ? \" < > | in the name";
                 return false;
             }
         }

@@ -24,11 +24,17 @@ public sealed class UploadRejectedException : Exception
     }
 }
 
+/// <summary>A file of an upload that was not kept, and why.</summary>
+/// <param name="File">The name it was sent with (zip entries: the path inside the zip).</param>
+/// <param name="Code"><c>not-a-photo</c>, <c>zip-in-zip</c>, <c>hidden-file</c> or <c>duplicate</c>.</param>
+/// <param name="Reason">A sentence for the operator.</param>
+public sealed record IgnoredFile(string File, string Code, string Reason);
+
 /// <summary>What an upload held: the form fields and the photos written to the flight's folder.</summary>
 /// <param name="Fields">Form fields (name, site, notes).</param>
 /// <param name="Photos">Photos by content hash, first copy only.</param>
-/// <param name="Ignored">Files not used: not photos, or a second copy of a photo.</param>
-public sealed record UploadedFlight(IReadOnlyDictionary<string, string> Fields, IReadOnlyList<QueuedPhoto> Photos, IReadOnlyList<string> Ignored);
+/// <param name="Ignored">Files not used: not photos, hidden files, or a second copy of a photo.</param>
+public sealed record UploadedFlight(IReadOnlyDictionary<string, string> Fields, IReadOnlyList<QueuedPhoto> Photos, IReadOnlyList<IgnoredFile> Ignored);
 
 /// <summary>
 /// Streams a multipart upload into a flight's folder: many photo files, or zips of them, hashing as it writes.
@@ -43,7 +49,8 @@ public sealed class FlightUploadReader(FlightFolders folders, Hosting.UploadOpti
     private readonly Dictionary<string, string> fields = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, QueuedPhoto> photos = new(StringComparer.Ordinal);
     private readonly HashSet<string> paths = new(StringComparer.OrdinalIgnoreCase);
-    private readonly List<string> ignored = [];
+    private readonly HashSet<string> folderPaths = new(StringComparer.OrdinalIgnoreCase);
+    private readonly List<IgnoredFile> ignored = [];
 
     /// <summary>Reads the request into <paramref name="flightId"/>'s folder (created here).</summary>
     /// <exception cref="UploadRejectedException">Not multipart, a bad name, a bad zip, or a limit passed.</exception>
@@ -69,9 +76,7 @@ public sealed class FlightUploadReader(FlightFolders folders, Hosting.UploadOpti
             if (!disposition.IsFileDisposition())
             {
                 string key = HeaderUtilities.RemoveQuotes(disposition.Name).Value ?? "";
-                using var text = new StreamReader(section.Body);
-                string value = await text.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
-                fields[key] = value.Length > 4000 ? throw new UploadRejectedException($"field '{key}' is longer than 4000 characters") : value;
+                fields[key] = await ReadFieldAsync(section.Body, key, cancellationToken).ConfigureAwait(false);
                 continue;
             }
 
@@ -93,6 +98,22 @@ public sealed class FlightUploadReader(FlightFolders folders, Hosting.UploadOpti
         }
 
         return new UploadedFlight(fields, photos.Values.OrderBy(p => p.RelativePath, StringComparer.Ordinal).ToList(), ignored);
+    }
+
+    private static async Task<string> ReadFieldAsync(Stream body, string key, CancellationToken cancellationToken)
+    {
+        // Read no more than the limit allows: a field is buffered in memory, and a client may send gigabytes of it.
+        const int MaxChars = 4000;
+        using var text = new StreamReader(body);
+        char[] buffer = new char[MaxChars + 1];
+        int length = 0;
+        int n;
+        while (length < buffer.Length && (n = await text.ReadAsync(buffer.AsMemory(length), cancellationToken).ConfigureAwait(false)) > 0)
+        {
+            length += n;
+        }
+
+        return length > MaxChars ? throw new UploadRejectedException($"field '{key}' is longer than {MaxChars} characters") : new string(buffer, 0, length);
     }
 
     private async Task ReadZipAsync(Stream body, string flightId, string folder, CancellationToken cancellationToken)
@@ -186,7 +207,7 @@ public sealed class FlightUploadReader(FlightFolders folders, Hosting.UploadOpti
         {
             if (IsHidden(name))
             {
-                ignored.Add(name);
+                ignored.Add(new IgnoredFile(name, "hidden-file", "hidden file (its name or a folder's starts with '.'): not used"));
                 return 0;
             }
 
@@ -195,13 +216,33 @@ public sealed class FlightUploadReader(FlightFolders folders, Hosting.UploadOpti
 
         if (!FlightFolders.IsPhoto(relative))
         {
-            ignored.Add(relative);
+            ignored.Add(relative.EndsWith(".zip", StringComparison.OrdinalIgnoreCase)
+                ? new IgnoredFile(relative, "zip-in-zip", "a zip inside a zip is not opened: upload it on its own")
+                : new IgnoredFile(relative, "not-a-photo", "not a photo (JPEG, PNG or TIFF by its extension): not used"));
             return 0;
         }
 
         if (!paths.Add(relative))
         {
             throw new UploadRejectedException($"file '{relative}' appears twice in the upload");
+        }
+
+        // "a.jpg" and "a.jpg/b.jpg" cannot both be written: one would need a file and a folder of the same name.
+        string[] parts = relative.Split('/');
+        for (int i = 1; i < parts.Length; i++)
+        {
+            string folder = string.Join('/', parts[..i]);
+            if (paths.Contains(folder))
+            {
+                throw new UploadRejectedException($"file '{relative}': '{folder}' is also a file in the upload");
+            }
+
+            folderPaths.Add(folder);
+        }
+
+        if (folderPaths.Contains(relative))
+        {
+            throw new UploadRejectedException($"file '{relative}': the upload also has a folder of that name");
         }
 
         if (photos.Count >= limits.MaxPhotos)
@@ -235,7 +276,7 @@ public sealed class FlightUploadReader(FlightFolders folders, Hosting.UploadOpti
         if (!photos.TryAdd(photoId, new QueuedPhoto(photoId, relative)))
         {
             File.Delete(path);
-            ignored.Add(relative);
+            ignored.Add(new IgnoredFile(relative, "duplicate", $"the same bytes as '{photos[photoId].RelativePath}': used once"));
         }
 
         return written;

@@ -50,22 +50,30 @@ public static class WebUi
         return $"default-src 'self'; img-src 'self' data:{tiles}; style-src 'self'; script-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
     }
 
-    /// <summary>Security headers on every answer but the Hangfire dashboard's (which uses inline script).</summary>
+    /// <summary>The policy of the Hangfire dashboard, whose pages use inline script: it may not be framed, at least.</summary>
+    public const string DashboardContentSecurityPolicy = "frame-ancestors 'none'; object-src 'none'; base-uri 'self'; form-action 'self'";
+
+    /// <summary>Security headers on every answer; the Hangfire dashboard (inline script) gets a policy that only
+    /// forbids framing and plugins, since its buttons (delete, requeue) must not be clickjacked.</summary>
     public static WebApplication UseDroneScanUiHeaders(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
         string csp = ContentSecurityPolicy(app.Services.GetRequiredService<IOptions<UiOptions>>().Value.TileUrl);
         app.Use((context, next) =>
         {
-            if (!context.Request.Path.StartsWithSegments("/hangfire", StringComparison.OrdinalIgnoreCase))
+            // Set as the answer starts, not now: the exception handler clears the headers of a failed request before
+            // it writes its ProblemDetails, and error answers need them as much as pages.
+            context.Response.OnStarting(() =>
             {
                 var headers = context.Response.Headers;
-                headers.ContentSecurityPolicy = csp;
+                headers.ContentSecurityPolicy = context.Request.Path.StartsWithSegments("/hangfire", StringComparison.OrdinalIgnoreCase)
+                    ? DashboardContentSecurityPolicy
+                    : csp;
                 headers.XContentTypeOptions = "nosniff";
                 headers["Referrer-Policy"] = "same-origin";
                 headers.XFrameOptions = "DENY";
-            }
-
+                return Task.CompletedTask;
+            });
             return next(context);
         });
         return app;

@@ -219,7 +219,9 @@ export async function nav() {
     if (p.href === here) a.setAttribute('aria-current', 'page');
     links.append(el('li', {}, a));
   }
+  // Sign-out is a state change too: the form carries the antiforgery token like every other write.
   const signOut = el('form', { method: 'post', action: 'logout', className: 'signout' },
+    el('input', { type: 'hidden', name: '__RequestVerificationToken', value: antiforgeryToken() || '' }),
     el('button', { type: 'submit', className: 'link' }, 'Sign out'));
   replace(header,
     el('a', { href: 'flights.html', className: 'brand' }, 'DroneScan'),

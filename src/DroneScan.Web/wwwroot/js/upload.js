@@ -120,7 +120,7 @@ function send(event) {
     const ignored = Array.isArray(answer.ignored) ? answer.ignored : [];
     document.getElementById('result-text').textContent =
       `Flight ${answer.id}: ${answer.photos} photo(s) queued for processing` + (ignored.length ? `; ${ignored.length} file(s) not used:` : '.');
-    replace(document.getElementById('ignored'), ignored.map((f) => el('li', {}, f)));
+    replace(document.getElementById('ignored'), ignored.map((f) => el('li', {}, typeof f === 'string' ? f : `${f.file}: ${f.reason}`)));
     const follow = document.getElementById('follow');
     follow.href = 'flights.html?flight=' + encodeURIComponent(answer.id);
     result.hidden = false;
