@@ -71,4 +71,20 @@ public sealed class ReviewTests(ServiceFixture service)
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
         Assert.Equal("application/problem+json", missing.Content.Headers.ContentType!.MediaType);
     }
+
+    [Fact]
+    public async Task Review_WithAnOverlongCommentOrLabel_Is400_AndRecordsNothing()
+    {
+        using var client = service.Client(Roles.Analyst);
+        string hazardId = service.Get<IFlightStore>().GetHazards(service.DemoFlightId)[^1].Point.Id;
+        int before = service.Get<IFlightStore>().GetReviewHistory(hazardId).Count;
+
+        using var comment = await client.PostAsJsonAsync($"/api/hazards/{hazardId}/review", new { decision = "confirm", comment = new string('c', 4001) });
+        using var label = await client.PostAsJsonAsync($"/api/hazards/{hazardId}/review", new { decision = "reclassify", label = new string('l', 101) });
+
+        Assert.Equal(HttpStatusCode.BadRequest, comment.StatusCode);
+        Assert.Contains("4000", await comment.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, label.StatusCode);
+        Assert.Equal(before, service.Get<IFlightStore>().GetReviewHistory(hazardId).Count);
+    }
 }

@@ -36,6 +36,12 @@ public static class HazardEndpoints
         return Results.Ok(hazard.ToDto(flightId, withObservations: true));
     }
 
+    /// <summary>Longest review comment kept (a field note, not a document; reviews are append-only).</summary>
+    public const int MaxCommentChars = 4000;
+
+    /// <summary>Longest class label of a reclassification.</summary>
+    public const int MaxLabelChars = 100;
+
     private static IResult Review(string id, ReviewRequest request, ClaimsPrincipal user, IFlightStore store)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -43,6 +49,11 @@ public static class HazardEndpoints
         if (!Enum.TryParse<ReviewDecision>(text, ignoreCase: true, out var decision) || text.Length == 0 || char.IsDigit(text[0]))
         {
             throw new FormatException($"decision '{request.Decision}': use confirm, reject, reclassify (with a label) or unsure");
+        }
+
+        if (request.Comment is { Length: > MaxCommentChars } || request.Label is { Length: > MaxLabelChars })
+        {
+            throw new FormatException($"a review's comment holds at most {MaxCommentChars} characters and its label {MaxLabelChars}");
         }
 
         var review = store.AddReview(id, decision, request.Label, request.Comment, user.Identity?.Name ?? "");
