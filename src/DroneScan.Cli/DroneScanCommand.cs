@@ -7,7 +7,12 @@ namespace DroneScan.Cli;
 public static class DroneScanCommand
 {
     /// <summary>Parses and runs a command line, writing to the given streams; returns the exit code.</summary>
-    public static int Run(string[] args, TextWriter output, TextWriter error)
+    /// <param name="args">The command line.</param>
+    /// <param name="output">Where results go.</param>
+    /// <param name="error">Where errors go.</param>
+    /// <param name="cancellationToken">Asks the running command to stop (Ctrl+C); <c>scan</c> then keeps what it
+    /// finished and exits with 130.</param>
+    public static int Run(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
     {
         var root = new RootCommand("DroneScan: finds candidate landmines and UXO in geotagged drone photos.")
         {
@@ -22,6 +27,8 @@ public static class DroneScanCommand
             ServiceCommands.Worker(output, error),
             ServiceCommands.Users(output, error),
         };
-        return root.Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error });
+        // No ProcessTerminationTimeout: signals are the host's (StopSignals), so running in-process registers none.
+        var configuration = new InvocationConfiguration { Output = output, Error = error, ProcessTerminationTimeout = null };
+        return root.Parse(args).InvokeAsync(configuration, cancellationToken).GetAwaiter().GetResult();
     }
 }

@@ -11,6 +11,11 @@ internal static class TestData
 
     public static string Seneca => Path.Combine(RepoRoot, "data-samples", "seneca", "IMG_0504.jpg");
 
+    /// <summary>The 18-photo synthetic demo flight (with its truth.geojson).</summary>
+    public static string DemoFlight => Path.Combine(RepoRoot, "data-samples", "demo-flight");
+
+    public static string ShippedModel => Path.Combine(RepoRoot, "models", "dronescan-rgb.onnx");
+
     private static string FindRepoRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
