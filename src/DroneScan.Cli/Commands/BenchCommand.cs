@@ -22,7 +22,7 @@ internal static class BenchCommand
         var model = new Option<string?>("--model") { Description = $"ONNX detection model (default: {DefaultModel.RelativePath})", HelpName = "FILE" };
         var batch = new Option<string>("--batch") { Description = "Tiles per inference; a comma list sweeps", DefaultValueFactory = _ => "4", HelpName = "N[,N]" };
         var threads = new Option<string>("--threads") { Description = "ONNX Runtime threads (0 = one per core); a comma list sweeps", DefaultValueFactory = _ => "0", HelpName = "N[,N]" };
-        var spinning = new Option<string>("--spinning") { Description = "ONNX Runtime worker spinning: on, off or both", DefaultValueFactory = _ => "on", HelpName = "on|off|both" };
+        var spinning = new Option<string>("--spinning") { Description = "ONNX Runtime worker spinning: on, off or both", DefaultValueFactory = _ => "off", HelpName = "on|off|both" };
         var agl = new Option<double>("--agl") { Description = "Flight height, metres (18 m with the 24 mm-equivalent lens: 4.9 mm/px, about the RGB model's GSD)", DefaultValueFactory = _ => 18, HelpName = "M" };
         var width = new Option<int>("--width") { Description = "Photo width, pixels", DefaultValueFactory = _ => 5472, HelpName = "PX" };
         var height = new Option<int>("--height") { Description = "Photo height, pixels", DefaultValueFactory = _ => 3648, HelpName = "PX" };

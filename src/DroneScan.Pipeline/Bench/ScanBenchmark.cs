@@ -28,7 +28,7 @@ public sealed record ScanBenchOptions
     /// <summary>Tiling and merging as the scan runs them; the batch size comes from each variant.</summary>
     public TiledDetectionOptions Detection { get; init; } = new();
 
-    public IReadOnlyList<BenchVariant> Variants { get; init; } = [new(4, 0, true)];
+    public IReadOnlyList<BenchVariant> Variants { get; init; } = [new(4, 0, false)];
 
     /// <summary>Photos whose tiles the model-alone loop runs (the first ones of the folder); its time per tile is
     /// applied to every tile of the scan. All photos when 0 or more than the folder holds.</summary>

@@ -65,49 +65,19 @@ internal sealed class ScanPhotoLoader(ScanFolder folder, GeoreferenceOptions geo
 
     private LoadedPhoto Prepare(PhotoRecord record, byte[] bytes, string relative, CancellationToken cancellationToken)
     {
-        using var metadataLap = times.Time(ScanStage.Metadata);
-        PhotoMetadata metadata;
-        using (var stream = new MemoryStream(bytes, writable: false))
+        GeoreferencedPhoto? photo;
+        LoadedPhoto? problem;
+        using (times.Time(ScanStage.Metadata))
         {
-            // From the bytes already read for the hash: the file is opened once per photo.
-            metadata = PhotoMetadataReader.Read(folder.FullPath(relative), stream);
+            (record, photo, problem) = Locate(record, bytes, relative);
         }
 
-        var photo = PhotoGeoreferencer.Resolve(metadata, georeference);
-        record = record with
+        if (problem is not null || photo is null)
         {
-            CapturedAt = metadata.CapturedAt?.Utc,
-            // NaN or out-of-range GPS (the georeferencer reports it) is no position to store.
-            Position = metadata is { LatitudeDeg: { } lat, LongitudeDeg: { } lon } && Math.Abs(lat) <= 90 && Math.Abs(lon) <= 180 ? new GeoPoint(lat, lon) : null,
-            AltitudeAglM = photo.AltitudeAglM,
-            MetadataJson = MetadataJson(photo),
-        };
-        if (metadata.Diagnostics.FirstOrDefault(d => d.Code == DiagnosticCodes.Unreadable) is { } unreadable)
-        {
-            return LoadedPhoto.Problem(record, ScanPhotoOutcome.Failed, unreadable.Code, unreadable.Message);
+            return problem!;
         }
 
-        if (photo.Georeference is not { } geo)
-        {
-            var errors = photo.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
-            string code = errors.Count > 0 ? errors[0].Code : "not-georeferenced";
-            string message = errors.Count > 0
-                ? "cannot be placed on the ground: " + string.Join("; ", errors.Select(d => $"{d.Field}: {d.Message}"))
-                : "cannot be placed on the ground";
-            return LoadedPhoto.Problem(record, ScanPhotoOutcome.Skipped, code, message);
-        }
-
-        try
-        {
-            record = record with { GsdM = geo.CentreGsdM, Footprint = geo.Footprint().Footprint };
-        }
-        catch (NtsTopologyException ex)
-        {
-            // Degenerate geometry from extreme metadata concerns this photo only.
-            return LoadedPhoto.Problem(record, ScanPhotoOutcome.Skipped, DiagnosticCodes.InvalidValue, $"footprint: {ex.Message}");
-        }
-
-        metadataLap.Dispose();
+        var geo = photo.Georeference!;
         try
         {
             Image<Rgb24> image;
@@ -132,6 +102,53 @@ internal sealed class ScanPhotoLoader(ScanFolder folder, GeoreferenceOptions geo
             // A decoder failing on a crafted or damaged file concerns that file only.
             return LoadedPhoto.Problem(record, ScanPhotoOutcome.Failed, "damaged-image", $"damaged image ({ex.GetType().Name}: {ex.Message})");
         }
+    }
+
+    /// <summary>Metadata, camera model, georeference and footprint: the photo placed on the ground, or why not.</summary>
+    private (PhotoRecord Record, GeoreferencedPhoto? Photo, LoadedPhoto? Problem) Locate(PhotoRecord record, byte[] bytes, string relative)
+    {
+        PhotoMetadata metadata;
+        using (var stream = new MemoryStream(bytes, writable: false))
+        {
+            // From the bytes already read for the hash: the file is opened once per photo.
+            metadata = PhotoMetadataReader.Read(folder.FullPath(relative), stream);
+        }
+
+        var photo = PhotoGeoreferencer.Resolve(metadata, georeference);
+        record = record with
+        {
+            CapturedAt = metadata.CapturedAt?.Utc,
+            // NaN or out-of-range GPS (the georeferencer reports it) is no position to store.
+            Position = metadata is { LatitudeDeg: { } lat, LongitudeDeg: { } lon } && Math.Abs(lat) <= 90 && Math.Abs(lon) <= 180 ? new GeoPoint(lat, lon) : null,
+            AltitudeAglM = photo.AltitudeAglM,
+            MetadataJson = MetadataJson(photo),
+        };
+        if (metadata.Diagnostics.FirstOrDefault(d => d.Code == DiagnosticCodes.Unreadable) is { } unreadable)
+        {
+            return (record, null, LoadedPhoto.Problem(record, ScanPhotoOutcome.Failed, unreadable.Code, unreadable.Message));
+        }
+
+        if (photo.Georeference is not { } geo)
+        {
+            var errors = photo.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
+            string code = errors.Count > 0 ? errors[0].Code : "not-georeferenced";
+            string message = errors.Count > 0
+                ? "cannot be placed on the ground: " + string.Join("; ", errors.Select(d => $"{d.Field}: {d.Message}"))
+                : "cannot be placed on the ground";
+            return (record, null, LoadedPhoto.Problem(record, ScanPhotoOutcome.Skipped, code, message));
+        }
+
+        try
+        {
+            record = record with { GsdM = geo.CentreGsdM, Footprint = geo.Footprint().Footprint };
+        }
+        catch (NtsTopologyException ex)
+        {
+            // Degenerate geometry from extreme metadata concerns this photo only.
+            return (record, null, LoadedPhoto.Problem(record, ScanPhotoOutcome.Skipped, DiagnosticCodes.InvalidValue, $"footprint: {ex.Message}"));
+        }
+
+        return (record, photo, null);
     }
 
     private static string Hex(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
