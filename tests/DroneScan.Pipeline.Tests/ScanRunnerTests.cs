@@ -60,6 +60,26 @@ public sealed class ScanRunnerTests : IDisposable
         Assert.Equal(FlightStatus.Finalised, store.GetFlight(report.FlightId)!.Flight.Status);
     }
 
+    [Theory]
+    [InlineData(2)]
+    [InlineData(3)]
+    public async Task SeveralPhotosAtOnce_GiveTheSameHazardsAndDetections_AsOneAtATime_InTheFolderOrder(int parallel)
+    {
+        string folder = NewFlightFolder();
+        File.WriteAllBytes(Path.Combine(folder, "broken.jpg"), [0xFF, 0xD8, 0xFF]);
+        using var one = OpenStore("one.db");
+        using var many = OpenStore("many.db");
+
+        var sequential = await Scan(one, folder);
+        var concurrent = await new ScanRunner(many, new TiledDetector(_model, new TiledDetectionOptions()), TimeProvider.System) { ParallelPhotos = parallel }
+            .RunAsync(folder, Options);
+
+        Assert.Equal(sequential.Totals, concurrent.Totals);
+        Assert.Equal(sequential.Photos.Select(p => (p.File, p.Outcome, p.Detections)), concurrent.Photos.Select(p => (p.File, p.Outcome, p.Detections)));
+        Assert.Equal(sequential.Hazards.Select(h => (h.Id, h.Position, h.ObservationCount)), concurrent.Hazards.Select(h => (h.Id, h.Position, h.ObservationCount)));
+        Assert.Equal(one.GetFlight(sequential.FlightId)!.Detections, many.GetFlight(concurrent.FlightId)!.Detections);
+    }
+
     [Fact]
     public async Task BadFiles_AreListedWithReasons_AndDoNotStopTheFlight()
     {

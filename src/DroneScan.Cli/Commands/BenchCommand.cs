@@ -29,6 +29,7 @@ internal static class BenchCommand
         var focal35 = new Option<int>("--focal-35mm") { Description = "35 mm-equivalent focal length", DefaultValueFactory = _ => 24, HelpName = "MM" };
         var noGsdScaling = new Option<bool>("--no-gsd-scaling") { Description = "Tile photos at their own resolution instead of rescaling them to the model's GSD" };
         var maxScale = new Option<double>("--max-scale") { Description = "Largest GSD rescale (upsampling of coarse photos)", DefaultValueFactory = _ => new TiledDetectionOptions().MaxScale, HelpName = "F" };
+        var parallel = new Option<string>("--parallel-photos") { Description = "Photos run through the model at once (as scan --parallel-photos); a comma list sweeps", DefaultValueFactory = _ => "1", HelpName = "N[,N]" };
         var prepareOnly = new Option<bool>("--prepare-only") { Description = "Generate the photos, print their folder and stop (for other benchmarks, e.g. bench/scaleout.sh)" };
         var modelPhotos = new Option<int>("--model-photos") { Description = "Photos whose tiles the model-alone loop runs (0 = all)", DefaultValueFactory = _ => 10, HelpName = "N" };
         CliChecks.AtLeast(photos, 1);
@@ -40,7 +41,7 @@ internal static class BenchCommand
 
         var command = new Command("bench", "Measure throughput: the model alone on the scan's tiles vs the scan end to end, on a generated flight of full-size photos")
         {
-            photos, cache, model, batch, threads, spinning, agl, width, height, focal35, noGsdScaling, maxScale, modelPhotos, prepareOnly,
+            photos, cache, model, batch, threads, spinning, agl, width, height, focal35, noGsdScaling, maxScale, modelPhotos, prepareOnly, parallel,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -52,9 +53,10 @@ internal static class BenchCommand
             }
 
             if (!TryParseList(parse.GetValue(batch)!, 1, out var batches) || !TryParseList(parse.GetValue(threads)!, 0, out var threadCounts)
+                || !TryParseList(parse.GetValue(parallel)!, 1, out var parallelCounts)
                 || parse.GetValue(spinning) is not ("on" or "off" or "both"))
             {
-                error.WriteLine("--batch and --threads take comma lists of whole numbers (batch ≥ 1, threads ≥ 0); --spinning takes on, off or both");
+                error.WriteLine("--batch, --threads and --parallel-photos take comma lists of whole numbers (batch ≥ 1, threads ≥ 0, photos ≥ 1); --spinning takes on, off or both");
                 return 1;
             }
 
@@ -94,7 +96,7 @@ internal static class BenchCommand
                 ModelPath = modelPath,
                 PhotoFolder = folder,
                 Detection = new TiledDetectionOptions { GsdScaling = !parse.GetValue(noGsdScaling), MaxScale = parse.GetValue(maxScale) },
-                Variants = [.. from b in batches from t in threadCounts from s in spins select new BenchVariant(b, t, s)],
+                Variants = [.. from b in batches from t in threadCounts from s in spins from n in parallelCounts select new BenchVariant(b, t, s, n)],
                 ModelAlonePhotos = parse.GetValue(modelPhotos),
             };
             output.WriteLine(Describe(options, folder));
@@ -126,11 +128,11 @@ internal static class BenchCommand
     {
         var c = CultureInfo.InvariantCulture;
         output.WriteLine();
-        output.WriteLine("| batch | threads | spinning | photos | tiles | (a) ms/tile | (a) s | (b) s | (b)/(a) | (a) CPU s | (b) CPU s | photos/s | MP/s | tiles/s | peak RSS |");
-        output.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+        output.WriteLine("| batch | threads | spinning | at once | photos | tiles | (a) ms/tile | (a) s | (b) s | (b)/(a) | (a) CPU s | (b) CPU s | photos/s | MP/s | tiles/s | peak RSS |");
+        output.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         foreach (var r in results)
         {
-            output.WriteLine(string.Create(c, $"| {r.Variant.BatchSize} | {(r.Variant.Threads == 0 ? "auto" : r.Variant.Threads)} | {(r.Variant.AllowSpinning ? "on" : "off")} | {r.Photos} | {r.Tiles} | {r.ModelMsPerTile:0.0} | {r.ModelAlone.TotalSeconds:0.0} | {r.EndToEnd.TotalSeconds:0.0} | {r.Ratio:0.00} | {r.ModelAloneCpu.TotalSeconds:0.0} | {r.EndToEndCpu.TotalSeconds:0.0} | {r.PhotosPerSecond:0.00} | {r.MegapixelsPerSecond:0.0} | {r.TilesPerSecond:0.0} | {r.PeakRssBytes / 1048576.0:0} MB |"));
+            output.WriteLine(string.Create(c, $"| {r.Variant.BatchSize} | {(r.Variant.Threads == 0 ? "auto" : r.Variant.Threads)} | {(r.Variant.AllowSpinning ? "on" : "off")} | {r.Variant.ParallelPhotos} | {r.Photos} | {r.Tiles} | {r.ModelMsPerTile:0.0} | {r.ModelAlone.TotalSeconds:0.0} | {r.EndToEnd.TotalSeconds:0.0} | {r.Ratio:0.00} | {r.ModelAloneCpu.TotalSeconds:0.0} | {r.EndToEndCpu.TotalSeconds:0.0} | {r.PhotosPerSecond:0.00} | {r.MegapixelsPerSecond:0.0} | {r.TilesPerSecond:0.0} | {r.PeakRssBytes / 1048576.0:0} MB |"));
         }
 
         output.WriteLine();

@@ -23,7 +23,8 @@ internal static class ScanCommand
         var maxGsdFactor = new Option<double>("--max-gsd-factor") { Description = "Photos count as coverage up to this many times the model's GSD", DefaultValueFactory = _ => 2, HelpName = "F" };
         var areaBuffer = new Option<double>("--area-buffer") { Description = "Buffer around hazard points for suggested hazard areas, metres", DefaultValueFactory = _ => 5, HelpName = "M" };
         var mergeClasses = new Option<bool>("--merge-classes") { Description = "Merge views of one object even when the model gave them different classes (the point keeps the class votes)" };
-        var threads = new Option<int>("--threads") { Description = "ONNX Runtime threads (0 = one per core)", DefaultValueFactory = _ => 0 };
+        var threads = new Option<int>("--threads") { Description = "ONNX Runtime threads per photo (0 = the cores divided by --parallel-photos)", DefaultValueFactory = _ => 0 };
+        var parallel = new Option<int>("--parallel-photos") { Description = "Photos run through the model at once (2 on 2 cores with 1 thread each is ~1.5× faster than 1 photo on 2 threads; more memory)", DefaultValueFactory = _ => 1, HelpName = "N" };
         var truth = new Option<string?>("--truth") { Description = "GeoJSON of planted items to score the result against (default: truth.geojson in the folder, if any)", HelpName = "FILE" };
         var minSize = new Option<double>("--min-size-cm") { Description = "Drop boxes smaller than this on the ground (0 keeps all)", DefaultValueFactory = _ => 4, HelpName = "CM" };
         CliChecks.InRange(minSize, 0, 100);
@@ -31,12 +32,13 @@ internal static class ScanCommand
         CliChecks.InRange(maxGsdFactor, 1e-9, double.MaxValue);
         CliChecks.InRange(areaBuffer, 1e-9, double.MaxValue);
         CliChecks.AtLeast(threads, 0);
+        CliChecks.AtLeast(parallel, 1);
 
         var limits = new PhotoLimitCliOptions();
         var geo = new GeoreferenceCliOptions();
         var command = new Command("scan", "Scan a flight: detect in every photo, place detections on the ground, merge them into hazard points, store and export")
         {
-            folder, outFile, format, model, db, conf, maxGsdFactor, areaBuffer, mergeClasses, threads, truth, minSize,
+            folder, outFile, format, model, db, conf, maxGsdFactor, areaBuffer, mergeClasses, threads, parallel, truth, minSize,
         };
         geo.AddTo(command);
         limits.AddTo(command);
@@ -50,6 +52,7 @@ internal static class ScanCommand
                 parse.GetValue(model),
                 parse.GetValue(db)!,
                 parse.GetValue(threads),
+                parse.GetValue(parallel),
                 new ScanOptions
                 {
                     Georeference = geo.Read(parse),
@@ -106,7 +109,8 @@ internal static class ScanCommand
         OnnxDetector detector;
         try
         {
-            detector = OnnxDetector.Load(modelPath, new DetectorOptions { IntraOpThreads = request.Threads });
+            int threadsPerPhoto = request.Threads > 0 ? request.Threads : Math.Max(1, Environment.ProcessorCount / request.ParallelPhotos);
+            detector = OnnxDetector.Load(modelPath, new DetectorOptions { IntraOpThreads = threadsPerPhoto });
         }
         catch (ModelLoadException ex)
         {
@@ -152,7 +156,7 @@ internal static class ScanCommand
         using (var store = SqliteFlightStore.Open(request.Database, TimeProvider.System))
         {
             bool interactive = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected;
-            var runner = new ScanRunner(store, new TiledDetector(detector, request.Options.Detection), TimeProvider.System);
+            var runner = new ScanRunner(store, new TiledDetector(detector, request.Options.Detection), TimeProvider.System) { ParallelPhotos = request.ParallelPhotos };
             ScanReport report;
             try
             {
@@ -191,5 +195,5 @@ internal static class ScanCommand
         return 0;
     }
 
-    private sealed record ScanRequest(string Folder, string? OutFile, string? Format, string? ModelPath, string Database, int Threads, ScanOptions Options, bool MergeClasses);
+    private sealed record ScanRequest(string Folder, string? OutFile, string? Format, string? ModelPath, string Database, int Threads, int ParallelPhotos, ScanOptions Options, bool MergeClasses);
 }

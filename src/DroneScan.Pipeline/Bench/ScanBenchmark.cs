@@ -11,10 +11,10 @@ using DroneScan.Storage.Sqlite;
 namespace DroneScan.Pipeline.Bench;
 
 /// <summary>One configuration of the model session and the tiling the benchmark measures.</summary>
-public sealed record BenchVariant(int BatchSize, int Threads, bool AllowSpinning)
+public sealed record BenchVariant(int BatchSize, int Threads, bool AllowSpinning, int ParallelPhotos = 1)
 {
     public override string ToString() =>
-        FormattableString.Invariant($"batch {BatchSize}, threads {(Threads == 0 ? "auto" : Threads.ToString(System.Globalization.CultureInfo.InvariantCulture))}, spinning {(AllowSpinning ? "on" : "off")}");
+        FormattableString.Invariant($"batch {BatchSize}, threads {(Threads == 0 ? "auto" : Threads.ToString(System.Globalization.CultureInfo.InvariantCulture))}, spinning {(AllowSpinning ? "on" : "off")}, {ParallelPhotos} photo(s) at once");
 }
 
 /// <summary>What <see cref="ScanBenchmark"/> measures.</summary>
@@ -91,12 +91,12 @@ public static class ScanBenchmark
             var plan = PlanTiles(listing, new TiledDetector(model, detection));
             progress?.Invoke(FormattableString.Invariant($"{variant}: {plan.Count} photos, {plan.Sum(p => p.Tiles)} tiles ({plan.Average(p => p.Scale):0.###}× GSD rescale on average)"));
 
-            var (msPerTile, cpuMsPerTile) = ModelAlone(model, detection, listing, plan, options.ModelAlonePhotos);
+            var (msPerTile, cpuMsPerTile) = ModelAlone(model, detection, listing, plan, options.ModelAlonePhotos, variant.ParallelPhotos);
             int tiles = plan.Sum(p => p.Tiles);
             var modelAlone = TimeSpan.FromMilliseconds(msPerTile * tiles);
             progress?.Invoke(FormattableString.Invariant($"  (a) model alone: {msPerTile:0.0} ms per tile ({cpuMsPerTile:0.0} ms CPU), {modelAlone.TotalSeconds:0.0} s for the scan's {tiles} tiles"));
 
-            var (elapsed, cpu, peakRss, times) = await EndToEndAsync(model, detection, options.PhotoFolder, cancellationToken).ConfigureAwait(false);
+            var (elapsed, cpu, peakRss, times) = await EndToEndAsync(model, detection, options.PhotoFolder, variant.ParallelPhotos, cancellationToken).ConfigureAwait(false);
             var result = new ScanBenchResult(variant, plan.Count, plan.Sum(p => p.Megapixels), tiles, msPerTile, modelAlone, elapsed, peakRss, Enum.GetValues<ScanStage>().ToDictionary(s => s, s => times[s]))
             {
                 ModelAloneCpu = TimeSpan.FromMilliseconds(cpuMsPerTile * tiles),
@@ -145,7 +145,7 @@ public static class ScanBenchmark
     /// convolutional network's cost does not depend on the pixel values, so cycling one batch of real tiles costs
     /// what the scan's tiles cost. Returns wall and process CPU milliseconds per tile.
     /// </summary>
-    private static (double WallMs, double CpuMs) ModelAlone(OnnxDetector model, TiledDetectionOptions detection, ScanFolder listing, List<PlannedPhoto> plan, int photos)
+    private static (double WallMs, double CpuMs) ModelAlone(OnnxDetector model, TiledDetectionOptions detection, ScanFolder listing, List<PlannedPhoto> plan, int photos, int streams)
     {
         int size = model.Info.InputSize, plane = 3 * size * size;
         int perBatch = Math.Max(1, model.Info.FixedBatch ?? detection.BatchSize);
@@ -161,21 +161,28 @@ public static class ScanBenchmark
         }
 
         var sample = photos <= 0 ? plan : plan.Take(photos).ToList();
-        void Run(int tiles)
+        void Run(float[] buffer, int tiles)
         {
             for (int start = 0; start < tiles; start += perBatch)
             {
-                model.Detect(batch, model.Info.FixedBatch ?? Math.Min(perBatch, tiles - start), detection.MinScore);
+                model.Detect(buffer, model.Info.FixedBatch ?? Math.Min(perBatch, tiles - start), detection.MinScore);
             }
         }
 
-        Run(sample[0].Tiles); // warm-up: the first runs of a session allocate its arena
+        // As the scan runs photos: with several at once, each stream takes every n-th photo with its own buffer.
+        streams = Math.Max(1, streams);
+        var buffers = Enumerable.Range(0, streams).Select(i => i == 0 ? batch : (float[])batch.Clone()).ToArray();
+        Run(batch, sample[0].Tiles); // warm-up: the first runs of a session allocate its arena
         var cpu = ProcessCpu();
         var clock = Stopwatch.StartNew();
-        foreach (var photo in sample)
+        var running = Enumerable.Range(0, streams).Select(s => Task.Run(() =>
         {
-            Run(photo.Tiles);
-        }
+            for (int i = s; i < sample.Count; i += streams)
+            {
+                Run(buffers[s], sample[i].Tiles);
+            }
+        })).ToArray();
+        Task.WaitAll(running);
 
         int total = sample.Sum(p => p.Tiles);
         return (clock.Elapsed.TotalMilliseconds / total, (ProcessCpu() - cpu).TotalMilliseconds / total);
@@ -190,7 +197,7 @@ public static class ScanBenchmark
     /// <summary>(b): the scan use case on the folder into a fresh SQLite store; elapsed and process CPU time, peak
     /// resident memory sampled during the scan, time per stage.</summary>
     private static async Task<(TimeSpan Elapsed, TimeSpan Cpu, long PeakRss, StageTimes Stages)> EndToEndAsync(
-        OnnxDetector model, TiledDetectionOptions detection, string folder, CancellationToken cancellationToken)
+        OnnxDetector model, TiledDetectionOptions detection, string folder, int parallelPhotos, CancellationToken cancellationToken)
     {
         string temp = Path.Combine(Path.GetTempPath(), "dronescan-bench-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(temp);
@@ -212,7 +219,7 @@ public static class ScanBenchmark
             TimeSpan elapsed, cpu;
             using (var store = SqliteFlightStore.Open(Path.Combine(temp, "bench.db"), TimeProvider.System))
             {
-                var runner = new ScanRunner(store, new TiledDetector(model, detection) { Times = times }, TimeProvider.System) { Times = times };
+                var runner = new ScanRunner(store, new TiledDetector(model, detection) { Times = times }, TimeProvider.System) { Times = times, ParallelPhotos = parallelPhotos };
                 var cpuStart = ProcessCpu();
                 var clock = Stopwatch.StartNew();
                 await runner.RunAsync(folder, new ScanOptions { Detection = detection }, null, cancellationToken).ConfigureAwait(false);
