@@ -28,7 +28,8 @@ internal sealed record BadInputCase(string Id, string Description, string Subjec
     public string Upload => UploadOutcome ?? Scan switch
     {
         "ok" => "ok",
-        CorpusFlight.Hidden => "ignored hidden-file",
+        // Hidden names are left out when the upload is read: listed in the answer's `ignored`, never stored.
+        "skipped hidden-file" => "ignored hidden-file",
         "skipped duplicate" => "ignored duplicate",
         _ => "not used " + Scan.Split(' ', 2)[1],
     };
