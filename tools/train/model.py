@@ -108,8 +108,9 @@ def arch_of(width_mult=1.0):
     ``SmallObjectNet(**arch)``; stored in checkpoints so export and evaluation rebuild the same net."""
     if width_mult == 1.0:
         return {"width": DEFAULT_WIDTH, "neck": DEFAULT_NECK}
-    r = lambda c: max(8, int(round(c * width_mult / 8)) * 8)  # noqa: E731
-    return {"width": tuple(r(c) for c in DEFAULT_WIDTH), "neck": r(DEFAULT_NECK)}
+    def scaled(c):
+        return max(8, int(round(c * width_mult / 8)) * 8)
+    return {"width": tuple(scaled(c) for c in DEFAULT_WIDTH), "neck": scaled(DEFAULT_NECK)}
 
 
 def net_from_checkpoint(ck):
@@ -138,11 +139,8 @@ def decode_boxes(box, stride=STRIDE, grid=None):
     return cx, cy, bw, bh
 
 
-def peak_scores(heat_logits=None, heat=None):
-    """Sigmoid heatmap (or ``heat`` probabilities) kept only at its 3×3 local maxima
-    (score = heat · [heat == maxpool(heat)])."""
-    if heat is None:
-        heat = torch.sigmoid(heat_logits)
+def peak_scores(heat):
+    """Heatmap probabilities kept only at their 3×3 local maxima (score = heat · [heat == maxpool(heat)])."""
     peak = F.max_pool2d(heat, 3, stride=1, padding=1)
     return heat * (heat == peak).float()
 
@@ -182,9 +180,9 @@ class ContractDetector(nn.Module):
             box_m = box_m.flip(3)
             # Mirrored: the x offset changes sign; y offset and log sizes are unchanged.
             box = (box + torch.cat([-box_m[:, :1], box_m[:, 1:]], 1)) / 2
-            scores = peak_scores(heat=heat)
         else:
-            scores = peak_scores(heat)
+            heat = torch.sigmoid(heat)
+        scores = peak_scores(heat)
         grid = (self.gx, self.gy) if self.size is not None else None
         cx, cy, w, h = decode_boxes(box, self.stride, grid)
         rows = torch.cat([torch.stack([cx, cy, w, h], 1), scores], 1)
