@@ -3,7 +3,8 @@ namespace DroneScan.Detection;
 /// <summary>
 /// What a detection model declares about itself. Read from the ONNX graph and its metadata: Ultralytics keys
 /// (<c>names</c>, a Python-dict string; <c>imgsz</c>; <c>stride</c>; <c>version</c>) and DroneScan keys
-/// (<c>dronescan.gsd_m</c>, <c>dronescan.classes</c>, <c>dronescan.model_name</c>, <c>dronescan.model_version</c>).
+/// (<c>dronescan.gsd_m</c>, <c>dronescan.classes</c>, <c>dronescan.model_name</c>, <c>dronescan.model_version</c>,
+/// <c>dronescan.default_conf</c>; and for a second stage <c>dronescan.verifier</c>, <c>dronescan.proposal_score</c>).
 /// </summary>
 public sealed record ModelInfo
 {
@@ -13,8 +14,14 @@ public sealed record ModelInfo
 
     public required string Version { get; init; }
 
-    /// <summary>SHA-256 of the model file, hex.</summary>
+    /// <summary>
+    /// SHA-256 identifying the model as it detects, hex: of the model file, or with a verifier, of the two files'
+    /// hashes together (<see cref="CombinedSha256"/>). Runs record it, so a change to either file redoes the photos.
+    /// </summary>
     public required string Sha256 { get; init; }
+
+    /// <summary>SHA-256 of the detection model file alone, hex.</summary>
+    public required string FileSha256 { get; init; }
 
     public required string InputName { get; init; }
 
@@ -35,6 +42,58 @@ public sealed record ModelInfo
     public IReadOnlyDictionary<string, IReadOnlyList<string>> ItemTypes { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
 
     public int? Stride { get; init; }
+
+    /// <summary>The recommended final score threshold (<c>dronescan.default_conf</c>): what detect and scan use when
+    /// no --conf is given.</summary>
+    public double? DefaultConf { get; init; }
+
+    /// <summary>The stage-1 score threshold when a verifier follows (<c>dronescan.proposal_score</c>): boxes the
+    /// detector scores this high become candidates for the verifier. Null: candidates are those above the final threshold.</summary>
+    public float? ProposalScore { get; init; }
+
+    /// <summary>The chip verifier the model names (<c>dronescan.verifier</c>), loaded with it; null when there is none.</summary>
+    public VerifierInfo? Verifier { get; init; }
+
+    /// <summary>The hash of a detector with a verifier: SHA-256 of the UTF-8 text "detector-hash:verifier-hash" (hex, lower case).</summary>
+    public static string CombinedSha256(string detectorSha256, string verifierSha256) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{detectorSha256}:{verifierSha256}")));
+}
+
+/// <summary>
+/// What a chip verifier declares: a second-stage model that takes square RGB chips around candidate boxes, input
+/// [N, 3, S, S] float32 0–1 with S fixed, and returns [N, 1] float32, the probability that a chip holds a real
+/// object. Metadata: <c>dronescan.chip_context</c> (c), <c>dronescan.chip_min_px</c> (m), <c>dronescan.verify_weight</c>
+/// (w), and <c>dronescan.model_name</c>/<c>dronescan.model_version</c> as for detectors.
+/// </summary>
+public sealed record VerifierInfo
+{
+    public required string Path { get; init; }
+
+    public required string Name { get; init; }
+
+    public required string Version { get; init; }
+
+    /// <summary>SHA-256 of the verifier file, hex.</summary>
+    public required string Sha256 { get; init; }
+
+    public required string InputName { get; init; }
+
+    public required string OutputName { get; init; }
+
+    /// <summary>Chip side S in pixels (fixed by the input shape).</summary>
+    public required int ChipSize { get; init; }
+
+    /// <summary>The batch size the graph fixes, or null when the batch dimension is dynamic.</summary>
+    public int? FixedBatch { get; init; }
+
+    /// <summary>Chip side as a multiple of the box's longer side (c, default 2): the context the verifier sees.</summary>
+    public double ChipContext { get; init; } = 2.0;
+
+    /// <summary>Smallest chip side in image pixels (m, default 32).</summary>
+    public double ChipMinPx { get; init; } = 32;
+
+    /// <summary>Weight w of the verifier in the final score p1^(1−w) · p2^w (default 1: the verifier's probability alone).</summary>
+    public double VerifyWeight { get; init; } = 1;
 }
 
 /// <summary>A model file that cannot be used, with the file and what is wrong with it.</summary>

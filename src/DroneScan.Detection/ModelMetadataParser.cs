@@ -47,6 +47,29 @@ internal static partial class ModelMetadataParser
     public static double? ParseDouble(string? text) =>
         double.TryParse(text?.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && double.IsFinite(v) && v > 0 ? v : null;
 
+    /// <summary>
+    /// A number a model's behaviour depends on (a threshold, a chip size): null when the key is absent; throws
+    /// <see cref="FormatException"/> saying the key, the range and the value when it is there but not a finite number
+    /// in [<paramref name="min"/>, <paramref name="max"/>] (above <paramref name="min"/> when <paramref name="minExclusive"/>).
+    /// Unlike descriptive metadata, such a value is never silently ignored.
+    /// </summary>
+    public static double? ParseNumber(string? text, string key, double min, double max, bool minExclusive = false)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (double.TryParse(text.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && double.IsFinite(v)
+            && (minExclusive ? v > min : v >= min) && v <= max)
+        {
+            return v;
+        }
+
+        string range = string.Create(CultureInfo.InvariantCulture, $"{(minExclusive ? "(" : "[")}{min}, {max}]");
+        throw new FormatException($"metadata '{key}' must be a number in {range}, not '{text}'");
+    }
+
     /// <summary><c>dronescan.classes</c>: JSON object, class name → array of item types.</summary>
     public static IReadOnlyDictionary<string, IReadOnlyList<string>> ParseItemTypes(string? json)
     {

@@ -33,17 +33,24 @@ public sealed class OnnxDetector : IDisposable
     private readonly string[] _inputNames;
     private readonly string[] _outputNames;
 
-    private OnnxDetector(InferenceSession session, ModelInfo info)
+    private OnnxDetector(InferenceSession session, ModelInfo info, ChipVerifier? verifier)
     {
         _session = session;
         Info = info;
+        Verifier = verifier;
         _inputNames = [info.InputName];
         _outputNames = [info.OutputName];
     }
 
     public ModelInfo Info { get; }
 
-    /// <summary>Loads and validates a model; throws <see cref="ModelLoadException"/> naming the file and the problem.</summary>
+    /// <summary>The second stage the model names, loaded with it and owned by it; null when there is none.</summary>
+    public ChipVerifier? Verifier { get; }
+
+    /// <summary>
+    /// Loads and validates a model, and the chip verifier it names (<c>dronescan.verifier</c>, a file in the model's
+    /// folder) if any; throws <see cref="ModelLoadException"/> naming the file at fault and the problem.
+    /// </summary>
     public static OnnxDetector Load(string path, DetectorOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(path);
@@ -76,12 +83,21 @@ public sealed class OnnxDetector : IDisposable
             throw new ModelLoadException(path, $"not a loadable ONNX model ({FirstLine(ex.Message)})", ex);
         }
 
+        ChipVerifier? verifier = null;
         try
         {
-            return new OnnxDetector(session, Describe(path, session));
+            var info = Describe(path, session);
+            if (VerifierPath(path, session) is { } verifierPath)
+            {
+                verifier = ChipVerifier.Load(verifierPath, sessionOptions, path);
+                info = info with { Verifier = verifier.Info, Sha256 = ModelInfo.CombinedSha256(info.FileSha256, verifier.Info.Sha256) };
+            }
+
+            return new OnnxDetector(session, info, verifier);
         }
         catch
         {
+            verifier?.Dispose();
             session.Dispose();
             throw;
         }
@@ -156,8 +172,35 @@ public sealed class OnnxDetector : IDisposable
 
     public void Dispose()
     {
+        Verifier?.Dispose();
         _runOptions.Dispose();
         _session.Dispose();
+    }
+
+    /// <summary>The verifier file the model names, in the model's folder; null when it names none.</summary>
+    private static string? VerifierPath(string path, InferenceSession session)
+    {
+        if (!session.ModelMetadata.CustomMetadataMap.TryGetValue("dronescan.verifier", out var name))
+        {
+            return null;
+        }
+
+        if (string.IsNullOrWhiteSpace(name) || System.IO.Path.IsPathRooted(name))
+        {
+            throw new ModelLoadException(path, $"metadata 'dronescan.verifier' must name a file in the model's folder, not '{name}'");
+        }
+
+        return System.IO.Path.Combine(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!, name.Trim());
+    }
+
+    /// <summary>The model's version: <c>dronescan.model_version</c>, Ultralytics' <c>version</c>, the graph's model_version, or "unversioned".</summary>
+    internal static string VersionOf(InferenceSession session)
+    {
+        var meta = session.ModelMetadata.CustomMetadataMap;
+        // ONNX Runtime reports long.MaxValue when the graph sets no model_version.
+        return meta.TryGetValue("dronescan.model_version", out var v) ? v
+            : meta.TryGetValue("version", out var u) ? u
+            : session.ModelMetadata.Version is > 0 and < long.MaxValue ? session.ModelMetadata.Version.ToString(System.Globalization.CultureInfo.InvariantCulture) : "unversioned";
     }
 
     private static ModelInfo Describe(string path, InferenceSession session)
@@ -221,14 +264,27 @@ public sealed class OnnxDetector : IDisposable
             throw new ModelLoadException(path, $"output has {outRows} rows but metadata 'names' lists {names.Count} classes (expected 4 + {names.Count})");
         }
 
+        double? defaultConf, proposalScore;
+        try
+        {
+            defaultConf = ModelMetadataParser.ParseNumber(Get("dronescan.default_conf"), "dronescan.default_conf", 0, 1);
+            proposalScore = ModelMetadataParser.ParseNumber(Get("dronescan.proposal_score"), "dronescan.proposal_score", 0, 1);
+        }
+        catch (FormatException ex)
+        {
+            throw new ModelLoadException(path, ex.Message, ex);
+        }
+
+        string sha256 = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(path)));
         return new ModelInfo
         {
             Path = path,
             Name = Get("dronescan.model_name") ?? Path.GetFileNameWithoutExtension(path),
-            // ONNX Runtime reports long.MaxValue when the graph sets no model_version.
-            Version = Get("dronescan.model_version") ?? Get("version")
-                ?? (session.ModelMetadata.Version is > 0 and < long.MaxValue ? session.ModelMetadata.Version.ToString(System.Globalization.CultureInfo.InvariantCulture) : "unversioned"),
-            Sha256 = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(path))),
+            Version = VersionOf(session),
+            Sha256 = sha256,
+            FileSha256 = sha256,
+            DefaultConf = defaultConf,
+            ProposalScore = (float?)proposalScore,
             InputName = inputName,
             OutputName = outputName,
             InputSize = inputSize,
@@ -240,7 +296,7 @@ public sealed class OnnxDetector : IDisposable
         };
     }
 
-    private static string FirstLine(string message)
+    internal static string FirstLine(string message)
     {
         int nl = message.IndexOf('\n', StringComparison.Ordinal);
         return (nl < 0 ? message : message[..nl]).Trim();

@@ -21,6 +21,20 @@ internal static class Fixtures
 
     public static string NotAModel => Path.Combine(Dir, "not-a-model.onnx");
 
+    /// <summary>The white-box detector naming <see cref="RedVerifier"/> (proposal 0.05, default conf 0.3).</summary>
+    public static string WhiteBoxVerified => Path.Combine(Dir, "white-box-256-verified.onnx");
+
+    /// <summary>A chip verifier: p = mean red of the chip's central 4 × 4 of 32 × 32 (context 1.5, min 8 px, weight 0.5).</summary>
+    public static string RedVerifier => Path.Combine(Dir, "verifier-red-32.onnx");
+
+    public static string VerifierMissing => Path.Combine(Dir, "verifier-missing.onnx");
+
+    public static string VerifierNotAModel => Path.Combine(Dir, "verifier-not-a-model.onnx");
+
+    public static string VerifierWrongContract => Path.Combine(Dir, "verifier-wrong-contract.onnx");
+
+    public static string BadDefaultConf => Path.Combine(Dir, "bad-default-conf.onnx");
+
     public static string Missing => Path.Combine(Dir, "no-such-model.onnx");
 }
 

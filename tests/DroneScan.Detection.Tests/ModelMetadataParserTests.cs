@@ -95,4 +95,34 @@ public class ModelMetadataParserTests
     {
         Assert.Empty(ModelMetadataParser.ParseItemTypes(json));
     }
+
+    [Theory]
+    [InlineData("0.05", 0.05)]
+    [InlineData(" 1 ", 1.0)]
+    [InlineData("0", 0.0)]
+    [InlineData("2.5e-1", 0.25)]
+    public void ParseNumber_ReadsAnInvariantNumberInRange(string text, double expected)
+    {
+        Assert.Equal(expected, ModelMetadataParser.ParseNumber(text, "k", 0, 1));
+    }
+
+    [Fact]
+    public void ParseNumber_IsNull_WhenTheKeyIsAbsent()
+    {
+        Assert.Null(ModelMetadataParser.ParseNumber(null, "k", 0, 1));
+    }
+
+    [Theory]
+    [InlineData("1.5", false, "[0, 1]")]
+    [InlineData("-0.1", false, "[0, 1]")]
+    [InlineData("NaN", false, "[0, 1]")]
+    [InlineData("0,3", false, "[0, 1]")]   // a decimal comma is not a number here
+    [InlineData("", false, "[0, 1]")]
+    [InlineData("0", true, "(0, 1]")]
+    public void ParseNumber_Throws_NamingKeyRangeAndValue(string text, bool minExclusive, string range)
+    {
+        var ex = Assert.Throws<FormatException>(() => ModelMetadataParser.ParseNumber(text, "dronescan.x", 0, 1, minExclusive));
+
+        Assert.Equal($"metadata 'dronescan.x' must be a number in {range}, not '{text}'", ex.Message);
+    }
 }

@@ -74,6 +74,12 @@ def main():
     ap.add_argument("--description", default=None, help="free-text description metadata")
     ap.add_argument("--flip-tta", action="store_true",
                     help="average the net with its left-right mirror image inside the graph (twice the compute)")
+    ap.add_argument("--verifier", default=None,
+                    help="dronescan.verifier: file name of the stage-2 chip verifier beside this model (verifier.py export)")
+    ap.add_argument("--proposal-score", type=float, default=None,
+                    help="dronescan.proposal_score: stage-1 threshold for the boxes the verifier checks")
+    ap.add_argument("--default-conf", type=float, default=None,
+                    help="dronescan.default_conf: the recommended threshold, the default of detect and scan --conf")
     args = ap.parse_args()
 
     net, ck = load_net(args.weights)
@@ -99,6 +105,11 @@ def main():
         metadata["description"] = args.description
     if args.flip_tta:
         metadata["dronescan.tta"] = "hflip"
+    if args.verifier:
+        metadata["dronescan.verifier"] = args.verifier
+        metadata["dronescan.proposal_score"] = repr(args.proposal_score if args.proposal_score is not None else 0.05)
+    if args.default_conf is not None:
+        metadata["dronescan.default_conf"] = repr(args.default_conf)
 
     os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
     model = export(net, args.out, args.img_size, metadata, args.downscale, args.flip_tta)

@@ -17,6 +17,7 @@ from evaluate import average_precision, evaluate, greedy_merge, pr_curve  # noqa
 from model import ContractDetector, SmallObjectNet, arch_of, decode_boxes, net_from_checkpoint  # noqa: E402
 from targets import build_targets, giou_loss  # noqa: E402
 from train import EpochBatches, batch_seed  # noqa: E402
+from verifier import Verifier, chip_windows, crop_chips, fit_head  # noqa: E402
 
 
 class FakeSet:
@@ -192,6 +193,85 @@ class Contract(unittest.TestCase):
             pa, pb = plain(x).reshape(6, 16, 16), plain(x.flip(3)).reshape(6, 16, 16).flip(2)
         self.assertFalse(torch.allclose(pa[4:], pb[4:], atol=1e-4))
 
+
+
+class Chips(unittest.TestCase):
+    def test_chip_samples_pixel_centres_bilinearly_with_the_border_replicated(self):
+        # A 4 × 4 image whose value is x + 10 y; box (1, 1)-(3, 3): centre (2, 2), longest side 2, context 2 → L = 4
+        # with min_px 1; S = 2 → sample points x, y = 2 - 2 + (i + 0.5) * 2 - 0.5 = 0.5 and 2.5.
+        image = torch.tensor([[x + 10.0 * y for x in range(4)] for y in range(4)]).expand(3, 4, 4)
+        chips = crop_chips(image, np.array([[1, 1, 3, 3]]), size=2, context=2.0, min_px=1.0)
+        self.assertEqual(tuple(chips.shape), (1, 3, 2, 2))
+        expected = torch.tensor([[0.5 + 5.0, 2.5 + 5.0], [0.5 + 25.0, 2.5 + 25.0]])
+        self.assertTrue(torch.allclose(chips[0, 0], expected, atol=1e-5), chips[0, 0])
+        # Past the border the edge pixel repeats: a chip centred on the corner pixel (0, 0), L = 4, S = 2 samples
+        # -1.5 and 0.5 → clamped to 0 and 0.5.
+        corner = crop_chips(image, np.array([[-1, -1, 1, 1]]), size=2, context=2.0, min_px=1.0)
+        self.assertTrue(torch.allclose(corner[0, 0], torch.tensor([[0.0, 0.5], [5.0, 5.5]]), atol=1e-5), corner[0, 0])
+
+    def test_chip_side_has_a_floor_and_follows_the_longest_side(self):
+        cx, cy, side = chip_windows(np.array([[0, 0, 10, 4], [0, 0, 40, 60]]), context=2.0, min_px=32.0)
+        self.assertEqual(list(side), [32.0, 120.0])
+        self.assertEqual((cx[1], cy[1]), (20.0, 30.0))
+
+    def test_head_folds_the_standardisation_into_the_linear_layer(self):
+        torch.manual_seed(0)
+        model = Verifier()
+        n = model.head.in_features
+        feats = torch.cat([torch.randn(50, n) + 2, torch.randn(50, n) - 2])
+        labels = torch.cat([torch.ones(50), torch.zeros(50)])
+        fit_head(model, feats * 7 + 3, labels, epochs=100)
+        with torch.no_grad():
+            p = torch.sigmoid(model.head(feats * 7 + 3))[:, 0]
+        self.assertTrue(bool((p[:50] > 0.9).all() and (p[50:] < 0.1).all()), p)
+
+
+def resnet18_onnx():
+    """The NuGet ResNet-18 (restored by tools/pretrained/fetch.sh; needs dotnet and the package feed)."""
+    from resnet18 import onnx_path
+
+    return onnx_path()
+
+
+class PretrainedTrunk(unittest.TestCase):
+    """The importer against the ONNX file: graph evaluated node by node, and ONNX Runtime itself."""
+
+    @classmethod
+    def setUpClass(cls):
+        from resnet18 import ResNet18Trunk, load_onnx
+
+        torch.set_num_threads(2)
+        cls.path = resnet18_onnx()
+        cls.model = load_onnx(ResNet18Trunk(4), cls.path)
+        torch.manual_seed(0)
+        cls.image = torch.rand(1, 3, 224, 224)
+        with torch.no_grad():
+            cls.pooled = torch.nn.functional.avg_pool2d(cls.model(cls.image), 7).flatten()
+
+    def test_module_equals_the_graph_evaluated_node_by_node(self):
+        from resnet18 import run_onnx_graph
+
+        with torch.no_grad():
+            env = run_onnx_graph(self.path, self.model.preprocess(self.image))
+        reference = env["Pooling395_Output_0"].flatten()
+        self.assertLess(float((reference - self.pooled).abs().max()), 1e-4)
+        self.assertGreater(float(reference.abs().max()), 1.0)  # trained filters, not zeros
+
+    def test_module_equals_onnx_runtime(self):
+        import subprocess
+
+        tools = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "pretrained")
+        with tempfile.TemporaryDirectory() as tmp:
+            src, dst = os.path.join(tmp, "in.bin"), os.path.join(tmp, "out.bin")
+            with torch.no_grad():
+                self.model.preprocess(self.image).numpy().astype("<f4").tofile(src)
+            with open(src + ".shape", "w", encoding="utf-8") as f:
+                f.write("1 3 224 224")
+            subprocess.run(["dotnet", "run", "--project", tools, "--", self.path, src, dst], check=True,
+                           capture_output=True)
+            ort = torch.from_numpy(np.fromfile(dst, "<f4"))
+        self.assertEqual(ort.numel(), 512)
+        self.assertLess(float((ort - self.pooled).abs().max()), 1e-4)
 
 if __name__ == "__main__":
     unittest.main()

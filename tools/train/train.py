@@ -242,7 +242,8 @@ def main(argv=None):
                                                            pixels=not args.gpu_augment),
                                               batch_size=None, shuffle=False, num_workers=args.workers,
                                               pin_memory=device.type == "cuda" and not args.gpu_augment,
-                                              prefetch_factor=4 if args.workers else None)
+                                              # torch 1.13 (Debian) refuses the argument without workers.
+                                              **({"prefetch_factor": 4} if args.workers else {}))
         t_data = time.time()
         for item in batches:
             if args.gpu_augment:

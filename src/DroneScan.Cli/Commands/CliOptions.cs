@@ -81,6 +81,20 @@ internal sealed class PhotoLimitCliOptions
     };
 }
 
+/// <summary>The --conf of detect and scan: given, or what the model recommends.</summary>
+internal static class ConfOption
+{
+    public static Option<double?> Create() => new("--conf")
+    {
+        Description = $"Minimum detection score, 0-1 (default: the model's dronescan.default_conf, else {Pipeline.Detect.TiledDetectionOptions.DefaultMinScore.ToString(CultureInfo.InvariantCulture)})",
+        HelpName = "S",
+    };
+
+    /// <summary>The score threshold to run with: <paramref name="conf"/> when given, else the model's recommendation.</summary>
+    public static float Resolve(double? conf, Detection.ModelInfo model) =>
+        conf is { } c ? (float)c : Pipeline.Detect.TiledDetectionOptions.RecommendedMinScore(model);
+}
+
 /// <summary>Option checks with messages that say what was wrong.</summary>
 internal static class CliChecks
 {
@@ -96,6 +110,14 @@ internal static class CliChecks
     {
         double v = r.GetValueOrDefault<double>();
         if (!(v >= min && v < maxExclusive))
+        {
+            r.AddError($"{option.Name} must be in [{min.ToString(CultureInfo.InvariantCulture)}, {maxExclusive.ToString(CultureInfo.InvariantCulture)}), not {v.ToString(CultureInfo.InvariantCulture)}");
+        }
+    });
+
+    public static void InRange(Option<double?> option, double min, double maxExclusive) => option.Validators.Add(r =>
+    {
+        if (r.GetValueOrDefault<double?>() is { } v && !(v >= min && v < maxExclusive))
         {
             r.AddError($"{option.Name} must be in [{min.ToString(CultureInfo.InvariantCulture)}, {maxExclusive.ToString(CultureInfo.InvariantCulture)}), not {v.ToString(CultureInfo.InvariantCulture)}");
         }

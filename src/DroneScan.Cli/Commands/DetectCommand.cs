@@ -13,7 +13,7 @@ internal static class DetectCommand
     {
         var paths = new Argument<string[]>("paths") { Description = "Photos, or folders searched recursively for JPEG, PNG and TIFF files", Arity = ArgumentArity.OneOrMore };
         var model = new Option<string?>("--model") { Description = $"ONNX detection model (default: {DefaultModel.RelativePath})", HelpName = "FILE" };
-        var conf = new Option<double>("--conf") { Description = "Minimum detection score, 0-1", DefaultValueFactory = _ => 0.25, HelpName = "S" };
+        var conf = ConfOption.Create();
         var json = new Option<bool>("--json") { Description = "One JSON object per photo per line" };
         var overlap = new Option<double>("--overlap") { Description = "Tile overlap, fraction of the tile size", DefaultValueFactory = _ => 0.2 };
         var batch = new Option<int>("--batch") { Description = "Tiles per inference call", DefaultValueFactory = _ => 4 };
@@ -49,7 +49,6 @@ internal static class DetectCommand
         {
             var options = limits.Apply(new TiledDetectionOptions
             {
-                MinScore = (float)parse.GetValue(conf),
                 Overlap = parse.GetValue(overlap),
                 BatchSize = parse.GetValue(batch),
                 GsdScaling = !parse.GetValue(noScale),
@@ -63,7 +62,7 @@ internal static class DetectCommand
                     MaxDetections = parse.GetValue(maxDetections),
                 },
             }, parse);
-            var request = new DetectRequest(parse.GetValue(paths) ?? [], parse.GetValue(model), parse.GetValue(threads), options, geo.Read(parse), parse.GetValue(json));
+            var request = new DetectRequest(parse.GetValue(paths) ?? [], parse.GetValue(model), parse.GetValue(threads), parse.GetValue(conf), options, geo.Read(parse), parse.GetValue(json));
             return await RunAsync(request, output, error, cancellationToken).ConfigureAwait(false);
         });
         return command;
@@ -104,7 +103,8 @@ internal static class DetectCommand
         using (detector)
         {
             var report = request.Json ? (IDetectReport)new DetectJsonReport(output, detector.Info) : new DetectTableReport(output, detector.Info);
-            var runner = new DetectRunner(new TiledDetector(detector, request.Options), request.Georeference);
+            var options = request.Options with { MinScore = ConfOption.Resolve(request.Conf, detector.Info) };
+            var runner = new DetectRunner(new TiledDetector(detector, options), request.Georeference);
             await foreach (var result in runner.RunAsync(files, cancellationToken).ConfigureAwait(false))
             {
                 report.Write(result);
@@ -116,7 +116,7 @@ internal static class DetectCommand
         return missing.Count == 0 ? 0 : 1;
     }
 
-    private sealed record DetectRequest(string[] Paths, string? ModelPath, int Threads, TiledDetectionOptions Options, Core.Photos.GeoreferenceOptions Georeference, bool Json);
+    private sealed record DetectRequest(string[] Paths, string? ModelPath, int Threads, double? Conf, TiledDetectionOptions Options, Core.Photos.GeoreferenceOptions Georeference, bool Json);
 }
 
 /// <summary>Where the shipped model is looked for: beside the program, then under the current folder.</summary>

@@ -8,9 +8,9 @@ using DroneScan.Pipeline.Evaluate;
 namespace DroneScan.Cli.Commands;
 
 /// <summary>
-/// <c>dronescan eval --data DIR</c>: run the detector over a labelled YOLO dataset and measure it — COCO AP50 and
-/// AP50:95, and the operating point an analyst lives with (precision, recall and false positives per megapixel
-/// at the best-F1 threshold).
+/// <c>dronescan eval --data DIR</c>: run the detector over a labelled YOLO dataset, or a folder of flights each a YOLO
+/// dataset, and measure it — COCO AP50 and AP50:95, the operating point an analyst lives with (precision, recall and
+/// false positives per megapixel at the best-F1 threshold), and the false boxes per megapixel on object-free images.
 /// </summary>
 internal static class EvalCommand
 {
@@ -22,9 +22,11 @@ internal static class EvalCommand
 
     public static Command Create(TextWriter output, TextWriter error)
     {
-        var data = new Option<string>("--data") { Description = "YOLO dataset folder holding images/ and labels/ (and data.yaml for class names)", HelpName = "DIR", Required = true };
+        var data = new Option<string>("--data") { Description = "YOLO dataset folder holding images/ and labels/ (and data.yaml for class names), or a folder of such folders, one per flight", HelpName = "DIR", Required = true };
+        var flights = new Option<string[]>("--flights") { Description = "With a folder of flights: only these subfolders", HelpName = "NAME", AllowMultipleArgumentsPerToken = true };
         var model = new Option<string?>("--model") { Description = $"ONNX detection model (default: {DefaultModel.RelativePath})", HelpName = "FILE" };
         var conf = new Option<double?>("--conf") { Description = "Also report precision, recall and FP/MP at this score, and render at it (default: the best-F1 score)", HelpName = "S" };
+        var agnostic = new Option<bool>("--agnostic") { Description = "Class-agnostic: every object and detection is one class, 'object' (is something there, whatever it is)" };
         var json = new Option<bool>("--json") { Description = "One JSON object with the same numbers instead of a table" };
         var render = new Option<string?>("--render") { Description = "Write a PNG of each image with a miss (yellow) or a false detection (red); found objects green", HelpName = "DIR" };
         conf.Validators.Add(r =>
@@ -35,13 +37,14 @@ internal static class EvalCommand
             }
         });
 
-        var command = new Command("eval", "Measure a detection model on a labelled YOLO dataset: AP50, AP50:95, precision/recall at the best-F1 score, false positives per megapixel")
+        var command = new Command("eval", "Measure a detection model on a labelled YOLO dataset or a folder of flights: AP50, AP50:95, precision/recall at the best-F1 score, false positives per megapixel")
         {
-            data, model, conf, json, render,
+            data, flights, model, conf, agnostic, json, render,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var request = new EvalRequest(parse.GetValue(data)!, parse.GetValue(model), parse.GetValue(conf), parse.GetValue(json), parse.GetValue(render));
+            var request = new EvalRequest(
+                parse.GetValue(data)!, parse.GetValue(flights) ?? [], parse.GetValue(model), parse.GetValue(conf), parse.GetValue(agnostic), parse.GetValue(json), parse.GetValue(render));
             return await RunAsync(request, output, error, cancellationToken).ConfigureAwait(false);
         });
         return command;
@@ -69,10 +72,10 @@ internal static class EvalCommand
 
         using (detector)
         {
-            YoloDataset dataset;
+            EvaluationSet set;
             try
             {
-                dataset = YoloDataset.Open(request.DataDirectory, detector.Info.ClassNames);
+                set = EvaluationSet.Open(request.DataDirectory, detector.Info.ClassNames, request.Flights, anyClassId: request.Agnostic);
             }
             catch (DatasetException ex)
             {
@@ -80,30 +83,38 @@ internal static class EvalCommand
                 return 1;
             }
 
-            if (dataset.DataYamlPath is { } yaml && !dataset.ClassNames.SequenceEqual(detector.Info.ClassNames))
-            {
-                error.WriteLine($"warning: {yaml} names [{string.Join(", ", dataset.ClassNames)}] differ from the model's [{string.Join(", ", detector.Info.ClassNames)}]; classes are compared by index");
-            }
+            IReadOnlyList<string> classNames = request.Agnostic ? [EvaluationImage.AgnosticClassName] : ClassNames(set, detector.Info, error);
 
             // GSD scaling off: dataset images carry no flight metadata, and labels are in the images' own pixels.
+            // One detector for every flight: the model runs once per image.
             double floor = Math.Min(ScoreFloor, request.Conf ?? 1);
             var options = new TiledDetectionOptions { MinScore = (float)floor, GsdScaling = false };
-            var detections = await new DatasetDetection(new TiledDetector(detector, options)).RunAsync(dataset, cancellationToken).ConfigureAwait(false);
-            foreach (var bad in detections.Unreadable)
+            var detection = new DatasetDetection(new TiledDetector(detector, options));
+            var groups = new List<(DatasetGroup Group, DatasetDetections Detections)>();
+            foreach (var group in set.Groups)
             {
-                error.WriteLine($"{bad.Source.ImagePath}: error: {bad.Error} (left out of the evaluation)");
+                var detections = await detection.RunAsync(group.Dataset, cancellationToken).ConfigureAwait(false);
+                foreach (var bad in detections.Unreadable)
+                {
+                    error.WriteLine($"{bad.Source.ImagePath}: error: {bad.Error} (left out of the evaluation)");
+                }
+
+                groups.Add((group, detections));
             }
 
-            var report = DetectionEvaluator.Evaluate([.. detections.Images.Select(i => i.Evaluation)], dataset.ClassNames, request.Conf);
+            var report = GroupedEvaluator.Evaluate(
+                [.. groups.Select(g => new EvaluationGroup(g.Group.Name, [.. g.Detections.Images.Select(i => i.Evaluation)]))], classNames, request.Conf, request.Agnostic);
             RenderSummary? rendered = null;
             if (request.RenderDirectory is { } renderDir)
             {
-                double? threshold = request.Conf ?? report.Overall.BestF1.Threshold;
-                var files = ErrorRenderer.Render(detections.Images, threshold, renderDir);
+                double? threshold = request.Conf ?? report.Overall.Overall.BestF1.Threshold;
+                var images = groups.SelectMany(g => g.Detections.Images);
+                var files = ErrorRenderer.Render(request.Agnostic ? images.Select(i => i with { Evaluation = i.Evaluation.ClassAgnostic() }) : images, threshold, renderDir);
                 rendered = new RenderSummary(renderDir, threshold, files.Count);
             }
 
-            var run = new EvalRun(dataset, detector.Info, report, detections.Unreadable.Count, request.Conf, floor, rendered);
+            int unreadable = groups.Sum(g => g.Detections.Unreadable.Count);
+            var run = new EvalRun(set, detector.Info, report, [.. groups.Select(g => g.Detections.Unreadable.Count)], request.Conf, floor, rendered);
             if (request.Json)
             {
                 EvalJsonReport.Write(output, run);
@@ -113,9 +124,31 @@ internal static class EvalCommand
                 EvalTableReport.Write(output, run);
             }
 
-            return detections.Unreadable.Count == 0 ? 0 : 1;
+            return unreadable == 0 ? 0 : 1;
         }
     }
 
-    private sealed record EvalRequest(string DataDirectory, string? ModelPath, double? Conf, bool Json, string? RenderDirectory);
+    /// <summary>The classes the report names: a data.yaml's (the first flight's, when flights have their own), else
+    /// the model's; warns where a data.yaml or a flight differs, since classes are compared by index.</summary>
+    private static IReadOnlyList<string> ClassNames(EvaluationSet set, ModelInfo model, TextWriter error)
+    {
+        var names = set.Groups[0].Dataset.ClassNames;
+        foreach (var group in set.Groups)
+        {
+            var dataset = group.Dataset;
+            if (dataset.DataYamlPath is { } yaml && !dataset.ClassNames.SequenceEqual(model.ClassNames))
+            {
+                error.WriteLine($"warning: {yaml} names [{string.Join(", ", dataset.ClassNames)}] differ from the model's [{string.Join(", ", model.ClassNames)}]; classes are compared by index");
+            }
+
+            if (!dataset.ClassNames.SequenceEqual(names))
+            {
+                error.WriteLine($"warning: {group.Name} names its classes [{string.Join(", ", dataset.ClassNames)}], the first flight [{string.Join(", ", names)}]; the report uses the first flight's names");
+            }
+        }
+
+        return names;
+    }
+
+    private sealed record EvalRequest(string DataDirectory, string[] Flights, string? ModelPath, double? Conf, bool Agnostic, bool Json, string? RenderDirectory);
 }

@@ -19,7 +19,7 @@ internal static class ScanCommand
         var format = ExportOptions.Format();
         var model = new Option<string?>("--model") { Description = $"ONNX detection model (default: {DefaultModel.RelativePath})", HelpName = "FILE" };
         var db = ExportOptions.Database();
-        var conf = new Option<double>("--conf") { Description = "Minimum detection score, 0-1", DefaultValueFactory = _ => 0.25, HelpName = "S" };
+        var conf = ConfOption.Create();
         var maxGsdFactor = new Option<double>("--max-gsd-factor") { Description = "Photos count as coverage up to this many times the model's GSD", DefaultValueFactory = _ => 2, HelpName = "F" };
         var areaBuffer = new Option<double>("--area-buffer") { Description = "Buffer around hazard points for suggested hazard areas, metres", DefaultValueFactory = _ => 5, HelpName = "M" };
         var mergeClasses = new Option<bool>("--merge-classes") { Description = "Merge views of one object even when the model gave them different classes (the point keeps the class votes)" };
@@ -53,10 +53,11 @@ internal static class ScanCommand
                 parse.GetValue(db)!,
                 parse.GetValue(threads),
                 parse.GetValue(parallel),
+                parse.GetValue(conf),
                 new ScanOptions
                 {
                     Georeference = geo.Read(parse),
-                    Detection = limits.Apply(new TiledDetectionOptions { MinScore = (float)parse.GetValue(conf), MinObjectSizeM = parse.GetValue(minSize) / 100 }, parse),
+                    Detection = limits.Apply(new TiledDetectionOptions { MinObjectSizeM = parse.GetValue(minSize) / 100 }, parse),
                     TruthFile = parse.GetValue(truth),
                     MaxGsdFactor = parse.GetValue(maxGsdFactor),
                     AreaBufferM = parse.GetValue(areaBuffer),
@@ -118,6 +119,7 @@ internal static class ScanCommand
             return 1;
         }
 
+        request = request with { Options = request.Options with { Detection = request.Options.Detection with { MinScore = ConfOption.Resolve(request.Conf, detector.Info) } } };
         if (request.MergeClasses)
         {
             request = request with { Options = request.Options with { Cluster = request.Options.Cluster with { CompatibleClassGroups = [detector.Info.ClassNames] } } };
@@ -195,5 +197,5 @@ internal static class ScanCommand
         return 0;
     }
 
-    private sealed record ScanRequest(string Folder, string? OutFile, string? Format, string? ModelPath, string Database, int Threads, int ParallelPhotos, ScanOptions Options, bool MergeClasses);
+    private sealed record ScanRequest(string Folder, string? OutFile, string? Format, string? ModelPath, string Database, int Threads, int ParallelPhotos, double? Conf, ScanOptions Options, bool MergeClasses);
 }

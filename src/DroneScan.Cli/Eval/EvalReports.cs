@@ -10,17 +10,28 @@ namespace DroneScan.Cli.Eval;
 /// <summary>Where error images were written, at which score threshold (null: none accepted), and how many.</summary>
 internal sealed record RenderSummary(string Directory, double? Threshold, int Images);
 
-/// <summary>Everything one <c>eval</c> run reports.</summary>
-internal sealed record EvalRun(YoloDataset Dataset, ModelInfo Model, EvaluationReport Report, int Unreadable, double? Conf, double ScoreFloor, RenderSummary? Rendered);
+/// <summary>Everything one <c>eval</c> run reports; <paramref name="UnreadableByGroup"/> follows the set's groups.</summary>
+internal sealed record EvalRun(
+    EvaluationSet Set, ModelInfo Model, GroupedEvaluationReport Report, IReadOnlyList<int> UnreadableByGroup, double? Conf, double ScoreFloor, RenderSummary? Rendered)
+{
+    public int Unreadable => UnreadableByGroup.Sum();
+
+    /// <summary>Where the object-free threshold came from, in words.</summary>
+    public string ObjectFreeThresholdSource => Conf is not null ? "--conf" : "the best-F1 score of all images";
+}
 
 /// <summary>
 /// One JSON object for the whole run:
-/// <c>{"data", "model": {"name", "version", "sha256"}, "images", "unreadable", "megapixels", "iou", "scoreFloor",
-/// "conf", "overall": METRICS, "classes": [{"id", "name", METRICS…}], "rendered"}</c> where METRICS is
-/// <c>"truth", "detections", "ap50", "ap50To95", "bestF1": POINT, "recallAtPrecision80", "atPrecision80": POINT|null,
-/// "atConf": POINT</c> (only with --conf) and POINT is <c>{"threshold", "precision", "recall", "f1", "tp", "fp", "fn",
-/// "fpPerMegapixel"}</c>. AP is null for a class with nothing to find; overall AP is the mean over the classes
-/// with objects, overall operating points pool the classes under one threshold.
+/// <c>{"data", "model": {"name", "version", "sha256", "verifier": {"name", "version", "sha256"}|null}, "agnostic",
+/// "images", "unreadable", "megapixels", "iou", "scoreFloor", "conf", "overall": METRICS, "classes": [{"id", "name",
+/// METRICS…}], "objectFree": OBJECTFREE, "flights": [{"name", "images", "unreadable", "megapixels", "overall",
+/// "classes", "objectFree"}]|null, "rendered"}</c> where METRICS is <c>"truth", "detections", "ap50", "ap50To95",
+/// "bestF1": POINT, "recallAtPrecision80", "atPrecision80": POINT|null, "atConf": POINT</c> (only with --conf),
+/// POINT is <c>{"threshold", "precision", "recall", "f1", "tp", "fp", "fn", "fpPerMegapixel"}</c> and OBJECTFREE is
+/// <c>{"threshold", "images", "megapixels", "boxes", "fpPerMegapixel"}</c> (boxes on images with nothing annotated,
+/// at --conf or the pooled best-F1 score; fpPerMegapixel null without such images). AP is null for a class with
+/// nothing to find; overall AP is the mean over the classes with objects, overall operating points pool the classes
+/// under one threshold. The top-level numbers pool every flight; "flights" is null unless --data is a folder of flights.
 /// </summary>
 internal static class EvalJsonReport
 {
@@ -33,32 +44,52 @@ internal static class EvalJsonReport
         {
             var r = run.Report;
             w.WriteStartObject();
-            w.WriteString("data", run.Dataset.Directory);
+            w.WriteString("data", run.Set.Directory);
             w.WriteStartObject("model");
             w.WriteString("name", run.Model.Name);
             w.WriteString("version", run.Model.Version);
             w.WriteString("sha256", run.Model.Sha256);
+            if (run.Model.Verifier is { } verifier)
+            {
+                w.WriteStartObject("verifier");
+                w.WriteString("name", verifier.Name);
+                w.WriteString("version", verifier.Version);
+                w.WriteString("sha256", verifier.Sha256);
+                w.WriteEndObject();
+            }
+            else
+            {
+                w.WriteNull("verifier");
+            }
+
             w.WriteEndObject();
-            w.WriteNumber("images", r.Images);
-            w.WriteNumber("unreadable", run.Unreadable);
-            w.WriteNumber("megapixels", Math.Round(r.Megapixels, 6));
+            w.WriteBoolean("agnostic", r.ClassAgnostic);
+            WriteSet(w, r.Overall, run.Unreadable);
             w.WriteNumber("iou", DetectionEvaluator.MatchIoU);
             w.WriteNumber("scoreFloor", run.ScoreFloor);
             WriteNullable(w, "conf", run.Conf);
-            w.WriteStartObject("overall");
-            WriteMetrics(w, r.Overall);
-            w.WriteEndObject();
-            w.WriteStartArray("classes");
-            foreach (var c in r.Classes)
+            WriteSetMetrics(w, r.Overall);
+            WriteObjectFree(w, r.ObjectFree);
+            if (run.Set.IsFlights)
             {
-                w.WriteStartObject();
-                w.WriteNumber("id", c.ClassId);
-                w.WriteString("name", c.Name);
-                WriteMetrics(w, c.Metrics);
-                w.WriteEndObject();
+                w.WriteStartArray("flights");
+                for (int g = 0; g < r.Groups.Count; g++)
+                {
+                    w.WriteStartObject();
+                    w.WriteString("name", r.Groups[g].Name);
+                    WriteSet(w, r.Groups[g].Report, run.UnreadableByGroup[g]);
+                    WriteSetMetrics(w, r.Groups[g].Report);
+                    WriteObjectFree(w, r.Groups[g].ObjectFree);
+                    w.WriteEndObject();
+                }
+
+                w.WriteEndArray();
+            }
+            else
+            {
+                w.WriteNull("flights");
             }
 
-            w.WriteEndArray();
             if (run.Rendered is { } rendered)
             {
                 w.WriteStartObject("rendered");
@@ -73,6 +104,42 @@ internal static class EvalJsonReport
 
         output.WriteLine(System.Text.Encoding.UTF8.GetString(buffer.ToArray()));
         output.Flush();
+    }
+
+    private static void WriteSet(Utf8JsonWriter w, EvaluationReport r, int unreadable)
+    {
+        w.WriteNumber("images", r.Images);
+        w.WriteNumber("unreadable", unreadable);
+        w.WriteNumber("megapixels", Math.Round(r.Megapixels, 6));
+    }
+
+    private static void WriteSetMetrics(Utf8JsonWriter w, EvaluationReport r)
+    {
+        w.WriteStartObject("overall");
+        WriteMetrics(w, r.Overall);
+        w.WriteEndObject();
+        w.WriteStartArray("classes");
+        foreach (var c in r.Classes)
+        {
+            w.WriteStartObject();
+            w.WriteNumber("id", c.ClassId);
+            w.WriteString("name", c.Name);
+            WriteMetrics(w, c.Metrics);
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+    }
+
+    private static void WriteObjectFree(Utf8JsonWriter w, ObjectFreeRate o)
+    {
+        w.WriteStartObject("objectFree");
+        WriteNullable(w, "threshold", o.Threshold);
+        w.WriteNumber("images", o.Images);
+        w.WriteNumber("megapixels", Math.Round(o.Megapixels, 6));
+        w.WriteNumber("boxes", o.Boxes);
+        WriteNullable(w, "fpPerMegapixel", o.FalsePositivesPerMegapixel);
+        w.WriteEndObject();
     }
 
     private static void WriteMetrics(Utf8JsonWriter w, DetectionMetrics m)
@@ -124,40 +191,57 @@ internal static class EvalJsonReport
     }
 }
 
-/// <summary>For people: a row per class and an overall row, then what the numbers mean.</summary>
+/// <summary>
+/// For people: a row per class and an overall row, then what the numbers mean; with a folder of flights, a row per
+/// flight too; then the false boxes per megapixel on object-free images.
+/// </summary>
 internal static class EvalTableReport
 {
-    private const string Header = "class              objects  boxes   AP50  AP50:95   score  precision  recall     F1    FP/MP  R@P>=0.8";
+    private const string Columns = "objects  boxes   AP50  AP50:95   score  precision  recall     F1    FP/MP  R@P>=0.8";
 
     public static void Write(TextWriter output, EvalRun run)
     {
         var c = CultureInfo.InvariantCulture;
-        var r = run.Report;
-        output.WriteLine(string.Create(c, $"{run.Dataset.Directory}: {r.Images} image(s) ({run.Unreadable} unreadable), {r.Megapixels:0.##} MP, {r.Overall.Truth} object(s), {r.Overall.Detections} box(es) scoring >= {run.ScoreFloor:0.###}; model {run.Model.Name} {run.Model.Version}"));
-        output.WriteLine();
-        output.WriteLine("At the best-F1 score (IoU 0.5):");
-        output.WriteLine(Header);
-        foreach (var cls in r.Classes)
+        var r = run.Report.Overall;
+        string verifier = run.Model.Verifier is { } v ? $", verifier {v.Name} {v.Version}" : "";
+        output.WriteLine(string.Create(c, $"{run.Set.Directory}: {r.Images} image(s) ({run.Unreadable} unreadable), {r.Megapixels:0.##} MP, {r.Overall.Truth} object(s), {r.Overall.Detections} box(es) scoring >= {run.ScoreFloor:0.###}; model {run.Model.Name} {run.Model.Version}{verifier}"));
+        if (run.Set.IsFlights)
         {
-            output.WriteLine(Row(cls.Name, cls.Metrics, cls.Metrics.BestF1));
+            output.WriteLine($"{run.Set.Groups.Count} flight(s): {string.Join(", ", run.Set.Groups.Select(g => g.Name))}; the tables pool all of them unless per flight");
         }
 
-        output.WriteLine(Row("overall", r.Overall, r.Overall.BestF1));
+        if (run.Report.ClassAgnostic)
+        {
+            output.WriteLine($"Class-agnostic: every object and every detection is one class, \"{EvaluationImage.AgnosticClassName}\"; a box finds any object it overlaps enough.");
+        }
+
+        output.WriteLine();
+        output.WriteLine("At the best-F1 score (IoU 0.5):");
+        WriteClasses(output, r, m => m.BestF1);
         output.WriteLine("AP: COCO 101-point interpolated; overall AP is the mean over classes with objects. Score: each class's own");
         output.WriteLine("best-F1 score; overall: one score for all classes. FP/MP: false detections per megapixel at that score.");
         if (run.Conf is { } conf)
         {
             output.WriteLine();
             output.WriteLine(string.Create(c, $"At --conf {conf:0.###}:"));
-            output.WriteLine(Header);
-            foreach (var cls in r.Classes)
-            {
-                output.WriteLine(Row(cls.Name, cls.Metrics, cls.Metrics.AtThreshold!));
-            }
-
-            output.WriteLine(Row("overall", r.Overall, r.Overall.AtThreshold!));
+            WriteClasses(output, r, m => m.AtThreshold!);
         }
 
+        if (run.Set.IsFlights)
+        {
+            output.WriteLine();
+            output.WriteLine("Per flight, each at its own best-F1 score (IoU 0.5):");
+            WriteFlights(output, run, m => m.BestF1);
+            if (run.Conf is { } flightConf)
+            {
+                output.WriteLine();
+                output.WriteLine(string.Create(c, $"Per flight, at --conf {flightConf:0.###}:"));
+                WriteFlights(output, run, m => m.AtThreshold!);
+            }
+        }
+
+        output.WriteLine();
+        WriteObjectFree(output, run);
         if (run.Rendered is { } rendered)
         {
             output.WriteLine();
@@ -166,6 +250,59 @@ internal static class EvalTableReport
 
         output.Flush();
     }
+
+    private static void WriteClasses(TextWriter output, EvaluationReport r, Func<DetectionMetrics, OperatingPoint> point)
+    {
+        output.WriteLine(Header("class"));
+        foreach (var cls in r.Classes)
+        {
+            output.WriteLine(Row(cls.Name, cls.Metrics, point(cls.Metrics)));
+        }
+
+        output.WriteLine(Row("overall", r.Overall, point(r.Overall)));
+    }
+
+    private static void WriteFlights(TextWriter output, EvalRun run, Func<DetectionMetrics, OperatingPoint> point)
+    {
+        output.WriteLine(Header("flight"));
+        foreach (var g in run.Report.Groups)
+        {
+            output.WriteLine(Row(g.Name, g.Report.Overall, point(g.Report.Overall)));
+        }
+
+        output.WriteLine(Row("all", run.Report.Overall.Overall, point(run.Report.Overall.Overall)));
+    }
+
+    /// <summary>FP/MP on object-free images: a table with a folder of flights, one line for one dataset.</summary>
+    private static void WriteObjectFree(TextWriter output, EvalRun run)
+    {
+        var c = CultureInfo.InvariantCulture;
+        var all = run.Report.ObjectFree;
+        string title = string.Create(c, $"FP/MP on object-free images (no object labelled), boxes scoring >= {Score(all.Threshold)} ({run.ObjectFreeThresholdSource})");
+        if (!run.Set.IsFlights)
+        {
+            output.WriteLine(all.Images == 0
+                ? $"{title}: no object-free image"
+                : string.Create(c, $"{title}: {FpPerMp(all)} ({all.Boxes} box(es) on {all.Images} image(s), {all.Megapixels:0.##} MP)"));
+            return;
+        }
+
+        output.WriteLine(title + ":");
+        output.WriteLine("flight              images       MP   boxes    FP/MP");
+        foreach (var g in run.Report.Groups)
+        {
+            output.WriteLine(ObjectFreeRow(g.Name, g.ObjectFree));
+        }
+
+        output.WriteLine(ObjectFreeRow("all", all));
+    }
+
+    private static string ObjectFreeRow(string name, ObjectFreeRate o) =>
+        string.Create(CultureInfo.InvariantCulture, $"{Clip(name),-18} {o.Images,7} {o.Megapixels,8:0.00} {o.Boxes,7} {FpPerMp(o),8}");
+
+    private static string FpPerMp(ObjectFreeRate o) => o.FalsePositivesPerMegapixel is { } v ? v.ToString("0.00", CultureInfo.InvariantCulture) : "-";
+
+    private static string Header(string first) => $"{first,-18} {Columns}";
 
     private static string Row(string name, DetectionMetrics m, OperatingPoint p) => string.Create(
         CultureInfo.InvariantCulture,

@@ -16,7 +16,24 @@ public sealed record EvaluationImage(
     IReadOnlyList<GroundTruthBox> Truth,
     IReadOnlyList<DetectionBox> Detections)
 {
+    /// <summary>The single class of a class-agnostic evaluation.</summary>
+    public const string AgnosticClassName = "object";
+
     public double Megapixels => (double)Width * Height / 1e6;
+
+    /// <summary>Nothing is annotated in it (an empty or missing label file): every box on it is a false one.</summary>
+    public bool IsObjectFree => Truth.Count == 0;
+
+    /// <summary>
+    /// The same image with every object and every detection put in class 0 (<see cref="AgnosticClassName"/>), so a
+    /// box finds any object it overlaps enough whatever class either was given: the question is "is something
+    /// there", not "what is it".
+    /// </summary>
+    public EvaluationImage ClassAgnostic() => this with
+    {
+        Truth = [.. Truth.Select(g => g with { ClassId = 0 })],
+        Detections = [.. Detections.Select(d => d with { ClassId = 0 })],
+    };
 }
 
 /// <summary>

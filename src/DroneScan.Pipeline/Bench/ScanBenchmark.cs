@@ -25,8 +25,13 @@ public sealed record ScanBenchOptions
     /// <summary>The folder of photos the scan reads (the whole folder, as <c>dronescan scan</c> would).</summary>
     public required string PhotoFolder { get; init; }
 
-    /// <summary>Tiling and merging as the scan runs them; the batch size comes from each variant.</summary>
+    /// <summary>Tiling and merging as the scan runs them; the batch size comes from each variant, the score
+    /// threshold from <see cref="MinScore"/>.</summary>
     public TiledDetectionOptions Detection { get; init; } = new();
+
+    /// <summary>The final score threshold; null: the model's recommendation, as <c>scan</c> runs without --conf
+    /// (with a verifier it also sets how many candidates reach the second stage).</summary>
+    public float? MinScore { get; init; }
 
     public IReadOnlyList<BenchVariant> Variants { get; init; } = [new(4, 0, false)];
 
@@ -70,7 +75,8 @@ public sealed record ScanBenchResult(
 /// The throughput benchmark of <c>dronescan bench</c>: for each variant, (a) the model alone — ONNX Runtime on
 /// the number of tiles the scan cuts from each photo, in batches as the scan sends them, in a tight loop, with the
 /// same session — then (b) the <c>scan</c> use case end to end on the folder, with its SQLite store in a temporary
-/// folder, timing each stage and sampling the resident memory.
+/// folder, timing each stage and sampling the resident memory. A model's chip verifier is not in (a); in (b) it is
+/// its own stage, <see cref="ScanStage.Verify"/>.
 /// </summary>
 public static class ScanBenchmark
 {
@@ -87,7 +93,7 @@ public static class ScanBenchmark
         foreach (var variant in options.Variants)
         {
             using var model = OnnxDetector.Load(options.ModelPath, new DetectorOptions { IntraOpThreads = variant.Threads, AllowSpinning = variant.AllowSpinning });
-            var detection = options.Detection with { BatchSize = variant.BatchSize };
+            var detection = options.Detection with { BatchSize = variant.BatchSize, MinScore = options.MinScore ?? TiledDetectionOptions.RecommendedMinScore(model.Info) };
             var plan = PlanTiles(listing, new TiledDetector(model, detection));
             progress?.Invoke(FormattableString.Invariant($"{variant}: {plan.Count} photos, {plan.Sum(p => p.Tiles)} tiles ({plan.Average(p => p.Scale):0.###}× GSD rescale on average)"));
 

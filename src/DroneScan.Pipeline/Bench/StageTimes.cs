@@ -27,6 +27,9 @@ public enum ScanStage
     /// <summary>Suppression inside tiles and merging across tiles.</summary>
     Merge,
 
+    /// <summary>The second stage, when the model has a chip verifier: cutting chips and running the verifier.</summary>
+    Verify,
+
     /// <summary>Placing detections on the ground (pixel → ground, uncertainty).</summary>
     Georeference,
 

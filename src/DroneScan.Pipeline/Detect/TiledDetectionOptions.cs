@@ -1,4 +1,5 @@
 using DroneScan.Core.Detection;
+using DroneScan.Detection;
 
 namespace DroneScan.Pipeline.Detect;
 
@@ -6,8 +7,14 @@ namespace DroneScan.Pipeline.Detect;
 /// full-resolution drone photos.</summary>
 public sealed record TiledDetectionOptions
 {
-    /// <summary>Minimum class score of a detection.</summary>
-    public float MinScore { get; init; } = 0.25f;
+    /// <summary>The final score threshold when neither the user nor the model (<see cref="ModelInfo.DefaultConf"/>) gives one.</summary>
+    public const float DefaultMinScore = 0.25f;
+
+    /// <summary>Minimum score of a detection: the class score, or with a verifier the combined final score.</summary>
+    public float MinScore { get; init; } = DefaultMinScore;
+
+    /// <summary>Chips per verifier run (when the model has a verifier with a dynamic batch).</summary>
+    public int VerifyBatchSize { get; init; } = 32;
 
     /// <summary>Overlap of neighbouring tiles, as a fraction of the tile size.</summary>
     public double Overlap { get; init; } = 0.2;
@@ -51,6 +58,14 @@ public sealed record TiledDetectionOptions
     /// <summary>Wall-clock limit on reading, georeferencing and decoding one photo; a photo over it fails with
     /// <c>timeout</c> and the run goes on. Zero or negative: no limit.</summary>
     public TimeSpan PhotoTimeLimit { get; init; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>The final score threshold a model recommends (<see cref="ModelInfo.DefaultConf"/>), else
+    /// <see cref="DefaultMinScore"/>: what runs when the user gives none.</summary>
+    public static float RecommendedMinScore(ModelInfo model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return model.DefaultConf is { } conf ? (float)conf : DefaultMinScore;
+    }
 }
 
 /// <summary>What the detector found in one photo, in pixels of the oriented original photo.</summary>

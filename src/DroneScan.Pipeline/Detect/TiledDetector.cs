@@ -10,9 +10,10 @@ namespace DroneScan.Pipeline.Detect;
 
 /// <summary>
 /// Runs a detector over one upright photo: optional GSD rescale, a tile plan at the model's input size, batches
-/// of tiles filled into one reused tensor buffer, per-tile suppression, then merging across tiles. Boxes come
-/// back in pixels of the oriented original photo. One instance per worker thread (it owns its buffer); the
-/// detector itself is shared.
+/// of tiles filled into one reused tensor buffer, per-tile suppression, then merging across tiles; when the model
+/// has a chip verifier, each merged box is then verified on a chip cut around it (<see cref="ChipWindow"/>) and
+/// rescored (<see cref="VerifiedScore"/>). Boxes come back in pixels of the oriented original photo. One instance
+/// per worker thread (it owns its buffers); the detector itself is shared.
 /// </summary>
 public sealed class TiledDetector(OnnxDetector detector, TiledDetectionOptions options)
 {
@@ -20,6 +21,10 @@ public sealed class TiledDetector(OnnxDetector detector, TiledDetectionOptions o
 
     // The second buffer of the double buffering: the next batch is filled into one while the model reads the other.
     private readonly float[] _nextBatch = new float[Math.Max(1, detector.Info.FixedBatch ?? options.BatchSize) * 3 * detector.Info.InputSize * detector.Info.InputSize];
+
+    // The verifier's chips and their probabilities, made on first use (only models with a verifier need them).
+    private float[]? _chips;
+    private float[]? _probabilities;
 
     public OnnxDetector Detector { get; } = detector;
 
@@ -31,6 +36,15 @@ public sealed class TiledDetector(OnnxDetector detector, TiledDetectionOptions o
         double scale = Options.GsdScaling ? TilePlan.GsdScale(photoGsdM, Detector.Info.GsdM, Options.MinScale, Options.MaxScale) : 1;
         return Math.Abs(scale - 1) <= Options.ScaleTolerance ? 1 : scale;
     }
+
+    /// <summary>
+    /// The score a box needs from the detector (stage 1). Without a verifier it is <see cref="TiledDetectionOptions.MinScore"/>.
+    /// With one it is the model's proposal score (<see cref="ModelInfo.ProposalScore"/>), or MinScore when that is
+    /// lower (an evaluation's floor) or the model gives none; the final score then decides against MinScore.
+    /// </summary>
+    public float ProposalMinScore => Detector.Verifier is null
+        ? Options.MinScore
+        : Math.Min(Detector.Info.ProposalScore ?? Options.MinScore, Options.MinScore);
 
     /// <summary>Where stages are timed (benchmarks); null times nothing.</summary>
     public StageTimes? Times { get; init; }
@@ -104,7 +118,7 @@ public sealed class TiledDetector(OnnxDetector detector, TiledDetectionOptions o
             {
                 using (Times.Time(ScanStage.Inference))
                 {
-                    results = Detector.Detect(current, Detector.Info.FixedBatch ?? count, Options.MinScore);
+                    results = Detector.Detect(current, Detector.Info.FixedBatch ?? count, ProposalMinScore);
                 }
             }
             finally
@@ -130,10 +144,60 @@ public sealed class TiledDetector(OnnxDetector detector, TiledDetectionOptions o
             (current, next) = (next, current);
         }
 
-        using var merging = Times.Time(ScanStage.Merge);
-        double minSidePx = photoGsdM is > 0 && Options.MinObjectSizeM > 0 ? Options.MinObjectSizeM / photoGsdM.Value : 0;
-        var merged = BoxMerger.Merge(found.Where(d => d.Box.Area > 0 && Math.Max(d.Box.Width, d.Box.Height) >= minSidePx), Options.PhotoMerge);
-        return new PhotoDetections(file, width, height, scale, tiles.Count, merged);
+        IReadOnlyList<DetectionBox> merged;
+        using (Times.Time(ScanStage.Merge))
+        {
+            double minSidePx = photoGsdM is > 0 && Options.MinObjectSizeM > 0 ? Options.MinObjectSizeM / photoGsdM.Value : 0;
+            merged = BoxMerger.Merge(found.Where(d => d.Box.Area > 0 && Math.Max(d.Box.Width, d.Box.Height) >= minSidePx), Options.PhotoMerge);
+        }
+
+        return new PhotoDetections(file, width, height, scale, tiles.Count, Verify(image, scale, merged));
+    }
+
+    /// <summary>
+    /// Stage 2: each candidate's chip, cut from <paramref name="image"/> (the photo as the model saw it, rescaled by
+    /// <paramref name="scale"/>), goes through the verifier in batches; a candidate keeps its class and box, takes the
+    /// combined score, and stays when that reaches <see cref="TiledDetectionOptions.MinScore"/>. Best score first.
+    /// Without a verifier, or without candidates, the candidates come back as they are and nothing runs.
+    /// </summary>
+    private IReadOnlyList<DetectionBox> Verify(Image<Rgb24> image, double scale, IReadOnlyList<DetectionBox> candidates)
+    {
+        if (Detector.Verifier is not { } verifier || candidates.Count == 0)
+        {
+            return candidates;
+        }
+
+        using var timing = Times.Time(ScanStage.Verify);
+        var info = verifier.Info;
+        int size = info.ChipSize, plane = 3 * size * size;
+        int perRun = Math.Max(1, info.FixedBatch ?? Options.VerifyBatchSize);
+        _chips ??= new float[perRun * plane];
+        _probabilities ??= new float[perRun];
+        var kept = new List<DetectionBox>(candidates.Count);
+        for (int start = 0; start < candidates.Count; start += perRun)
+        {
+            int count = Math.Min(perRun, candidates.Count - start);
+            for (int i = 0; i < count; i++)
+            {
+                // Boxes are in original-photo pixels; the chip is cut from the rescaled image the model saw.
+                var window = ChipWindow.Around(candidates[start + i].Box.Scale(scale), info.ChipContext, info.ChipMinPx);
+                ChipSampler.Sample(image, window, size, _chips.AsSpan(i * plane, plane));
+            }
+
+            verifier.Verify(_chips, info.FixedBatch ?? count, _probabilities);
+            for (int i = 0; i < count; i++)
+            {
+                var candidate = candidates[start + i];
+                float score = VerifiedScore.Combine(candidate.Score, _probabilities[i], info.VerifyWeight);
+                if (score >= Options.MinScore)
+                {
+                    kept.Add(candidate with { Score = score });
+                }
+            }
+        }
+
+        // Stable: equal scores keep the merge's order.
+        return [.. kept.OrderByDescending(d => d.Score)];
     }
 
     /// <summary>Copies tiles <paramref name="start"/>… (at most <paramref name="perBatch"/>) into <paramref name="batch"/>.</summary>
@@ -157,7 +221,7 @@ public sealed class TiledDetector(OnnxDetector detector, TiledDetectionOptions o
         double r = Math.Min((double)size / width, (double)size / height);
         int plane = 3 * size * size;
         TensorFill.Fill(small, new Tile(0, 0, 0, small.Width, small.Height), size, _batch.AsMemory(0, plane));
-        var result = Detector.Detect(_batch, Detector.Info.FixedBatch ?? 1, Options.MinScore)[0];
+        var result = Detector.Detect(_batch, Detector.Info.FixedBatch ?? 1, ProposalMinScore)[0];
         return BoxMerger.Merge(result, Options.TileMerge).Select(d => d with { Box = Clip(d.Box.Scale(1 / r), width, height) }).ToList();
     }
 

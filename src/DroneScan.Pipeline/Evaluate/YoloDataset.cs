@@ -16,7 +16,8 @@ public sealed record YoloDataset(string Directory, IReadOnlyList<string> ClassNa
     /// <summary>Opens a dataset; throws <see cref="DatasetException"/> naming the folder, file or line at fault.</summary>
     /// <param name="directory">The folder holding images/ and labels/ (a split such as val/, not the dataset root).</param>
     /// <param name="fallbackClassNames">Class names to use when there is no data.yaml (the model's).</param>
-    public static YoloDataset Open(string directory, IReadOnlyList<string> fallbackClassNames)
+    /// <param name="anyClassId">Accept label class indices beyond the class names (a class-agnostic evaluation).</param>
+    public static YoloDataset Open(string directory, IReadOnlyList<string> fallbackClassNames, bool anyClassId = false)
     {
         ArgumentNullException.ThrowIfNull(directory);
         ArgumentNullException.ThrowIfNull(fallbackClassNames);
@@ -27,7 +28,7 @@ public sealed record YoloDataset(string Directory, IReadOnlyList<string> ClassNa
 
         string imagesDir = Path.Combine(directory, "images");
         string labelsDir = Path.Combine(directory, "labels");
-        if (!System.IO.Directory.Exists(imagesDir) || !System.IO.Directory.Exists(labelsDir))
+        if (!IsDatasetFolder(directory))
         {
             throw new DatasetException($"{directory}: not a YOLO dataset folder: it needs images/ and labels/ inside it (for a dataset split into train/val/test, pass the split's folder)");
         }
@@ -45,7 +46,7 @@ public sealed record YoloDataset(string Directory, IReadOnlyList<string> ClassNa
             string relative = Path.GetRelativePath(imagesDir, file);
             string labelPath = Path.Combine(labelsDir, Path.ChangeExtension(relative, ".txt"));
             bool labelled = File.Exists(labelPath);
-            var labels = labelled ? YoloLabels.Parse(Read(labelPath), labelPath, names) : [];
+            var labels = labelled ? YoloLabels.Parse(Read(labelPath), labelPath, anyClassId ? null : names) : [];
             images.Add(new DatasetImage(file, relative, labelled ? labelPath : null, labels));
         }
 
@@ -56,6 +57,10 @@ public sealed record YoloDataset(string Directory, IReadOnlyList<string> ClassNa
 
         return new YoloDataset(directory, names, hasYaml ? dataYaml : null, images);
     }
+
+    /// <summary>Whether <paramref name="directory"/> holds images/ and labels/.</summary>
+    public static bool IsDatasetFolder(string directory) =>
+        System.IO.Directory.Exists(Path.Combine(directory, "images")) && System.IO.Directory.Exists(Path.Combine(directory, "labels"));
 
     private static string Read(string path)
     {

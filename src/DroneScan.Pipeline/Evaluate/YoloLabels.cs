@@ -30,11 +30,11 @@ public static class YoloLabels
 
     /// <param name="text">The file's content.</param>
     /// <param name="file">The file's path, for messages.</param>
-    /// <param name="classNames">The dataset's classes; a class index must be one of them.</param>
-    public static IReadOnlyList<YoloLabel> Parse(string text, string file, IReadOnlyList<string> classNames)
+    /// <param name="classNames">The dataset's classes; a class index must be one of them. Null accepts any class
+    /// index (a class-agnostic evaluation, where classes are not compared).</param>
+    public static IReadOnlyList<YoloLabel> Parse(string text, string file, IReadOnlyList<string>? classNames)
     {
         ArgumentNullException.ThrowIfNull(text);
-        ArgumentNullException.ThrowIfNull(classNames);
         var labels = new List<YoloLabel>();
         string[] lines = text.Split('\n');
         for (int i = 0; i < lines.Length; i++)
@@ -57,7 +57,7 @@ public static class YoloLabels
                 throw DatasetException.At(file, line, $"class '{parts[0]}' is not a class index (a whole number from 0)");
             }
 
-            if (classId >= classNames.Count)
+            if (classNames is not null && classId >= classNames.Count)
             {
                 throw DatasetException.At(file, line, $"class {classId} is not one of the {classNames.Count} classes (0–{classNames.Count - 1}: {string.Join(", ", classNames)})");
             }

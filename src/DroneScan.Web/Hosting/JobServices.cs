@@ -28,12 +28,16 @@ public static class JobServiceCollectionExtensions
             return OnnxDetector.Load(path, new DetectorOptions { IntraOpThreads = options.DetectorThreads });
         });
         // A TiledDetector owns its tensor buffer: one per job (transient), never shared between worker threads;
-        // the ONNX session under it is shared (thread-safe).
-        services.AddTransient(sp => new FlightProcessor(
-            sp.GetRequiredService<Storage.IFlightStore>(), new TiledDetector(sp.GetRequiredService<OnnxDetector>(), FlightJobs.Options.Detection))
+        // the ONNX session under it is shared (thread-safe). It runs at the model's recommended score threshold.
+        services.AddTransient(sp =>
         {
-            // Uploads of the same photos are separate flights: their points must not share ids.
-            FlightScopedHazardIds = true,
+            var model = sp.GetRequiredService<OnnxDetector>();
+            var detection = FlightJobs.Options.Detection with { MinScore = TiledDetectionOptions.RecommendedMinScore(model.Info) };
+            return new FlightProcessor(sp.GetRequiredService<Storage.IFlightStore>(), new TiledDetector(model, detection))
+            {
+                // Uploads of the same photos are separate flights: their points must not share ids.
+                FlightScopedHazardIds = true,
+            };
         });
         services.AddTransient<FlightJobs>();
         services.AddHangfire((sp, config) =>

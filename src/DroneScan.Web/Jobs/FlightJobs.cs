@@ -22,7 +22,8 @@ public sealed partial class FlightJobs(
 
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = false };
 
-    /// <summary>The scan options the service runs with (the CLI's defaults).</summary>
+    /// <summary>The scan options the service runs with (the CLI's defaults). The detection options that run are the
+    /// processor's detector's (the score threshold is the model's recommendation, <c>dronescan.default_conf</c>).</summary>
     public static ScanOptions Options { get; } = new();
 
     /// <summary>Starts the flight's run (once) and enqueues a job for each photo not done yet.</summary>
@@ -30,7 +31,7 @@ public sealed partial class FlightJobs(
     public void PlanFlight(string flightId)
     {
         var model = processor.Detector.Detector.Info;
-        var started = work.StartWork(new RunStart(flightId, model.Name, model.Version, model.Sha256, JsonSerializer.Serialize(Options, Json)));
+        var started = work.StartWork(new RunStart(flightId, model.Name, model.Version, model.Sha256, JsonSerializer.Serialize(Options with { Detection = processor.Detector.Options }, Json)));
         var pending = work.GetQueuedPhotos(flightId).Where(p => !p.Done).ToList();
         LogPlanned(flightId, started.RunId, pending.Count);
         if (pending.Count == 0)

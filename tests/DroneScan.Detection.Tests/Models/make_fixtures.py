@@ -179,6 +179,31 @@ def bench_detector(size=640, classes=3, seed=7):
     return with_metadata(model, names="{0: 'ap_mine', 1: 'at_mine', 2: 'uxo'}", imgsz=f"[{size}, {size}]", stride="8")
 
 
+def centre_red_verifier(size=32):
+    """A chip verifier: chips [N, 3, S, S] -> [N, 1] = the mean red of the chip's central 4 x 4 samples, so a test
+    knows p2 from the colour of the object the chip is centred on, whatever its edges and context look like."""
+    c = size // 2
+    c_ = lambda name, arr: numpy_helper.from_array(np.asarray(arr), name)
+    nodes = [
+        helper.make_node("Slice", ["chips", "starts", "ends", "axes"], ["centre"]),
+        helper.make_node("ReduceMean", ["centre"], ["prob"], axes=[2, 3], keepdims=0),
+    ]
+    inits = [
+        c_("starts", np.array([0, c - 2, c - 2], np.int64)), c_("ends", np.array([1, c + 2, c + 2], np.int64)),
+        c_("axes", np.array([1, 2, 3], np.int64)),
+    ]
+    graph = helper.make_graph(
+        nodes, "centre-red-verifier",
+        [helper.make_tensor_value_info("chips", TensorProto.FLOAT, ["batch", 3, size, size])],
+        [helper.make_tensor_value_info("prob", TensorProto.FLOAT, ["batch", 1])],
+        inits,
+    )
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", OPSET)], producer_name="dronescan-fixtures")
+    model.ir_version = 8
+    onnx.checker.check_model(model)
+    return model
+
+
 k1, s1 = one_class_table()
 save(with_metadata(
     brightness_model(k1, s1),
@@ -205,6 +230,21 @@ save(brightness_model(k1, s1, input_type=TensorProto.INT32), "bad-input-type.onn
 save(with_metadata(brightness_model(k1, s1), names="{0: 'a', 1: 'b'}"), "bad-names-count.onnx")
 save(with_metadata(white_box_detector(), names="{0: 'white_box'}", imgsz="[256, 256]", stride="4"), "white-box-256.onnx")
 save(bench_detector(), "bench-640.onnx")
+
+# Two-stage models: a detector naming a chip verifier in its folder (dronescan.verifier), and broken variants.
+save(with_metadata(
+    centre_red_verifier(),
+    **{"dronescan.model_name": "fixture-verifier", "dronescan.model_version": "0.2.0",
+       "dronescan.chip_context": "1.5", "dronescan.chip_min_px": "8", "dronescan.verify_weight": "0.5"},
+), "verifier-red-32.onnx")
+save(with_metadata(
+    white_box_detector(), names="{0: 'white_box'}", imgsz="[256, 256]", stride="4",
+    **{"dronescan.verifier": "verifier-red-32.onnx", "dronescan.proposal_score": "0.05", "dronescan.default_conf": "0.3"},
+), "white-box-256-verified.onnx")
+save(with_metadata(brightness_model(k1, s1), names="{0: 'landmine'}", **{"dronescan.verifier": "no-such-verifier.onnx"}), "verifier-missing.onnx")
+save(with_metadata(brightness_model(k1, s1), names="{0: 'landmine'}", **{"dronescan.verifier": "not-a-model.onnx"}), "verifier-not-a-model.onnx")
+save(with_metadata(brightness_model(k1, s1), names="{0: 'landmine'}", **{"dronescan.verifier": "bare-1class.onnx"}), "verifier-wrong-contract.onnx")
+save(with_metadata(brightness_model(k1, s1), names="{0: 'landmine'}", **{"dronescan.default_conf": "high"}), "bad-default-conf.onnx")
 
 with open(os.path.join(HERE, "not-a-model.onnx"), "w", encoding="utf-8") as f:
     f.write("this is not an ONNX model\n")

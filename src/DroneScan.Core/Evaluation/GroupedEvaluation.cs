@@ -1,0 +1,97 @@
+namespace DroneScan.Core.Evaluation;
+
+/// <summary>
+/// The boxes a detector puts on images where nothing is annotated (an empty or missing label file), at one score
+/// threshold, per megapixel of those images: the false alarms a survey raises over clean ground. Unlike the false
+/// positives per megapixel of an <see cref="OperatingPoint"/>, which counts every unmatched box over all imagery,
+/// none of these can be a badly placed box on a real object.
+/// </summary>
+/// <param name="Threshold">Boxes scoring at least this count; null: none is accepted (no threshold found anything).</param>
+/// <param name="Images">Object-free images.</param>
+/// <param name="Megapixels">Their size.</param>
+/// <param name="Boxes">Boxes on them at the threshold.</param>
+public sealed record ObjectFreeRate(double? Threshold, int Images, double Megapixels, int Boxes)
+{
+    /// <summary>Boxes per megapixel of object-free imagery; null when there is no object-free image.</summary>
+    public double? FalsePositivesPerMegapixel => Megapixels > 0 ? Boxes / Megapixels : null;
+
+    /// <summary>Counts the boxes scoring at least <paramref name="threshold"/> (compared as float32, as
+    /// <see cref="PrecisionRecallCurve.At"/> does) on the object-free images among <paramref name="images"/>.</summary>
+    public static ObjectFreeRate At(IEnumerable<EvaluationImage> images, double? threshold)
+    {
+        ArgumentNullException.ThrowIfNull(images);
+        int count = 0, boxes = 0;
+        double megapixels = 0;
+        foreach (var image in images)
+        {
+            if (!image.IsObjectFree)
+            {
+                continue;
+            }
+
+            count++;
+            megapixels += image.Megapixels;
+            if (threshold is { } t)
+            {
+                float score = (float)t;
+                foreach (var d in image.Detections)
+                {
+                    boxes += d.Score >= score ? 1 : 0;
+                }
+            }
+        }
+
+        return new ObjectFreeRate(threshold, count, megapixels, boxes);
+    }
+}
+
+/// <summary>A named part of an evaluation set, such as one flight, with its images.</summary>
+public sealed record EvaluationGroup(string Name, IReadOnlyList<EvaluationImage> Images);
+
+/// <summary>The metrics of one group, and its false boxes on object-free images.</summary>
+public sealed record GroupReport(string Name, EvaluationReport Report, ObjectFreeRate ObjectFree);
+
+/// <summary>
+/// An evaluation set made of groups (flights): each group on its own, and all of them pooled.
+/// </summary>
+/// <param name="Groups">Per group, in the order given.</param>
+/// <param name="Overall">All groups' images pooled as one set.</param>
+/// <param name="ObjectFree">All groups' object-free images pooled.</param>
+/// <param name="ClassAgnostic">Whether every class was taken as one (<see cref="EvaluationImage.ClassAgnostic"/>).</param>
+public sealed record GroupedEvaluationReport(IReadOnlyList<GroupReport> Groups, EvaluationReport Overall, ObjectFreeRate ObjectFree, bool ClassAgnostic)
+{
+    /// <summary>The score at which the object-free boxes of every group were counted.</summary>
+    public double? ObjectFreeThreshold => ObjectFree.Threshold;
+}
+
+/// <summary>
+/// Evaluates groups of images with <see cref="DetectionEvaluator"/>, each group and all pooled, and counts the false
+/// boxes on object-free images. These are counted at one score for every group: the threshold given, else the
+/// pooled best-F1 score (a survey runs every flight at one threshold; a flight with nothing to find has no
+/// best-F1 score of its own).
+/// </summary>
+public static class GroupedEvaluator
+{
+    /// <param name="groups">The groups; their images are evaluated once each, on their own and pooled.</param>
+    /// <param name="classNames">As <see cref="DetectionEvaluator.Evaluate"/>; ignored when class-agnostic.</param>
+    /// <param name="threshold">A score the user chose, as <see cref="DetectionEvaluator.Evaluate"/>.</param>
+    /// <param name="classAgnostic">Put every object and detection in one class, "object", before matching.</param>
+    public static GroupedEvaluationReport Evaluate(IReadOnlyList<EvaluationGroup> groups, IReadOnlyList<string> classNames, double? threshold = null, bool classAgnostic = false)
+    {
+        ArgumentNullException.ThrowIfNull(groups);
+        ArgumentNullException.ThrowIfNull(classNames);
+        if (classAgnostic)
+        {
+            groups = [.. groups.Select(g => g with { Images = [.. g.Images.Select(i => i.ClassAgnostic())] })];
+            classNames = [EvaluationImage.AgnosticClassName];
+        }
+
+        var all = groups.SelectMany(g => g.Images).ToList();
+        var overall = DetectionEvaluator.Evaluate(all, classNames, threshold);
+        double? at = threshold ?? overall.Overall.BestF1.Threshold;
+        var reports = groups
+            .Select(g => new GroupReport(g.Name, DetectionEvaluator.Evaluate(g.Images, classNames, threshold), ObjectFreeRate.At(g.Images, at)))
+            .ToList();
+        return new GroupedEvaluationReport(reports, overall, ObjectFreeRate.At(all, at), classAgnostic);
+    }
+}

@@ -1,0 +1,148 @@
+using System.Security.Cryptography;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+
+namespace DroneScan.Detection;
+
+/// <summary>
+/// A loaded chip verifier, the optional second stage of a detection model (<see cref="VerifierInfo"/>): owns one
+/// <see cref="InferenceSession"/>, validated at load against its contract — input [N, 3, S, S] float32 RGB 0–1 with S
+/// fixed, output [N, 1] float32 probabilities. Thread-safe for <see cref="Verify"/>; results are returned, never kept.
+/// Loaded and owned by the <see cref="OnnxDetector"/> that names it.
+/// </summary>
+public sealed class ChipVerifier : IDisposable
+{
+    private readonly InferenceSession _session;
+    private readonly RunOptions _runOptions = new();
+    private readonly string[] _inputNames;
+    private readonly string[] _outputNames;
+
+    private ChipVerifier(InferenceSession session, VerifierInfo info)
+    {
+        _session = session;
+        Info = info;
+        _inputNames = [info.InputName];
+        _outputNames = [info.OutputName];
+    }
+
+    public VerifierInfo Info { get; }
+
+    /// <summary>Loads and validates a verifier; throws <see cref="ModelLoadException"/> naming its file and the problem.</summary>
+    /// <param name="path">The verifier file.</param>
+    /// <param name="sessionOptions">The detector's session options.</param>
+    /// <param name="detectorPath">The model that names it, for the message when the file is missing.</param>
+    internal static ChipVerifier Load(string path, SessionOptions sessionOptions, string detectorPath)
+    {
+        if (!File.Exists(path))
+        {
+            throw new ModelLoadException(path, $"verifier file not found (the model {detectorPath} names it in 'dronescan.verifier')");
+        }
+
+        InferenceSession session;
+        try
+        {
+            session = new InferenceSession(path, sessionOptions);
+        }
+        catch (OnnxRuntimeException ex)
+        {
+            throw new ModelLoadException(path, $"not a loadable ONNX verifier ({OnnxDetector.FirstLine(ex.Message)})", ex);
+        }
+
+        try
+        {
+            return new ChipVerifier(session, Describe(path, session));
+        }
+        catch
+        {
+            session.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Runs the verifier on <paramref name="count"/> chips packed in <paramref name="chips"/> (NCHW, S × S each) and
+    /// writes each chip's probability of holding a real object to <paramref name="probabilities"/>.
+    /// </summary>
+    public void Verify(float[] chips, int count, Span<float> probabilities)
+    {
+        ArgumentNullException.ThrowIfNull(chips);
+        int s = Info.ChipSize;
+        long plane = 3L * s * s;
+        if (count < 1 || chips.Length < count * plane || probabilities.Length < count)
+        {
+            throw new ArgumentOutOfRangeException(nameof(count), count, $"the chip buffer holds {chips.Length / plane} chips, the result {probabilities.Length}");
+        }
+
+        using var input = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, new Memory<float>(chips, 0, (int)(count * plane)), [count, 3, s, s]);
+        using var outputs = _session.Run(_runOptions, _inputNames, [input], _outputNames);
+        var shape = outputs[0].GetTensorTypeAndShape().Shape;
+        if (shape.Length != 2 || shape[0] != count || shape[1] != 1)
+        {
+            throw new InvalidOperationException($"{Info.Path}: output shape [{string.Join(", ", shape)}] does not match [{count}, 1]");
+        }
+
+        outputs[0].GetTensorDataAsSpan<float>()[..count].CopyTo(probabilities);
+    }
+
+    public void Dispose()
+    {
+        _runOptions.Dispose();
+        _session.Dispose();
+    }
+
+    private static VerifierInfo Describe(string path, InferenceSession session)
+    {
+        if (session.InputMetadata.Count != 1)
+        {
+            throw new ModelLoadException(path, $"a verifier takes one input (chips [N, 3, S, S]), this one {session.InputMetadata.Count}");
+        }
+
+        var (inputName, input) = session.InputMetadata.First();
+        int[] inDims = input.Dimensions;
+        if (!input.IsTensor || input.ElementDataType != TensorElementType.Float || inDims.Length != 4 || (inDims[1] != 3 && inDims[1] > 0))
+        {
+            throw new ModelLoadException(path, $"verifier input '{inputName}' must be float32 [N, 3, S, S], not {input.ElementDataType} [{string.Join(", ", inDims)}]");
+        }
+
+        if (inDims[2] <= 0 || inDims[2] != inDims[3])
+        {
+            throw new ModelLoadException(path, $"verifier input '{inputName}' must fix a square chip size S in [N, 3, S, S], not [{string.Join(", ", inDims)}]");
+        }
+
+        if (session.OutputMetadata.Count < 1)
+        {
+            throw new ModelLoadException(path, "the verifier has no output");
+        }
+
+        var (outputName, output) = session.OutputMetadata.First();
+        int[] outDims = output.Dimensions;
+        if (!output.IsTensor || output.ElementDataType != TensorElementType.Float || outDims.Length != 2 || (outDims[1] != 1 && outDims[1] > 0))
+        {
+            throw new ModelLoadException(path, $"verifier output '{outputName}' must be float32 [N, 1] (a probability per chip), not {output.ElementDataType} [{string.Join(", ", outDims)}]");
+        }
+
+        var meta = session.ModelMetadata.CustomMetadataMap;
+        string? Get(string key) => meta.TryGetValue(key, out var v) ? v : null;
+        try
+        {
+            return new VerifierInfo
+            {
+                Path = path,
+                Name = Get("dronescan.model_name") ?? System.IO.Path.GetFileNameWithoutExtension(path),
+                Version = OnnxDetector.VersionOf(session),
+                Sha256 = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(path))),
+                InputName = inputName,
+                OutputName = outputName,
+                ChipSize = inDims[2],
+                FixedBatch = inDims[0] > 0 ? inDims[0] : null,
+                ChipContext = ModelMetadataParser.ParseNumber(Get("dronescan.chip_context"), "dronescan.chip_context", 0, 1000, minExclusive: true) ?? 2.0,
+                ChipMinPx = ModelMetadataParser.ParseNumber(Get("dronescan.chip_min_px"), "dronescan.chip_min_px", 0, 100_000) ?? 32,
+                VerifyWeight = ModelMetadataParser.ParseNumber(Get("dronescan.verify_weight"), "dronescan.verify_weight", 0, 1) ?? 1,
+            };
+        }
+        catch (FormatException ex)
+        {
+            throw new ModelLoadException(path, ex.Message, ex);
+        }
+    }
+}

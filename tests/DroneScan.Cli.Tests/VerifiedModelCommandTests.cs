@@ -1,0 +1,83 @@
+using System.Globalization;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.PixelFormats;
+
+namespace DroneScan.Cli.Tests;
+
+/// <summary>Commands with a two-stage model: the chip verifier's scores, and the model's recommended --conf.</summary>
+public sealed class VerifiedModelCommandTests : IDisposable
+{
+    // white-box-256-verified.onnx (make_fixtures.py): white-box detector (0.9 on any rectangle brighter than mid-grey),
+    // verifier p = red / 255 at the chip centre, weight 0.5 → final √(0.9 × red / 255); default_conf 0.3.
+    // White → 0.948683; red 22 → √(0.9 × 22/255) = 0.278652, between the fallback 0.25 and the model's 0.3.
+    private static readonly string Verified = Path.Combine(AppContext.BaseDirectory, "Models", "white-box-256-verified.onnx");
+
+    private readonly string _folder = Directory.CreateTempSubdirectory("dronescan-verified-").FullName;
+
+    public void Dispose() => Directory.Delete(_folder, true);
+
+    /// <summary>A 256 × 256 black PNG (lossless, so the colours are exact) with a white and a faintly red rectangle.</summary>
+    private string Photo()
+    {
+        string path = Path.Combine(_folder, "a.png");
+        using var image = new Image<Rgb24>(256, 256, new Rgb24(0, 0, 0));
+        for (int y = 0; y < 40; y++)
+        {
+            for (int x = 0; x < 40; x++)
+            {
+                image[20 + x, 20 + y] = new Rgb24(255, 255, 255);
+                image[100 + x, 100 + y] = new Rgb24(22, 255, 255);
+            }
+        }
+
+        image.SaveAsPng(path);
+        return path;
+    }
+
+    private static double[] Scores(CliRun run) =>
+        [.. Assert.Single(run.JsonLines()).GetProperty("detections").EnumerateArray().Select(d => d.GetProperty("score").GetDouble())];
+
+    [Fact]
+    public void Detect_WithoutConf_UsesTheModelsDefaultConf()
+    {
+        string photo = Photo();
+
+        var run = CliRun.Of("detect", "--json", "--model", Verified, photo);
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Equal([0.9487], Scores(run)); // 0.278652 < 0.3
+    }
+
+    [Fact]
+    public void Detect_WithConf_UsesIt_AndReportsTheVerifiedScores()
+    {
+        string photo = Photo();
+
+        var run = CliRun.Of("detect", "--json", "--conf", "0.25", "--model", Verified, photo);
+
+        Assert.Equal([0.9487, 0.2787], Scores(run));
+    }
+
+    [Fact]
+    public void Eval_NamesTheVerifier_AndEvaluatesTheVerifiedScores()
+    {
+        // Both rectangles labelled: the red one's box scores 0.278652, so AP50 is 1 and the best-F1 score is there.
+        string images = Path.Combine(_folder, "val", "images"), labels = Path.Combine(_folder, "val", "labels");
+        Directory.CreateDirectory(images);
+        Directory.CreateDirectory(labels);
+        File.Move(Photo(), Path.Combine(images, "a.png"));
+        File.WriteAllText(Path.Combine(labels, "a.txt"), string.Create(CultureInfo.InvariantCulture, $"0 {40 / 256.0} {40 / 256.0} {40 / 256.0} {40 / 256.0}\n0 {120 / 256.0} {120 / 256.0} {40 / 256.0} {40 / 256.0}\n"));
+
+        var run = CliRun.Of("eval", "--json", "--data", Path.Combine(_folder, "val"), "--model", Verified);
+
+        Assert.Equal(0, run.ExitCode);
+        var json = Assert.Single(run.JsonLines());
+        var verifier = json.GetProperty("model").GetProperty("verifier");
+        Assert.Equal("fixture-verifier", verifier.GetProperty("name").GetString());
+        Assert.Equal("0.2.0", verifier.GetProperty("version").GetString());
+        Assert.NotEqual(verifier.GetProperty("sha256").GetString(), json.GetProperty("model").GetProperty("sha256").GetString());
+        var overall = json.GetProperty("overall");
+        Assert.Equal(1.0, overall.GetProperty("ap50").GetDouble());
+        Assert.Equal(0.278652, overall.GetProperty("bestF1").GetProperty("threshold").GetDouble(), 5);
+    }
+}

@@ -1,0 +1,106 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace DroneScan.Detection.Tests;
+
+public class VerifierLoadTests
+{
+    private static string FileSha256(string path) => Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(path)));
+
+    [Fact]
+    public void Load_ReadsTheTwoStageMetadata_AndLoadsTheVerifierFromTheModelsFolder()
+    {
+        // make_fixtures.py: white-box-256-verified.onnx names verifier-red-32.onnx, proposal_score 0.05,
+        // default_conf 0.3; the verifier: chips [batch, 3, 32, 32] → prob [batch, 1], chip_context 1.5,
+        // chip_min_px 8, verify_weight 0.5, model_name fixture-verifier, model_version 0.2.0.
+        using var detector = OnnxDetector.Load(Fixtures.WhiteBoxVerified);
+        var info = detector.Info;
+
+        Assert.Equal(0.05f, info.ProposalScore);
+        Assert.Equal(0.3, info.DefaultConf);
+        Assert.NotNull(detector.Verifier);
+        var verifier = info.Verifier!;
+        Assert.Same(detector.Verifier!.Info, verifier);
+        Assert.Equal(Path.GetFullPath(Fixtures.RedVerifier), verifier.Path);
+        Assert.Equal(("fixture-verifier", "0.2.0"), (verifier.Name, verifier.Version));
+        Assert.Equal(FileSha256(Fixtures.RedVerifier), verifier.Sha256);
+        Assert.Equal(("chips", "prob"), (verifier.InputName, verifier.OutputName));
+        Assert.Equal(32, verifier.ChipSize);
+        Assert.Null(verifier.FixedBatch);
+        Assert.Equal((1.5, 8.0, 0.5), (verifier.ChipContext, verifier.ChipMinPx, verifier.VerifyWeight));
+    }
+
+    [Fact]
+    public void Load_TheRecordedHashCoversBothFiles()
+    {
+        using var detector = OnnxDetector.Load(Fixtures.WhiteBoxVerified);
+        string detectorHash = FileSha256(Fixtures.WhiteBoxVerified), verifierHash = FileSha256(Fixtures.RedVerifier);
+
+        Assert.Equal(detectorHash, detector.Info.FileSha256);
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{detectorHash}:{verifierHash}"))), detector.Info.Sha256);
+        Assert.NotEqual(ModelInfo.CombinedSha256(detectorHash, new string('0', 64)), detector.Info.Sha256);
+    }
+
+    [Fact]
+    public void Load_WithoutAVerifier_HasNoneAndTheFileHash()
+    {
+        using var detector = OnnxDetector.Load(Fixtures.WhiteBox256);
+
+        Assert.Null(detector.Verifier);
+        Assert.Null(detector.Info.Verifier);
+        Assert.Null(detector.Info.ProposalScore);
+        Assert.Null(detector.Info.DefaultConf);
+        Assert.Equal(detector.Info.FileSha256, detector.Info.Sha256);
+    }
+
+    [Fact]
+    public void Verify_ReturnsOneProbabilityPerChip()
+    {
+        // p = mean red of the central 4 × 4: a chip of red 0.25 everywhere and one of 1.
+        using var detector = OnnxDetector.Load(Fixtures.WhiteBoxVerified);
+        var chips = Tiles.Uniform(32, 0.25f, 1f);
+        var p = new float[2];
+
+        detector.Verifier!.Verify(chips, 2, p);
+
+        Assert.Equal([0.25f, 1f], p);
+    }
+
+    [Fact]
+    public void Load_Throws_NamingTheVerifierFile_WhenItIsMissing()
+    {
+        var ex = Assert.Throws<ModelLoadException>(() => OnnxDetector.Load(Fixtures.VerifierMissing));
+
+        Assert.Equal(Path.Combine(Path.GetFullPath(Fixtures.Dir), "no-such-verifier.onnx"), ex.ModelPath);
+        Assert.Contains("no-such-verifier.onnx: verifier file not found", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("verifier-missing.onnx", ex.Message, StringComparison.Ordinal); // the model that names it
+    }
+
+    [Fact]
+    public void Load_Throws_NamingTheVerifierFile_WhenItIsNotOnnx()
+    {
+        var ex = Assert.Throws<ModelLoadException>(() => OnnxDetector.Load(Fixtures.VerifierNotAModel));
+
+        Assert.EndsWith("not-a-model.onnx", ex.ModelPath, StringComparison.Ordinal);
+        Assert.Contains("not a loadable ONNX verifier", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_Throws_WhenTheVerifierBreaksItsContract()
+    {
+        // verifier-wrong-contract.onnx names bare-1class.onnx, a detector: output [batch, 5, 3], not [N, 1].
+        var ex = Assert.Throws<ModelLoadException>(() => OnnxDetector.Load(Fixtures.VerifierWrongContract));
+
+        Assert.EndsWith("bare-1class.onnx", ex.ModelPath, StringComparison.Ordinal);
+        Assert.Contains("[N, 1]", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_Throws_WhenANumberTheModelDependsOnIsNotANumber()
+    {
+        var ex = Assert.Throws<ModelLoadException>(() => OnnxDetector.Load(Fixtures.BadDefaultConf));
+
+        Assert.Equal(Fixtures.BadDefaultConf, ex.ModelPath);
+        Assert.Contains("'dronescan.default_conf' must be a number in [0, 1], not 'high'", ex.Message, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,411 @@
+#!/usr/bin/python3
+"""Stage 2 of the RGB model: a chip verifier on an ImageNet ResNet-18 trunk.
+
+Stage 1 (the small detector of model.py) proposes boxes at a low threshold; for each proposal DroneScan cuts a
+square chip centred on the box, ``L = max(min_px, context × longest side)`` pixels of the image the detector saw,
+resampled to ``size`` × ``size`` (bilinear, pixel centres, border replicated: ``crop_chips``; the C# pipeline
+samples the same points), and the verifier returns the probability that the chip holds a real object. DroneScan
+scores the box ``p1^(1-w) · p2^w``.
+
+The verifier is the pretrained trunk up to stage 3 (resnet18.py: ImageNet weights from NuGet), frozen, global
+average pooled at stages 2 and 3 (128 + 256 features), then a linear layer. Only that layer is trained, on features
+computed once per chip, which is what makes the whole recipe run on two CPU cores in minutes:
+
+* positives: every labelled object of the training flights (PFM-1 and KSF casings), many times, each with the
+  chip's centre and size jittered, flips and quarter turns, colour, contrast, blur and resolution changes;
+* negatives: random boxes on the training tiles away from objects, random boxes on the CC0 background tiles, and
+  the stage-1 detector's own false alarms on both (hard negatives: ``--stage1``).
+
+Commands (seeded; every step deterministic on the CPU)::
+
+    /usr/bin/python3 tools/train/verifier.py train --data /tmp/pfm1/data.yaml --stage1 /tmp/runs/s1/model.pt --out /tmp/runs/v1
+    /usr/bin/python3 tools/train/verifier.py eval --data /tmp/pfm1 --stage1 /tmp/runs/s1/model.pt --verifier /tmp/runs/v1/verifier.pt
+    /usr/bin/python3 tools/train/verifier.py export --verifier /tmp/runs/v1/verifier.pt --out models/dronescan-rgb-verify.onnx
+"""
+import argparse
+import json
+import os
+import time
+
+import numpy as np
+
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+import torch  # noqa: E402
+import torch.nn as nn  # noqa: E402
+import torch.nn.functional as F  # noqa: E402
+
+from data import YoloDataset, read_data_yaml, to_tensor  # noqa: E402
+from resnet18 import ResNet18Trunk, load_onnx  # noqa: E402
+
+CHIP_SIZE = 64
+CONTEXT = 2.0
+MIN_PX = 32.0
+
+
+def chip_windows(boxes, context=CONTEXT, min_px=MIN_PX):
+    """Boxes [K, 4] corners → (cx, cy, L) of their square chips."""
+    boxes = np.asarray(boxes, np.float64).reshape(-1, 4)
+    cx, cy = (boxes[:, 0] + boxes[:, 2]) / 2, (boxes[:, 1] + boxes[:, 3]) / 2
+    side = np.maximum(min_px, context * np.maximum(boxes[:, 2] - boxes[:, 0], boxes[:, 3] - boxes[:, 1]))
+    return cx, cy, side
+
+
+def crop_chips(image, boxes, size=CHIP_SIZE, context=CONTEXT, min_px=MIN_PX):
+    """Chips of ``image`` (float CHW 0..1) for ``boxes`` → [K, 3, size, size]. Output pixel (i, j) samples the
+    image at x = cx - L/2 + (i + 0.5) L / size - 0.5 (pixel centres at integers), bilinear, border replicated."""
+    cx, cy, side = chip_windows(boxes, context, min_px)
+    k = len(cx)
+    if k == 0:
+        return torch.zeros(0, 3, size, size)
+    _, h, w = image.shape
+    t = (np.arange(size) + 0.5) / size
+    xs = cx[:, None] - side[:, None] / 2 + t[None, :] * side[:, None] - 0.5  # [K, S]
+    ys = cy[:, None] - side[:, None] / 2 + t[None, :] * side[:, None] - 0.5
+    # grid_sample (align_corners=False) maps normalised u to pixel (u + 1) W / 2 - 0.5.
+    gx = torch.from_numpy((xs + 0.5) * 2 / w - 1).float()
+    gy = torch.from_numpy((ys + 0.5) * 2 / h - 1).float()
+    grid = torch.stack([gx[:, None, :].expand(k, size, size), gy[:, :, None].expand(k, size, size)], -1)
+    return F.grid_sample(image[None].expand(k, -1, -1, -1), grid, mode="bilinear", padding_mode="border",
+                         align_corners=False)
+
+
+class Verifier(nn.Module):
+    """Chips RGB 0..1 [N, 3, S, S] → probability [N, 1]. Features: the last two stages' global averages and the
+    last stage's average over its middle half (where the object sits), then one linear layer."""
+
+    def __init__(self, stages=3):
+        super().__init__()
+        self.trunk = ResNet18Trunk(stages=stages)
+        widths = [64, 128, 256, 512][stages - 2:stages]
+        self.head = nn.Linear(widths[0] + 2 * widths[1], 1)
+
+    def features(self, chips):
+        f = self.trunk.forward_stages(chips)
+        last = f[-1]
+        h, w = last.shape[2], last.shape[3]
+        centre = last[:, :, h // 4:h - h // 4, w // 4:w - w // 4]
+        return torch.cat([f[-2].mean((2, 3)), last.mean((2, 3)), centre.mean((2, 3))], 1)
+
+    def forward(self, chips):
+        return torch.sigmoid(self.head(self.features(chips)))
+
+
+# ---------------------------------------------------------------- training chips
+
+def _photometric(chips, rng):
+    """Per-chip contrast, brightness, channel gain, sometimes blur or a coarser resolution."""
+    n = chips.shape[0]
+    contrast = torch.from_numpy(rng.uniform(0.6, 1.4, (n, 1, 1, 1))).float()
+    bright = torch.from_numpy(rng.uniform(-0.15, 0.15, (n, 1, 1, 1))).float()
+    gain = torch.from_numpy(rng.uniform(0.85, 1.15, (n, 3, 1, 1))).float()
+    mean = chips.mean((1, 2, 3), keepdim=True)
+    chips = ((chips - mean) * contrast + mean + bright) * gain
+    for i in range(n):
+        r = rng.random()
+        if r < 0.25:  # a coarser camera or a higher flight: down and up again
+            s = int(rng.integers(16, 40))
+            chips[i] = F.interpolate(F.interpolate(chips[i:i + 1], size=s, mode="bilinear", align_corners=False),
+                                     size=chips.shape[-1], mode="bilinear", align_corners=False)[0]
+        elif r < 0.4:
+            chips[i] = F.avg_pool2d(F.pad(chips[i:i + 1], (1, 1, 1, 1), mode="replicate"), 3, 1)[0]
+    if rng.random() < 1.0:
+        noise = torch.from_numpy(rng.normal(0, 1, chips.shape) * rng.uniform(0, 0.03, (n, 1, 1, 1))).float()
+        chips = chips + noise
+    return chips.clamp(0, 1)
+
+
+def _geometric(chips, rng):
+    out = chips.clone()
+    for i in range(len(out)):
+        if rng.random() < 0.5:
+            out[i] = out[i].flip(-1)
+        if rng.random() < 0.5:
+            out[i] = out[i].flip(-2)
+        out[i] = torch.rot90(out[i], int(rng.integers(0, 4)), (1, 2))
+    return out
+
+
+def _jitter(boxes, rng, shift=0.15, scale=(0.8, 1.25)):
+    """Moves each box's centre by up to ``shift`` of its side and rescales it."""
+    boxes = np.asarray(boxes, np.float64)
+    w, h = boxes[:, 2] - boxes[:, 0], boxes[:, 3] - boxes[:, 1]
+    side = np.maximum(w, h)
+    cx = (boxes[:, 0] + boxes[:, 2]) / 2 + rng.uniform(-shift, shift, len(boxes)) * side
+    cy = (boxes[:, 1] + boxes[:, 3]) / 2 + rng.uniform(-shift, shift, len(boxes)) * side
+    s = np.exp(rng.uniform(np.log(scale[0]), np.log(scale[1]), len(boxes)))
+    return np.stack([cx - w * s / 2, cy - h * s / 2, cx + w * s / 2, cy + h * s / 2], 1)
+
+
+def _random_boxes(shape, truth, sizes, n, rng):
+    """n random boxes inside an image, sized like the objects, whose centres lie away from every object."""
+    h, w = shape[:2]
+    out = []
+    tries = 0
+    while len(out) < n and tries < n * 20:
+        tries += 1
+        side = float(rng.choice(sizes)) * rng.uniform(0.6, 2.0)
+        aspect = rng.uniform(0.6, 1.6)
+        bw, bh = side * np.sqrt(aspect), side / np.sqrt(aspect)
+        cx, cy = rng.uniform(0, w), rng.uniform(0, h)
+        if len(truth):
+            tcx, tcy = (truth[:, 0] + truth[:, 2]) / 2, (truth[:, 1] + truth[:, 3]) / 2
+            tside = np.maximum(truth[:, 2] - truth[:, 0], truth[:, 3] - truth[:, 1])
+            if np.any(np.hypot(tcx - cx, tcy - cy) < 1.2 * np.maximum(tside, side)):
+                continue
+        out.append((cx - bw / 2, cy - bh / 2, cx + bw / 2, cy + bh / 2))
+    return np.array(out, np.float64).reshape(-1, 4)
+
+
+def stage1_boxes(stage1_path, dataset, min_score, size=640):
+    """The stage-1 detector's boxes on every image (threshold and NMS as DroneScan), in image pixels."""
+    from evaluate import predict
+    from model import ContractDetector, net_from_checkpoint
+
+    ck = torch.load(stage1_path, map_location="cpu", weights_only=False)
+    net = net_from_checkpoint(ck)
+    net.load_state_dict(ck["model"])
+    return predict(ContractDetector(net.eval()), dataset, size, min_score)
+
+
+def far_from_truth(boxes, truth, iou=0.2):
+    """Boxes whose IoU with every true box is below ``iou``."""
+    from evaluate import box_iou
+
+    if len(boxes) == 0 or len(truth) == 0:
+        return boxes
+    return boxes[box_iou(boxes, truth).max(1) < iou]
+
+
+def build_chips(dataset, rng, pos_copies, neg_random, hard, augment=True, size=CHIP_SIZE):
+    """(chips [N, 3, S, S], labels [N]) for one dataset; ``hard`` is per image a box array of stage-1 false alarms."""
+    sizes = np.concatenate([np.maximum(b[:, 2] - b[:, 0], b[:, 3] - b[:, 1]) for b in dataset.boxes if len(b)] or [np.array([40.0])])
+    chips, labels = [], []
+    for i in range(len(dataset)):
+        image = to_tensor(dataset.images[i])
+        truth = dataset.boxes[i]
+        if len(truth):
+            boxes = np.repeat(truth, pos_copies, 0)
+            c = crop_chips(image, _jitter(boxes, rng) if augment else boxes, size)
+            chips.append(_photometric(_geometric(c, rng), rng) if augment else c)
+            labels.append(np.ones(len(c), np.float32))
+        neg = [_random_boxes(dataset.images[i].shape, truth, sizes, neg_random, rng)]
+        if hard is not None and len(hard[i]):
+            h = far_from_truth(hard[i], truth)
+            neg.append(np.repeat(h, 2, 0))
+        neg = np.concatenate(neg)
+        if len(neg):
+            c = crop_chips(image, _jitter(neg, rng, shift=0.05, scale=(0.9, 1.1)) if augment else neg, size)
+            chips.append(_photometric(_geometric(c, rng), rng) if augment else c)
+            labels.append(np.zeros(len(c), np.float32))
+    return torch.cat(chips), torch.from_numpy(np.concatenate(labels))
+
+
+@torch.no_grad()
+def features_of(model, chips, batch=128):
+    return torch.cat([model.features(chips[s:s + batch]) for s in range(0, len(chips), batch)])
+
+
+def fit_head(model, feats, labels, epochs=300, lr=0.05, weight_decay=1e-3, seed=0):
+    """Class-balanced logistic regression on standardised features (full batch, L-BFGS-free Adam)."""
+    torch.manual_seed(seed)
+    mu, sd = feats.mean(0), feats.std(0) + 1e-6
+    x = (feats - mu) / sd
+    lin = nn.Linear(x.shape[1], 1)
+    nn.init.zeros_(lin.weight)
+    nn.init.zeros_(lin.bias)
+    pos = labels.sum()
+    weight = torch.where(labels > 0, 0.5 / pos, 0.5 / (len(labels) - pos))
+    opt = torch.optim.Adam(lin.parameters(), lr=lr, weight_decay=weight_decay)
+    for _ in range(epochs):
+        opt.zero_grad()
+        loss = (F.binary_cross_entropy_with_logits(lin(x)[:, 0], labels, reduction="none") * weight).sum()
+        loss.backward()
+        opt.step()
+    # Fold the standardisation into the layer: w·(f - mu)/sd + b.
+    w = lin.weight.data / sd
+    model.head.weight.data.copy_(w)
+    model.head.bias.data.copy_(lin.bias.data - (w * mu).sum(1))
+    return float(loss)
+
+
+def cmd_train(args):
+    torch.set_num_threads(args.threads)
+    rng = np.random.default_rng(args.seed)
+    cfg = read_data_yaml(args.data)
+    names = cfg["names"]
+    t0 = time.time()
+    train = YoloDataset(cfg["train"], len(names))
+    hard = None
+    if args.stage1:
+        hard = [b for b, _, _ in stage1_boxes(args.stage1, train, args.hard_score)]
+        print(f"stage-1 proposals on the training tiles: {sum(len(h) for h in hard)} at ≥ {args.hard_score} ({time.time() - t0:.0f} s)", flush=True)
+    chips, labels = build_chips(train, rng, args.pos_copies, args.neg_random, hard, size=args.size)
+    print(f"chips: {int(labels.sum())} positive, {int((1 - labels).sum())} negative ({time.time() - t0:.0f} s)", flush=True)
+    model = Verifier(args.stages)
+    load_onnx(model.trunk, args.resnet18)
+    model.eval()
+    feats = features_of(model, chips)
+    print(f"features {tuple(feats.shape)} ({time.time() - t0:.0f} s)", flush=True)
+    loss = fit_head(model, feats, labels, seed=args.seed)
+    with torch.no_grad():
+        p = torch.sigmoid(model.head(feats))[:, 0]
+    acc_pos = float((p[labels > 0] > 0.5).float().mean())
+    acc_neg = float((p[labels == 0] < 0.5).float().mean())
+    print(f"head: loss {loss:.4f}, training accuracy positives {acc_pos:.3f}, negatives {acc_neg:.3f} ({time.time() - t0:.0f} s)", flush=True)
+    os.makedirs(args.out, exist_ok=True)
+    torch.save({"head": model.head.state_dict(), "size": args.size, "stages": args.stages, "context": CONTEXT, "min_px": MIN_PX,
+                "args": vars(args)}, os.path.join(args.out, "verifier.pt"))
+
+
+def load_verifier(path, resnet18=None):
+    ck = torch.load(path, map_location="cpu", weights_only=False)
+    model = Verifier(ck.get("stages", 3))
+    load_onnx(model.trunk, resnet18)
+    model.head.load_state_dict(ck["head"])
+    model.size = ck.get("size", CHIP_SIZE)
+    return model.eval()
+
+
+@torch.no_grad()
+def verify(model, dataset, proposals, batch=128):
+    """Per image, the verifier's probability for each proposal box."""
+    out = []
+    for i, (boxes, _, _) in enumerate(proposals):
+        chips = crop_chips(to_tensor(dataset.images[i]), boxes, model.size)
+        out.append(torch.cat([model(chips[s:s + batch])[:, 0] for s in range(0, len(chips), batch)]).numpy()
+                   if len(chips) else np.zeros(0, np.float32))
+    return out
+
+
+def agnostic_report(results, dataset, thresholds):
+    """Class-agnostic AP50, and recall, precision and false boxes per MP on object-free images at thresholds."""
+    from evaluate import average_precision, pr_curve
+
+    class Agnostic:
+        boxes = dataset.boxes
+        classes = [np.zeros(len(c), np.int64) for c in dataset.classes]
+
+        def __len__(self):
+            return len(dataset)
+
+    res = [(b, s, np.zeros(len(s), np.int64)) for b, s, _ in results]
+    scores, precision, recall, n_gt = pr_curve(res, Agnostic(), 0)
+    rows = {"ap50": average_precision(precision, recall), "objects": n_gt}
+    empty = [i for i in range(len(dataset)) if len(dataset.boxes[i]) == 0]
+    mp_empty = sum(dataset.images[i].shape[0] * dataset.images[i].shape[1] for i in empty) / 1e6
+    for t in thresholds:
+        k = int(np.sum(scores >= t))
+        fp = sum(int(np.sum(res[i][1] >= t)) for i in empty)
+        rows[t] = {"recall": float(recall[k - 1]) if k else 0.0, "precision": float(precision[k - 1]) if k else 1.0,
+                   "fp_per_mp_empty": fp / max(mp_empty, 1e-9)}
+    return rows
+
+
+def cmd_eval(args):
+    torch.set_num_threads(args.threads)
+    names = ["ap_mine", "at_mine", "uxo"]
+    model = load_verifier(args.verifier, args.resnet18) if args.verifier else None
+    flights = sorted(os.listdir(os.path.join(args.data, "dev")))
+    summary = {}
+    for flight in flights:
+        ds = YoloDataset(os.path.join(args.data, "dev", flight, "images"), len(names))
+        props = stage1_boxes(args.stage1, ds, args.proposal)
+        if model is not None:
+            p2 = verify(model, ds, props)
+            props = [(b, (s ** (1 - args.weight)) * (p ** args.weight), c) for (b, s, c), p in zip(props, p2)]
+        rep = agnostic_report(props, ds, args.thresholds)
+        summary[flight] = rep
+        print(f"{flight}: AP50 {rep['ap50']:.3f} ({rep['objects']} objects, {sum(len(p[0]) for p in props)} proposals)")
+        for t in args.thresholds:
+            r = rep[t]
+            print(f"   at {t:.2f}: recall {r['recall']:.3f} precision {r['precision']:.3f} FP/MP object-free {r['fp_per_mp_empty']:.2f}")
+    print(json.dumps({f: {k if isinstance(k, str) else f"{k:.2f}": v for k, v in r.items()} for f, r in summary.items()}))
+
+
+def ranking_metrics(p, labels):
+    """AUC, average precision and recall at 1 % false-positive rate of scores p for binary labels."""
+    order = np.argsort(-p, kind="stable")
+    y = labels[order]
+    tp, fp = np.cumsum(y), np.cumsum(1 - y)
+    recall, fpr = tp / max(y.sum(), 1), fp / max((1 - y).sum(), 1)
+    precision = tp / np.arange(1, len(y) + 1)
+    auc = float(np.trapz(np.concatenate([[0], recall]), np.concatenate([[0], fpr])))
+    ap = float(np.sum(np.diff(np.concatenate([[0], recall])) * precision))
+    return auc, ap, float(recall[fpr <= 0.01].max()) if np.any(fpr <= 0.01) else 0.0
+
+
+def cmd_chipeval(args):
+    """Chips centred on the development objects against random chips of the development tiles (no stage 1)."""
+    torch.set_num_threads(args.threads)
+    rng = np.random.default_rng(args.seed)
+    model = load_verifier(args.verifier, args.resnet18)
+    for flight in sorted(os.listdir(os.path.join(args.data, "dev"))):
+        ds = YoloDataset(os.path.join(args.data, "dev", flight, "images"), 3)
+        chips, labels = build_chips(ds, rng, 1, 8, None, augment=False, size=model.size)
+        with torch.no_grad():
+            p = torch.cat([model(chips[s:s + 256])[:, 0] for s in range(0, len(chips), 256)]).numpy()
+        auc, ap, r1 = ranking_metrics(p, labels.numpy())
+        print(f"{flight}: {int(labels.sum())} objects, {int((1 - labels).sum())} random chips: AUC {auc:.3f}  AP {ap:.3f}  recall at 1 % FPR {r1:.3f}")
+
+
+def cmd_export(args):
+    model = load_verifier(args.verifier, args.resnet18)
+    dummy = torch.rand(2, 3, model.size, model.size)
+    torch.onnx.export(model, dummy, args.out, input_names=["chips"], output_names=["scores"],
+                      dynamic_axes={"chips": {0: "n"}, "scores": {0: "n"}}, opset_version=17, do_constant_folding=True)
+    import onnx
+
+    m = onnx.load(args.out)
+    meta = {"dronescan.model_name": args.name, "dronescan.model_version": args.version,
+            "dronescan.chip_context": str(CONTEXT), "dronescan.chip_min_px": str(MIN_PX),
+            "dronescan.verify_weight": str(args.weight),
+            "dronescan.description": "Chip verifier (stage 2) of the RGB model: ImageNet ResNet-18 trunk "
+                                     "(Microsoft.ML.DnnImageFeaturizer.ResNet18, MIT) to stage 3 + a linear layer "
+                                     "trained on real PFM-1 drone tiles; see models/dronescan-rgb.md"}
+    for k, v in meta.items():
+        e = m.metadata_props.add()
+        e.key, e.value = k, v
+    m.producer_name = "dronescan-tools"
+    onnx.checker.check_model(m)
+    onnx.save(m, args.out)
+    print(f"wrote {args.out}")
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    t = sub.add_parser("train")
+    t.add_argument("--data", required=True, help="data.yaml of prepare_pfm1.py")
+    t.add_argument("--stage1", help="stage-1 model.pt: its false alarms become hard negatives")
+    t.add_argument("--hard-score", type=float, default=0.05)
+    t.add_argument("--out", required=True)
+    t.add_argument("--pos-copies", type=int, default=40)
+    t.add_argument("--neg-random", type=int, default=12)
+    t.add_argument("--size", type=int, default=CHIP_SIZE, help="chip size in pixels")
+    t.add_argument("--stages", type=int, default=3, choices=(3, 4), help="trunk depth (ResNet stages)")
+    e = sub.add_parser("eval")
+    e.add_argument("--data", required=True, help="prepare_pfm1.py output folder (dev/<flight>/...)")
+    e.add_argument("--stage1", required=True)
+    e.add_argument("--verifier")
+    e.add_argument("--proposal", type=float, default=0.05)
+    e.add_argument("--weight", type=float, default=1.0)
+    e.add_argument("--thresholds", type=float, nargs="+", default=[0.3, 0.5, 0.7])
+    c = sub.add_parser("chipeval")
+    c.add_argument("--data", required=True, help="prepare_pfm1.py output folder (dev/<flight>/...)")
+    c.add_argument("--verifier", required=True)
+    x = sub.add_parser("export")
+    x.add_argument("--verifier", required=True)
+    x.add_argument("--out", required=True)
+    x.add_argument("--name", default="dronescan-rgb-verify")
+    x.add_argument("--version", default="0.4.0")
+    x.add_argument("--weight", type=float, default=1.0)
+    for p in (t, e, c, x):
+        p.add_argument("--resnet18", help="ResNet18.onnx (default: restored from NuGet by tools/pretrained/fetch.sh)")
+        p.add_argument("--threads", type=int, default=2)
+        p.add_argument("--seed", type=int, default=0)
+    args = ap.parse_args(argv)
+    {"train": cmd_train, "eval": cmd_eval, "chipeval": cmd_chipeval, "export": cmd_export}[args.cmd](args)
+
+
+if __name__ == "__main__":
+    main()
