@@ -17,7 +17,7 @@ from evaluate import average_precision, evaluate, greedy_merge, pr_curve  # noqa
 from model import ContractDetector, SmallObjectNet, arch_of, decode_boxes, net_from_checkpoint  # noqa: E402
 from targets import build_targets, giou_loss  # noqa: E402
 from train import EpochBatches, batch_seed  # noqa: E402
-from verifier import Verifier, chip_windows, crop_chips, fit_head  # noqa: E402
+from verifier import Verifier, chip_windows, crop_chips, finetune_last_stage, fit_head  # noqa: E402
 
 
 class FakeSet:
@@ -224,6 +224,20 @@ class Chips(unittest.TestCase):
         with torch.no_grad():
             p = torch.sigmoid(model.head(feats * 7 + 3))[:, 0]
         self.assertTrue(bool((p[:50] > 0.9).all() and (p[50:] < 0.1).all()), p)
+
+    def test_fine_tuning_moves_only_the_last_stage_and_the_head(self):
+        torch.manual_seed(0)
+        model = Verifier().eval()
+        before = {k: v.clone() for k, v in model.state_dict().items()}
+        chips = torch.rand(16, 3, 32, 32)
+        labels = torch.tensor([1.0, 0.0] * 8)
+        finetune_last_stage(model, chips, labels, epochs=1, seed=0, batch=8)
+        after = model.state_dict()
+        changed = {k for k in before if not torch.equal(before[k], after[k])}
+        self.assertTrue(any(k.startswith("trunk.stages.2.") for k in changed), changed)
+        self.assertTrue(any(k.startswith("head.") for k in changed), changed)
+        self.assertFalse(any(k.startswith(("trunk.stem", "trunk.stages.0.", "trunk.stages.1.")) for k in changed), changed)
+        self.assertFalse(any("running_" in k for k in changed), changed)  # BatchNorm statistics stay ImageNet's
 
 
 def resnet18_onnx():

@@ -252,9 +252,55 @@ def cmd_train(args):
     acc_pos = float((p[labels > 0] > 0.5).float().mean())
     acc_neg = float((p[labels == 0] < 0.5).float().mean())
     print(f"head: loss {loss:.4f}, training accuracy positives {acc_pos:.3f}, negatives {acc_neg:.3f} ({time.time() - t0:.0f} s)", flush=True)
+    if args.finetune_epochs:
+        finetune_last_stage(model, chips, labels, args.finetune_epochs, args.seed)
     os.makedirs(args.out, exist_ok=True)
     torch.save({"head": model.head.state_dict(), "size": args.size, "stages": args.stages, "context": CONTEXT, "min_px": MIN_PX,
+                "last_stage": model.trunk.stages[-1].state_dict() if args.finetune_epochs else None,
                 "args": vars(args)}, os.path.join(args.out, "verifier.pt"))
+
+
+def finetune_last_stage(model, chips, labels, epochs, seed, batch=128, lr=2e-4):
+    """Trains the trunk's last stage and the head together (the head starts from the linear fit), with the earlier
+    stages frozen: their output is computed once per chip and kept, so an epoch costs only the last stage."""
+    torch.manual_seed(seed)
+    trunk = model.trunk
+    with torch.no_grad():
+        early = []
+        for s in range(0, len(chips), 256):
+            x = F.relu(trunk.stem(F.pad(trunk.preprocess(chips[s:s + 256]), (3, 2, 3, 2))))
+            x = F.max_pool2d(F.pad(x, (1, 0, 1, 0), value=float("-inf")), 3, 2)
+            for stage in trunk.stages[:-1]:
+                x = stage(x)
+            early.append(x)
+        early = torch.cat(early)
+    last, head = trunk.stages[-1], model.head
+    params = list(last.parameters()) + list(head.parameters())
+    opt = torch.optim.AdamW(params, lr=lr, weight_decay=1e-2)
+    pos = float(labels.sum())
+    weight = torch.where(labels > 0, 0.5 / pos, 0.5 / (len(labels) - pos)) * len(labels)
+    g = torch.Generator().manual_seed(seed)
+    for epoch in range(epochs):
+        last.train()  # BatchNorm keeps its ImageNet statistics: only the weights move
+        for m in last.modules():
+            if isinstance(m, nn.BatchNorm2d):
+                m.eval()
+        order = torch.randperm(len(labels), generator=g)
+        total = 0.0
+        t = time.time()
+        for s in range(0, len(order), batch):
+            idx = order[s:s + batch]
+            prev = early[idx]
+            y = last(prev)
+            h, w = y.shape[2], y.shape[3]
+            f = torch.cat([prev.mean((2, 3)), y.mean((2, 3)), y[:, :, h // 4:h - h // 4, w // 4:w - w // 4].mean((2, 3))], 1)
+            loss = (F.binary_cross_entropy_with_logits(head(f)[:, 0], labels[idx], reduction="none") * weight[idx]).mean()
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            total += float(loss) * len(idx)
+        print(f"fine-tune epoch {epoch + 1}: loss {total / len(order):.4f} ({time.time() - t:.0f} s)", flush=True)
+    model.eval()
 
 
 def load_verifier(path, resnet18=None):
@@ -262,6 +308,8 @@ def load_verifier(path, resnet18=None):
     model = Verifier(ck.get("stages", 3))
     load_onnx(model.trunk, resnet18)
     model.head.load_state_dict(ck["head"])
+    if ck.get("last_stage"):
+        model.trunk.stages[-1].load_state_dict(ck["last_stage"])
     model.size = ck.get("size", CHIP_SIZE)
     return model.eval()
 
@@ -383,6 +431,8 @@ def main(argv=None):
     t.add_argument("--neg-random", type=int, default=12)
     t.add_argument("--size", type=int, default=CHIP_SIZE, help="chip size in pixels")
     t.add_argument("--stages", type=int, default=3, choices=(3, 4), help="trunk depth (ResNet stages)")
+    t.add_argument("--finetune-epochs", type=int, default=0,
+                   help="then train the trunk's last stage with the head for N epochs (0: linear head on frozen features)")
     e = sub.add_parser("eval")
     e.add_argument("--data", required=True, help="prepare_pfm1.py output folder (dev/<flight>/...)")
     e.add_argument("--stage1", required=True)
