@@ -188,17 +188,28 @@ public sealed class KillRecoveryTests(ServiceFixture service, PostgresDatabase d
             // 4. In the finalise window: the process is frozen (SIGSTOP) as soon as the flight is finalising, so what it
             // had done is read before it dies. Finalising takes a moment only, so where inside it the process stopped
             // varies; the recovery is checked either way.
-            await WaitForAsync(() => db.State() == "finalising", "the flight finalising", processes, poll: TimeSpan.FromMilliseconds(10));
-            Assert.Equal(0, Signal(processes[^1].Pid, SigStop));
-            string where = db.RunFinished() ? "finalise already written, its job not yet acknowledged" : "before the finalise job wrote anything";
-            Kill(processes[^1], $"4 (finalising: {where})");
-            Assert.Equal(where.StartsWith("before", StringComparison.Ordinal) ? "finalising" : db.State(), db.State());
+            // The state is polled, so a finalise shorter than one poll can go from "processing" to "done" unseen: then
+            // there is nothing left to kill, which the log says, and the flight is checked as after the other points.
+            await WaitForAsync(() => db.State() is "finalising" or "done", "the flight finalising", processes, poll: TimeSpan.FromMilliseconds(10));
+            int killed = 3;
+            if (db.State() == "finalising")
+            {
+                Assert.Equal(0, Signal(processes[^1].Pid, SigStop));
+                string where = db.RunFinished() ? "finalise already written, its job not yet acknowledged" : "before the finalise job wrote anything";
+                Kill(processes[^1], $"4 (finalising: {where})");
+                Assert.Equal(where.StartsWith("before", StringComparison.Ordinal) ? "finalising" : db.State(), db.State());
+                client.Dispose();
+                client = await StartServeAsync();
+                killed = 4;
+            }
+            else
+            {
+                log.WriteLine($"kill point 4 not reached: {processes[^1].Name} finalised the flight within one 10 ms poll");
+            }
 
-            client.Dispose();
-            client = await StartServeAsync();
             var flight = await ServiceFixture.WaitForDoneAsync(client, flightId);
             client.Dispose();
-            log.WriteLine($"flight done after {clock.Elapsed.TotalSeconds:F1} s, {processes.Count} serve processes started, 4 killed");
+            log.WriteLine($"flight done after {clock.Elapsed.TotalSeconds:F1} s, {processes.Count} serve processes started, {killed} killed");
 
             var photos = flight.GetProperty("photos");
             Assert.Equal((total, total, 0), (photos.GetProperty("total").GetInt32(), photos.GetProperty("done").GetInt32(), photos.GetProperty("failed").GetInt32()));
