@@ -27,6 +27,9 @@ public interface IFlightJobStore
     /// <summary>The flight's registered photos, by relative path.</summary>
     IReadOnlyList<QueuedPhoto> GetQueuedPhotos(string flightId);
 
+    /// <summary>One registered photo of the flight, or null.</summary>
+    QueuedPhoto? GetQueuedPhoto(string flightId, string photoId);
+
     /// <summary>Marks one photo done (idempotent) and returns how many of the flight's photos are not done, in one transaction.</summary>
     int MarkPhotoDone(string flightId, string photoId);
 

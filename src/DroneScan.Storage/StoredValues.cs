@@ -14,12 +14,11 @@ internal static class StoredValues
         NtsGeometryServices.Instance.DefaultPrecisionModel,
         Geometries.Wgs84Srid);
 
-    /// <summary>The status a decision gives a hazard point, as SQL over a <c>decision</c> column (used where the
-    /// status is recomputed in SQL).</summary>
-    internal const string DecisionToStatusSql = """
-        CASE decision WHEN 'confirm' THEN 'confirmed' WHEN 'reclassify' THEN 'confirmed'
-                      WHEN 'reject' THEN 'rejected' ELSE 'unsure' END
-        """;
+    /// <summary><see cref="ReviewRules.StatusOf"/> as SQL over a <c>decision</c> column (where the status is
+    /// recomputed in SQL), built from the rule so the two cannot drift apart.</summary>
+    internal static readonly string DecisionToStatusSql = "CASE decision "
+        + string.Concat(Enum.GetValues<ReviewDecision>().Select(d => $"WHEN '{ToText(d)}' THEN '{ToText(ReviewRules.StatusOf(d))}' "))
+        + "END";
 
     /// <summary>WKT with round-trip ("R") ordinates, so a stored geometry reads back coordinate-for-coordinate.</summary>
     internal static string ToWkt(Geometry geometry) => new WKTWriter { OutputOrdinates = Ordinates.XY }.Write(geometry);

@@ -122,6 +122,18 @@ public abstract class FlightJobStoreContract : IDisposable
     }
 
     [Fact]
+    public void GetQueuedPhoto_ReadsOnePhotoById_WithItsState()
+    {
+        Jobs.StartWork(Run);
+        Jobs.MarkPhotoDone(flightId, TestData.PhotoId(2));
+
+        Assert.Equal(new QueuedPhoto(TestData.PhotoId(1), "a.jpg", false), Jobs.GetQueuedPhoto(flightId, TestData.PhotoId(1)));
+        Assert.Equal(new QueuedPhoto(TestData.PhotoId(2), "b.jpg", true), Jobs.GetQueuedPhoto(flightId, TestData.PhotoId(2)));
+        Assert.Null(Jobs.GetQueuedPhoto(flightId, TestData.PhotoId(9)));
+        Assert.Null(Jobs.GetQueuedPhoto("no-such-flight", TestData.PhotoId(1)));
+    }
+
+    [Fact]
     public void Users_AreListedByName_WithTheirCreationTime()
     {
         Users.CreateUser("zoe", ["admin"], "h1");

@@ -1,17 +1,16 @@
-using System.Globalization;
+using System.Data.Common;
 using System.Text.Json;
 using DroneScan.Core.Geodesy;
 using DroneScan.Core.Hazards;
 using NetTopologySuite.Geometries;
-using Npgsql;
 
-namespace DroneScan.Storage.Postgres;
+namespace DroneScan.Storage;
 
-public sealed partial class PostgresFlightStore
+public abstract partial class SqlFlightStore
 {
     /// <summary>Sets each selected hazard's status from its latest review (by time, then insertion order), or
     /// <c>candidate</c> when it has none. Append the WHERE clause.</summary>
-    private const string RefreshStatusSql = $"""
+    private static readonly string RefreshStatusSql = $"""
         UPDATE hazards SET status = COALESCE(
             (SELECT {StoredValues.DecisionToStatusSql} FROM reviews r WHERE r.hazard_id = hazards.id
              ORDER BY r.at DESC, r.id DESC LIMIT 1),
@@ -30,45 +29,24 @@ public sealed partial class PostgresFlightStore
         {
             // Alone on the flight: no photo write or review of it runs until this commits.
             LockFlight(c, tx, flightId, exclusive: true);
-            var now = time.GetUtcNow();
+            var now = Time.GetUtcNow();
 
-            // A point that survives a re-run keeps the time it was first found.
-            var createdAt = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
-            using (var cmd = Command(c, tx, "SELECT id, created_at FROM hazards WHERE flight_id = @flight;"))
-            {
-                cmd.Add("flight", flightId);
-                using var r = cmd.ExecuteReader();
-                while (r.Read())
-                {
-                    createdAt[r.GetString(0)] = r.GetTime(1);
-                }
-            }
+            // A point that survives a re-run keeps the time it was first found (written back as stored).
+            var createdAt = Query(c, tx, "SELECT id, created_at FROM hazards WHERE flight_id = @flight;", ("flight", flightId))
+                .ToDictionary(r => r.Text("id"), r => r.Raw("created_at"), StringComparer.Ordinal);
 
             Execute(c, tx, "DELETE FROM hazards WHERE flight_id = @flight;", ("flight", flightId));
             InsertHazards(c, tx, flightId, hazards, createdAt, now);
             Execute(c, tx, RefreshStatusSql + " WHERE flight_id = @flight;", ("flight", flightId));
 
-            int reviewed;
-            using (var cmd = Command(c, tx, "SELECT COUNT(*)::int FROM hazards h WHERE h.flight_id = @flight AND EXISTS (SELECT 1 FROM reviews r WHERE r.hazard_id = h.id);"))
-            {
-                cmd.Add("flight", flightId);
-                reviewed = Convert.ToInt32(cmd.ExecuteScalar(), CultureInfo.InvariantCulture);
-            }
-
-            var orphans = new List<string>();
-            using (var cmd = Command(c, tx, """
+            int reviewed = Convert.ToInt32(ScalarInt64(c, tx,
+                "SELECT COUNT(*) FROM hazards h WHERE h.flight_id = @flight AND EXISTS (SELECT 1 FROM reviews r WHERE r.hazard_id = h.id);",
+                ("flight", flightId)));
+            var orphans = Query(c, tx, """
                 SELECT DISTINCT hazard_id FROM reviews
                 WHERE flight_id = @flight AND hazard_id NOT IN (SELECT id FROM hazards WHERE flight_id = @flight)
                 ORDER BY hazard_id;
-                """))
-            {
-                cmd.Add("flight", flightId);
-                using var r = cmd.ExecuteReader();
-                while (r.Read())
-                {
-                    orphans.Add(r.GetString(0));
-                }
-            }
+                """, ("flight", flightId)).ConvertAll(r => r.Text("hazard_id"));
 
             Execute(c, tx, """
                 INSERT INTO coverage (flight_id, covered_wkt, area_m2, max_gsd_m, photo_count, updated_at)
@@ -100,11 +78,7 @@ public sealed partial class PostgresFlightStore
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(hazardId);
         ArgumentException.ThrowIfNullOrWhiteSpace(reviewer);
-        if (decision == ReviewDecision.Reclassify && string.IsNullOrWhiteSpace(label))
-        {
-            throw new ArgumentException($"reclassifying hazard {hazardId} needs the new class as the label", nameof(label));
-        }
-
+        ReviewRules.Check(hazardId, decision, label);
         return Write(nameof(AddReview), (c, tx) =>
         {
             // Lock order flight, then hazard (as ReplaceHazards): waits out a hazard replace in progress, then
@@ -113,23 +87,13 @@ public sealed partial class PostgresFlightStore
             LockFlight(c, tx, flightId, exclusive: false);
             flightId = HazardFlight(c, tx, hazardId, lockRow: true);
 
-            var now = time.GetUtcNow();
-            long id;
-            using (var cmd = Command(c, tx, """
+            var now = Time.GetUtcNow();
+            long id = ScalarInt64(c, tx, """
                 INSERT INTO reviews (hazard_id, flight_id, decision, label, comment, reviewer, at)
                 VALUES (@hazard, @flight, @decision, @label, @comment, @reviewer, @at) RETURNING id;
-                """))
-            {
-                cmd.Add("hazard", hazardId);
-                cmd.Add("flight", flightId);
-                cmd.Add("decision", decision);
-                cmd.Add("label", label);
-                cmd.Add("comment", comment);
-                cmd.Add("reviewer", reviewer);
-                cmd.Add("at", at ?? now);
-                id = (long)cmd.ExecuteScalar()!;
-            }
-
+                """,
+                ("hazard", hazardId), ("flight", flightId), ("decision", decision), ("label", label),
+                ("comment", comment), ("reviewer", reviewer), ("at", at ?? now));
             Execute(c, tx, RefreshStatusSql + ", updated_at = @now WHERE id = @id;", ("id", hazardId), ("now", now));
             return ReadReviews(c, tx, "WHERE id = @id", ("id", id))[0];
         });
@@ -138,27 +102,14 @@ public sealed partial class PostgresFlightStore
     /// <inheritdoc/>
     public IReadOnlyList<ReviewedHazard> GetHazards(string flightId, HazardStatus? status = null) => Read((c, tx) =>
     {
-        var observations = new Dictionary<string, List<Observation>>(StringComparer.Ordinal);
-        using (var cmd = Command(c, tx, $"""
+        var observations = Query(c, tx, $"""
             SELECT ho.hazard_id, {ObservationColumns}
             FROM hazard_observations ho
             JOIN detections d ON d.flight_id = ho.flight_id AND d.photo_id = ho.photo_id AND d.detection_index = ho.detection_index
             WHERE ho.flight_id = @flight ORDER BY ho.hazard_id, ho.ordinal;
-            """))
-        {
-            cmd.Add("flight", flightId);
-            using var r = cmd.ExecuteReader();
-            while (r.Read())
-            {
-                string id = r.GetString(0);
-                if (!observations.TryGetValue(id, out var list))
-                {
-                    observations[id] = list = [];
-                }
-
-                list.Add(ReadObservation(r, 1));
-            }
-        }
+            """, ("flight", flightId))
+            .GroupBy(r => r.Text("hazard_id"), StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Select(ReadObservation).ToList(), StringComparer.Ordinal);
 
         var latest = new Dictionary<string, ReviewRecord>(StringComparer.Ordinal);
         foreach (var review in ReadReviews(c, tx, "WHERE flight_id = @flight ORDER BY at, id", ("flight", flightId)))
@@ -166,38 +117,28 @@ public sealed partial class PostgresFlightStore
             latest[review.HazardId] = review;
         }
 
-        using var hazardCmd = Command(c, tx, $"""
+        return (IReadOnlyList<ReviewedHazard>)Query(c, tx, $"""
             SELECT id, lat, lon, class_name, class_votes_json, max_confidence, mean_confidence, sigma_m, r90_m, status
             FROM hazards WHERE flight_id = @flight {(status is null ? "" : "AND status = @status")}
             ORDER BY max_confidence DESC, id;
-            """);
-        hazardCmd.Add("flight", flightId);
-        if (status is { } s)
-        {
-            hazardCmd.Add("status", s);
-        }
-
-        using var h = hazardCmd.ExecuteReader();
-        var result = new List<ReviewedHazard>();
-        while (h.Read())
-        {
-            string id = h.GetString(0);
-            var point = new HazardPoint(
-                id,
-                new GeoPoint(h.GetDouble(1), h.GetDouble(2)),
-                h.GetString(3),
-                JsonSerializer.Deserialize<Dictionary<string, int>>(h.GetString(4)) ?? [],
-                h.GetDouble(5),
-                h.GetDouble(6),
-                observations.TryGetValue(id, out var obs) ? obs : [],
-                h.GetDouble(7),
-                h.GetDouble(8),
-                StoredValues.ParseEnum<HazardStatus>(h.GetString(9)));
-            var review = latest.TryGetValue(id, out var lr) ? new HazardReview(lr.Reviewer, lr.At, lr.Label, lr.Comment) : null;
-            result.Add(new ReviewedHazard(point, review));
-        }
-
-        return (IReadOnlyList<ReviewedHazard>)result;
+            """, status is { } s ? [("flight", flightId), ("status", s)] : [("flight", flightId)])
+            .ConvertAll(h =>
+            {
+                string id = h.Text("id");
+                var point = new HazardPoint(
+                    id,
+                    new GeoPoint(h.Double("lat"), h.Double("lon")),
+                    h.Text("class_name"),
+                    JsonSerializer.Deserialize<Dictionary<string, int>>(h.Text("class_votes_json")) ?? [],
+                    h.Double("max_confidence"),
+                    h.Double("mean_confidence"),
+                    observations.TryGetValue(id, out var obs) ? obs : [],
+                    h.Double("sigma_m"),
+                    h.Double("r90_m"),
+                    h.Enum<HazardStatus>("status"));
+                var review = latest.TryGetValue(id, out var lr) ? new HazardReview(lr.Reviewer, lr.At, lr.Label, lr.Comment) : null;
+                return new ReviewedHazard(point, review);
+            });
     });
 
     /// <inheritdoc/>
@@ -212,44 +153,28 @@ public sealed partial class PostgresFlightStore
             """, ("flight", flightId)));
 
     /// <inheritdoc/>
-    public CoverageLayer? GetCoverage(string flightId) => Read((c, tx) =>
-    {
-        using var cmd = Command(c, tx, "SELECT covered_wkt, area_m2, max_gsd_m, photo_count FROM coverage WHERE flight_id = @flight;");
-        cmd.Add("flight", flightId);
-        using var r = cmd.ExecuteReader();
-        return r.Read() ? new CoverageLayer(StoredValues.FromWkt(r.GetString(0)), r.GetDouble(1), r.GetDouble(2), r.GetInt32(3)) : null;
-    });
+    public CoverageLayer? GetCoverage(string flightId) => Read((c, tx) => Query(c, tx,
+        "SELECT covered_wkt, area_m2, max_gsd_m, photo_count FROM coverage WHERE flight_id = @flight;", ("flight", flightId))
+        .Select(r => new CoverageLayer(r.Geometry("covered_wkt"), r.Double("area_m2"), r.Double("max_gsd_m"), r.Int32("photo_count")))
+        .FirstOrDefault());
 
     /// <inheritdoc/>
-    public IReadOnlyList<SuggestedHazardArea> GetAreas(string flightId) => Read((c, tx) =>
-    {
-        using var cmd = Command(c, tx, "SELECT id, area_wkt, area_m2, hazard_ids_json, buffer_m FROM suggested_areas WHERE flight_id = @flight ORDER BY id;");
-        cmd.Add("flight", flightId);
-        using var r = cmd.ExecuteReader();
-        var list = new List<SuggestedHazardArea>();
-        while (r.Read())
-        {
-            list.Add(new SuggestedHazardArea(
-                r.GetString(0), (Polygon)StoredValues.FromWkt(r.GetString(1)), r.GetDouble(2),
-                JsonSerializer.Deserialize<List<string>>(r.GetString(3)) ?? [], r.GetDouble(4)));
-        }
-
-        return (IReadOnlyList<SuggestedHazardArea>)list;
-    });
+    public IReadOnlyList<SuggestedHazardArea> GetAreas(string flightId) => Read((c, tx) => (IReadOnlyList<SuggestedHazardArea>)Query(c, tx,
+        "SELECT id, area_wkt, area_m2, hazard_ids_json, buffer_m FROM suggested_areas WHERE flight_id = @flight ORDER BY id;", ("flight", flightId))
+        .ConvertAll(r => new SuggestedHazardArea(
+            r.Text("id"), (Polygon)r.Geometry("area_wkt"), r.Double("area_m2"),
+            JsonSerializer.Deserialize<List<string>>(r.Text("hazard_ids_json")) ?? [], r.Double("buffer_m"))));
 
     /// <exception cref="KeyNotFoundException">No hazard point has this id.</exception>
-    private string HazardFlight(NpgsqlConnection c, NpgsqlTransaction tx, string hazardId, bool lockRow)
-    {
-        using var cmd = Command(c, tx, lockRow ? "SELECT flight_id FROM hazards WHERE id = @id FOR UPDATE;" : "SELECT flight_id FROM hazards WHERE id = @id;");
-        cmd.Add("id", hazardId);
-        return cmd.ExecuteScalar() as string ?? throw new KeyNotFoundException($"{Description}: no hazard point '{hazardId}'");
-    }
+    private string HazardFlight(DbConnection c, DbTransaction tx, string hazardId, bool lockRow) =>
+        Query(c, tx, $"SELECT flight_id FROM hazards WHERE id = @id{(lockRow ? LockClause(exclusive: true) : "")};", ("id", hazardId))
+            .Select(r => r.Text("flight_id")).FirstOrDefault()
+        ?? throw new KeyNotFoundException($"{Description}: no hazard point '{hazardId}'");
 
-    private static void InsertHazards(NpgsqlConnection c, NpgsqlTransaction tx, string flightId, IReadOnlyList<HazardPoint> hazards, Dictionary<string, DateTimeOffset> createdAt, DateTimeOffset now)
+    private void InsertHazards(DbConnection c, DbTransaction tx, string flightId, IReadOnlyList<HazardPoint> hazards, Dictionary<string, object> createdAt, DateTimeOffset now)
     {
         foreach (var h in hazards)
         {
-            DateTimeOffset created = createdAt.TryGetValue(h.Id, out var old) ? old : now;
             Execute(c, tx, """
                 INSERT INTO hazards (id, flight_id, lat, lon, class_name, class_votes_json, max_confidence, mean_confidence,
                     n_obs, sigma_m, r90_m, status, created_at, updated_at)
@@ -258,7 +183,7 @@ public sealed partial class PostgresFlightStore
                 ("id", h.Id), ("flight", flightId), ("lat", h.Position.LatitudeDeg), ("lon", h.Position.LongitudeDeg),
                 ("class", h.ClassName), ("votes", JsonSerializer.Serialize(h.ClassVotes)), ("max", h.MaxConfidence),
                 ("mean", h.MeanConfidence), ("n", h.ObservationCount), ("sigma", h.SigmaM), ("r90", h.R90M),
-                ("created", created), ("now", now));
+                ("created", createdAt.TryGetValue(h.Id, out var old) ? old : now), ("now", now));
             for (int i = 0; i < h.Observations.Count; i++)
             {
                 var o = h.Observations[i];
@@ -270,7 +195,7 @@ public sealed partial class PostgresFlightStore
                         """,
                         ("hazard", h.Id), ("flight", flightId), ("photo", o.PhotoId), ("index", o.DetectionIndex), ("ordinal", i));
                 }
-                catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.ForeignKeyViolation or PostgresErrorCodes.UniqueViolation)
+                catch (DbException e) when (IsConstraintViolation(e))
                 {
                     throw new InvalidOperationException(
                         $"hazard {h.Id}: observation {o.PhotoId}#{o.DetectionIndex} is not a stored detection of flight {flightId} (or appears twice)", e);
@@ -279,23 +204,8 @@ public sealed partial class PostgresFlightStore
         }
     }
 
-    private static List<ReviewRecord> ReadReviews(NpgsqlConnection c, NpgsqlTransaction tx, string whereAndOrder, params (string Name, object? Value)[] parameters)
-    {
-        using var cmd = Command(c, tx, $"SELECT {ReviewColumns} FROM reviews {whereAndOrder};");
-        foreach (var (name, value) in parameters)
-        {
-            cmd.Add(name, value);
-        }
-
-        using var r = cmd.ExecuteReader();
-        var list = new List<ReviewRecord>();
-        while (r.Read())
-        {
-            list.Add(new ReviewRecord(
-                r.GetInt64(0), r.GetString(1), r.GetString(2), StoredValues.ParseEnum<ReviewDecision>(r.GetString(3)),
-                r.GetStringOrNull(4), r.GetStringOrNull(5), r.GetString(6), r.GetTime(7)));
-        }
-
-        return list;
-    }
+    private List<ReviewRecord> ReadReviews(DbConnection c, DbTransaction tx, string whereAndOrder, params (string Name, object? Value)[] parameters) =>
+        Query(c, tx, $"SELECT {ReviewColumns} FROM reviews {whereAndOrder};", parameters).ConvertAll(r => new ReviewRecord(
+            r.Int64("id"), r.Text("hazard_id"), r.Text("flight_id"), r.Enum<ReviewDecision>("decision"),
+            r.TextOrNull("label"), r.TextOrNull("comment"), r.Text("reviewer"), r.Time("at")));
 }
