@@ -26,7 +26,7 @@ public sealed record DetectorOptions
 /// cx, cy, w, h in input pixels then C class scores (the Ultralytics YOLOv8/YOLO11 export layout). Thread-safe
 /// for <see cref="Detect"/> (ONNX Runtime sessions are); results are returned, never kept.
 /// </summary>
-public sealed class OnnxDetector : IDisposable
+public sealed class OnnxDetector : IDetector, IDisposable
 {
     private readonly InferenceSession _session;
     private readonly RunOptions _runOptions = new();

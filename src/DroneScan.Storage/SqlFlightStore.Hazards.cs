@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Text.Json;
+using DroneScan.Core.Flights;
 using DroneScan.Core.Geodesy;
 using DroneScan.Core.Hazards;
 using NetTopologySuite.Geometries;

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Dapper;
+using DroneScan.Core.Flights;
 
 namespace DroneScan.Storage;
 

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using Dapper;
 using DroneScan.Core.Detection;
+using DroneScan.Core.Flights;
 using DroneScan.Core.Geodesy;
 using DroneScan.Core.Georeferencing;
 using DroneScan.Core.Hazards;

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using DroneScan.Core.Flights;
 
 namespace DroneScan.Storage;
 

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Dapper;
+using DroneScan.Core.Flights;
 using DroneScan.Core.Hazards;
 using NetTopologySuite.Geometries;
 

@@ -1,3 +1,5 @@
+using DroneScan.Core.Flights;
+
 namespace DroneScan.Storage;
 
 /// <summary>

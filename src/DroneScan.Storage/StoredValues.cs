@@ -1,3 +1,4 @@
+using DroneScan.Core.Flights;
 using DroneScan.Core.Georeferencing;
 using NetTopologySuite;
 using NetTopologySuite.Geometries;

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using DroneScan.Core.Flights;
 using DroneScan.Core.Geodesy;
 using DroneScan.Core.Hazards;
 using DroneScan.Detection;

@@ -1,3 +1,4 @@
+using DroneScan.Core.Flights;
 using DroneScan.Detection;
 using DroneScan.Export;
 using DroneScan.Pipeline.Detect;

@@ -1,3 +1,5 @@
+using DroneScan.Core.Flights;
+
 namespace DroneScan.Storage.Tests;
 
 /// <summary>Behaviour every <see cref="IFlightStore"/> shares; run once per store (classes at the end).</summary>

@@ -1,3 +1,4 @@
+using DroneScan.Core.Flights;
 using DroneScan.Storage;
 
 namespace DroneScan.Storage.Tests;

@@ -1,3 +1,4 @@
+using DroneScan.Core.Flights;
 using Hangfire;
 using Hangfire.PostgreSql;
 using Hangfire.PostgreSql.Factories;

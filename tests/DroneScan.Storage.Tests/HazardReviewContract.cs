@@ -1,4 +1,5 @@
 using System.Data.Common;
+using DroneScan.Core.Flights;
 using DroneScan.Core.Hazards;
 
 namespace DroneScan.Storage.Tests;

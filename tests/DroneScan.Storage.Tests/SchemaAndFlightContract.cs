@@ -1,4 +1,5 @@
 using System.Globalization;
+using DroneScan.Core.Flights;
 
 namespace DroneScan.Storage.Tests;
 

@@ -1,3 +1,4 @@
+using DroneScan.Core.Flights;
 using DroneScan.Storage.Sqlite;
 using Microsoft.Data.Sqlite;
 

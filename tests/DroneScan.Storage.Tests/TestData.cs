@@ -1,4 +1,5 @@
 using DroneScan.Core.Detection;
+using DroneScan.Core.Flights;
 using DroneScan.Core.Geodesy;
 using DroneScan.Core.Georeferencing;
 using DroneScan.Core.Hazards;

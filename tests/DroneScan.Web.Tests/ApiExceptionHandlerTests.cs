@@ -1,4 +1,5 @@
 using System.Text;
+using DroneScan.Core.Flights;
 using DroneScan.Storage;
 using DroneScan.Web.Hosting;
 using Microsoft.AspNetCore.Http;

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using DroneScan.Core.Flights;
 using DroneScan.Detection;
 using DroneScan.Pipeline.Detect;
 using DroneScan.Pipeline.Scan;

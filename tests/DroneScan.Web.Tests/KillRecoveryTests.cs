@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
+using DroneScan.Core.Flights;
 using DroneScan.Storage;
 using DroneScan.Web.Auth;
 using DroneScan.Web.Hosting;

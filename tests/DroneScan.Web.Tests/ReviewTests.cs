@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using DroneScan.Core.Flights;
 using DroneScan.Storage;
 using DroneScan.Web.Auth;
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using DroneScan.Core.Flights;
 using DroneScan.Storage;
 using DroneScan.Web.Auth;
 using DroneScan.Web.Hosting;

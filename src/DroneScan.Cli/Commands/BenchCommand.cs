@@ -4,6 +4,7 @@ using System.Globalization;
 using DroneScan.Detection;
 using DroneScan.Pipeline.Bench;
 using DroneScan.Pipeline.Detect;
+using DroneScan.Storage;
 using DroneScan.Synth;
 using DroneScan.Synth.Flight;
 
@@ -94,6 +95,7 @@ internal static class BenchCommand
             var options = new ScanBenchOptions
             {
                 ModelPath = modelPath,
+                OpenStore = path => FlightStores.Open(FlightStores.Sqlite, path, TimeProvider.System),
                 PhotoFolder = folder,
                 Detection = new TiledDetectionOptions { GsdScaling = !parse.GetValue(noGsdScaling), MaxScale = parse.GetValue(maxScale) },
                 Variants = [.. from b in batches from t in threadCounts from s in spins from n in parallelCounts select new BenchVariant(b, t, s, n)],

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using DroneScan.Core.Flights;
 using DroneScan.Core.Hazards;
 using DroneScan.Export;
 using DroneScan.Pipeline.Scan;

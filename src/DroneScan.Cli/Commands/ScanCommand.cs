@@ -1,5 +1,6 @@
 using System.CommandLine;
 using DroneScan.Cli.Scan;
+using DroneScan.Core.Flights;
 using DroneScan.Detection;
 using DroneScan.Export;
 using DroneScan.Pipeline.Detect;

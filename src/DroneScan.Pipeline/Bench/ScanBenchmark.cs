@@ -1,12 +1,12 @@
 using System.Diagnostics;
 using DroneScan.Core.Detection;
+using DroneScan.Core.Flights;
 using DroneScan.Core.Photos;
 using DroneScan.Detection;
 using DroneScan.Imaging.Metadata;
 using DroneScan.Imaging.Pixels;
 using DroneScan.Pipeline.Detect;
 using DroneScan.Pipeline.Scan;
-using DroneScan.Storage.Sqlite;
 
 namespace DroneScan.Pipeline.Bench;
 
@@ -21,6 +21,10 @@ public sealed record BenchVariant(int BatchSize, int Threads, bool AllowSpinning
 public sealed record ScanBenchOptions
 {
     public required string ModelPath { get; init; }
+
+    /// <summary>Opens the store the scan writes, given a database file in a temporary folder (the host's own store
+    /// factory, so the benchmark measures the store the scan really uses); disposed after the run when disposable.</summary>
+    public required Func<string, IFlightStore> OpenStore { get; init; }
 
     /// <summary>The folder of photos the scan reads (the whole folder, as <c>dronescan scan</c> would).</summary>
     public required string PhotoFolder { get; init; }
@@ -102,7 +106,7 @@ public static class ScanBenchmark
             var modelAlone = TimeSpan.FromMilliseconds(msPerTile * tiles);
             progress?.Invoke(FormattableString.Invariant($"  (a) model alone: {msPerTile:0.0} ms per tile ({cpuMsPerTile:0.0} ms CPU), {modelAlone.TotalSeconds:0.0} s for the scan's {tiles} tiles"));
 
-            var (elapsed, cpu, peakRss, times) = await EndToEndAsync(model, detection, options.PhotoFolder, variant.ParallelPhotos, cancellationToken).ConfigureAwait(false);
+            var (elapsed, cpu, peakRss, times) = await EndToEndAsync(model, detection, options.PhotoFolder, options.OpenStore, variant.ParallelPhotos, cancellationToken).ConfigureAwait(false);
             var result = new ScanBenchResult(variant, plan.Count, plan.Sum(p => p.Megapixels), tiles, msPerTile, modelAlone, elapsed, peakRss, Enum.GetValues<ScanStage>().ToDictionary(s => s, s => times[s]))
             {
                 ModelAloneCpu = TimeSpan.FromMilliseconds(cpuMsPerTile * tiles),
@@ -200,10 +204,10 @@ public static class ScanBenchmark
         return self.TotalProcessorTime;
     }
 
-    /// <summary>(b): the scan use case on the folder into a fresh SQLite store; elapsed and process CPU time, peak
+    /// <summary>(b): the scan use case on the folder into a fresh store; elapsed and process CPU time, peak
     /// resident memory sampled during the scan, time per stage.</summary>
     private static async Task<(TimeSpan Elapsed, TimeSpan Cpu, long PeakRss, StageTimes Stages)> EndToEndAsync(
-        OnnxDetector model, TiledDetectionOptions detection, string folder, int parallelPhotos, CancellationToken cancellationToken)
+        OnnxDetector model, TiledDetectionOptions detection, string folder, Func<string, IFlightStore> openStore, int parallelPhotos, CancellationToken cancellationToken)
     {
         string temp = Path.Combine(Path.GetTempPath(), "dronescan-bench-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(temp);
@@ -223,7 +227,8 @@ public static class ScanBenchmark
         try
         {
             TimeSpan elapsed, cpu;
-            using (var store = SqliteFlightStore.Open(Path.Combine(temp, "bench.db"), TimeProvider.System))
+            var store = openStore(Path.Combine(temp, "bench.db"));
+            using (store as IDisposable)
             {
                 var runner = new ScanRunner(store, new TiledDetector(model, detection) { Times = times }, TimeProvider.System) { Times = times, ParallelPhotos = parallelPhotos };
                 var cpuStart = ProcessCpu();
@@ -247,7 +252,6 @@ public static class ScanBenchmark
         }
         finally
         {
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             Directory.Delete(temp, recursive: true);
         }
     }

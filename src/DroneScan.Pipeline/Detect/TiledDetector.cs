@@ -15,7 +15,7 @@ namespace DroneScan.Pipeline.Detect;
 /// rescored (<see cref="VerifiedScore"/>). Boxes come back in pixels of the oriented original photo. One instance
 /// per worker thread (it owns its buffers); the detector itself is shared.
 /// </summary>
-public sealed class TiledDetector(OnnxDetector detector, TiledDetectionOptions options)
+public sealed class TiledDetector(IDetector detector, TiledDetectionOptions options)
 {
     private readonly float[] _batch = new float[Math.Max(1, detector.Info.FixedBatch ?? options.BatchSize) * 3 * detector.Info.InputSize * detector.Info.InputSize];
 
@@ -26,7 +26,10 @@ public sealed class TiledDetector(OnnxDetector detector, TiledDetectionOptions o
     private float[]? _chips;
     private float[]? _probabilities;
 
-    public OnnxDetector Detector { get; } = detector;
+    public IDetector Detector { get; } = detector;
+
+    /// <summary>The model's contract (the detector's <see cref="IDetector.Info"/>).</summary>
+    public ModelInfo Model => Detector.Info;
 
     public TiledDetectionOptions Options { get; } = options;
 

@@ -1,10 +1,10 @@
 using System.Security.Cryptography;
 using System.Text;
 using DroneScan.Core.Detection;
+using DroneScan.Core.Flights;
 using DroneScan.Core.Hazards;
 using DroneScan.Pipeline.Bench;
 using DroneScan.Pipeline.Detect;
-using DroneScan.Storage;
 
 namespace DroneScan.Pipeline.Scan;
 
@@ -71,7 +71,7 @@ public sealed class FlightProcessor(IFlightStore store, TiledDetector detector)
             hazards = [.. hazards.Select(h => h with { Id = ScopedId(flightId, h.Id) })];
         }
 
-        double maxGsdM = Detector.Detector.Info.GsdM is { } g ? g * options.MaxGsdFactor : double.MaxValue;
+        double maxGsdM = Detector.Model.GsdM is { } g ? g * options.MaxGsdFactor : double.MaxValue;
         var photos = store.LoadPhotoCoverage(flightId);
         var coverage = CoverageBuilder.Build(photos, maxGsdM);
         var coarse = photos.Where(p => p.Footprint is not null && p.CentreGsdM > maxGsdM).ToList();
@@ -132,7 +132,7 @@ public sealed class FlightProcessor(IFlightStore store, TiledDetector detector)
                 boxes = objects.Count;
                 using (Times.Time(ScanStage.Georeference))
                 {
-                    placed = ObservationFactory.FromPhoto(loaded.Photo, record.PhotoId, objects, Detector.Detector.Info.ClassNames);
+                    placed = ObservationFactory.FromPhoto(loaded.Photo, record.PhotoId, objects, Detector.Model.ClassNames);
                 }
             }
             catch (Exception ex) when (ex is not (OutOfMemoryException or OperationCanceledException))

@@ -1,7 +1,7 @@
+using DroneScan.Core.Flights;
 using DroneScan.Core.Hazards;
 using DroneScan.Core.Photos;
 using DroneScan.Pipeline.Detect;
-using DroneScan.Storage;
 
 namespace DroneScan.Pipeline.Scan;
 

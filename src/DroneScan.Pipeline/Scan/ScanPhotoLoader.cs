@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using DroneScan.Core.Flights;
 using DroneScan.Core.Geodesy;
 using DroneScan.Core.Hazards;
 using DroneScan.Core.Photos;
@@ -8,7 +9,6 @@ using DroneScan.Imaging.Metadata;
 using DroneScan.Imaging.Pixels;
 using DroneScan.Pipeline.Bench;
 using DroneScan.Pipeline.Detect;
-using DroneScan.Storage;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 using NtsTopologyException = NetTopologySuite.Geometries.TopologyException;

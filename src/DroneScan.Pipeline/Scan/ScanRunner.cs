@@ -1,10 +1,10 @@
 using System.Runtime.ExceptionServices;
 using System.Text.Json;
 using System.Threading.Channels;
+using DroneScan.Core.Flights;
 using DroneScan.Core.Hazards;
 using DroneScan.Pipeline.Bench;
 using DroneScan.Pipeline.Detect;
-using DroneScan.Storage;
 
 namespace DroneScan.Pipeline.Scan;
 

@@ -1,5 +1,6 @@
 using System.Data;
 using System.Data.Common;
+using DroneScan.Core.Flights;
 using Npgsql;
 
 namespace DroneScan.Storage.Postgres;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using DroneScan.Core.Flights;
 using Npgsql;
 
 namespace DroneScan.Storage.Postgres;

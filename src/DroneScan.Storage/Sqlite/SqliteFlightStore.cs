@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Globalization;
+using DroneScan.Core.Flights;
 using Microsoft.Data.Sqlite;
 
 namespace DroneScan.Storage.Sqlite;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using DroneScan.Core.Flights;
 using Microsoft.Data.Sqlite;
 
 namespace DroneScan.Storage.Sqlite;

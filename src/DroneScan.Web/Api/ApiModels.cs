@@ -1,3 +1,4 @@
+using DroneScan.Core.Flights;
 using DroneScan.Core.Hazards;
 using DroneScan.Storage;
 

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using DroneScan.Core.Flights;
 using DroneScan.Core.Hazards;
 using DroneScan.Storage;
 using DroneScan.Web.Auth;

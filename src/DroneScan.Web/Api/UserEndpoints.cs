@@ -1,3 +1,4 @@
+using DroneScan.Core.Flights;
 using DroneScan.Storage;
 using DroneScan.Web.Auth;
 

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using System.Text.Encodings.Web;
+using DroneScan.Core.Flights;
 using DroneScan.Storage;
 using Hangfire.Dashboard;
 using Microsoft.AspNetCore.Authentication;

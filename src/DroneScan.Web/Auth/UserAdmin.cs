@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using DroneScan.Core.Flights;
 using DroneScan.Storage;
 using Microsoft.AspNetCore.Identity;
 

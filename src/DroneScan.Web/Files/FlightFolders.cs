@@ -13,7 +13,7 @@ public sealed partial class FlightFolders(string dataDir)
     /// <summary>The folder holding every flight's folder.</summary>
     public string Root { get; } = Path.Combine(Path.GetFullPath(dataDir), "flights");
 
-    /// <summary>A new random flight id (<c>fl-</c> + 12 hex digits, the form of <see cref="Storage.FlightIds"/>).</summary>
+    /// <summary>A new random flight id (<c>fl-</c> + 12 hex digits, the form of <see cref="Core.Flights.FlightIds"/>).</summary>
     public static string NewFlightId() => "fl-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
 
     /// <summary>True for a well-formed flight id (so it can name a folder).</summary>

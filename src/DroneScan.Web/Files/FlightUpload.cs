@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using System.Security.Cryptography;
+using DroneScan.Core.Flights;
 using DroneScan.Storage;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Net.Http.Headers;

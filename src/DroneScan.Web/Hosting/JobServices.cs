@@ -1,3 +1,4 @@
+using DroneScan.Core.Flights;
 using DroneScan.Detection;
 using DroneScan.Pipeline.Detect;
 using DroneScan.Pipeline.Scan;
@@ -33,7 +34,7 @@ public static class JobServiceCollectionExtensions
         {
             var model = sp.GetRequiredService<OnnxDetector>();
             var detection = FlightJobs.Options.Detection with { MinScore = TiledDetectionOptions.RecommendedMinScore(model.Info) };
-            return new FlightProcessor(sp.GetRequiredService<Storage.IFlightStore>(), new TiledDetector(model, detection))
+            return new FlightProcessor(sp.GetRequiredService<IFlightStore>(), new TiledDetector(model, detection))
             {
                 // Uploads of the same photos are separate flights: their points must not share ids.
                 FlightScopedHazardIds = true,

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using DroneScan.Core.Flights;
 using DroneScan.Core.Hazards;
 using DroneScan.Pipeline.Scan;
 using DroneScan.Storage;
@@ -30,7 +31,7 @@ public sealed partial class FlightJobs(
     [AutomaticRetry(Attempts = 5)]
     public void PlanFlight(string flightId)
     {
-        var model = processor.Detector.Detector.Info;
+        var model = processor.Detector.Model;
         var started = work.StartWork(new RunStart(flightId, model.Name, model.Version, model.Sha256, JsonSerializer.Serialize(Options with { Detection = processor.Detector.Options }, Json)));
         var pending = work.GetQueuedPhotos(flightId).Where(p => !p.Done).ToList();
         LogPlanned(flightId, started.RunId, pending.Count);

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace DroneScan.Storage;
+namespace DroneScan.Core.Flights;
 
 /// <summary>
 /// Deterministic flight ids, so scanning the same folder again finds the same flight: <c>fl-</c> + the first 12 hex

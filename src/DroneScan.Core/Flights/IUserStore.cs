@@ -1,4 +1,4 @@
-namespace DroneScan.Storage;
+namespace DroneScan.Core.Flights;
 
 /// <summary>
 /// Users of the web service, with their roles, password hash and API tokens. The store never sees a password or a

@@ -1,4 +1,4 @@
-namespace DroneScan.Storage;
+namespace DroneScan.Core.Flights;
 
 /// <summary>Why a store refused an operation that may succeed later, once someone acts on the database.</summary>
 public enum StoreProblem

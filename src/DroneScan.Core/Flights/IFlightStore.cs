@@ -1,6 +1,6 @@
 using DroneScan.Core.Hazards;
 
-namespace DroneScan.Storage;
+namespace DroneScan.Core.Flights;
 
 /// <summary>
 /// Persistence of a scan: flights, runs, photos with their detections, hazard points and their reviews.

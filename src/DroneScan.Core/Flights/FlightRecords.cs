@@ -1,7 +1,7 @@
 using DroneScan.Core.Geodesy;
 using NetTopologySuite.Geometries;
 
-namespace DroneScan.Storage;
+namespace DroneScan.Core.Flights;
 
 /// <summary>Where a flight is in its life: stored as lower-case text.</summary>
 public enum FlightStatus

@@ -1,14 +1,16 @@
-namespace DroneScan.Storage;
+using DroneScan.Core.Hazards;
+
+namespace DroneScan.Core.Flights;
 
 /// <summary>The review rules, written once: what a decision needs, and the status it gives a hazard point.</summary>
 public static class ReviewRules
 {
     /// <summary>The status a decision gives a hazard point.</summary>
-    public static Core.Hazards.HazardStatus StatusOf(ReviewDecision decision) => decision switch
+    public static HazardStatus StatusOf(ReviewDecision decision) => decision switch
     {
-        ReviewDecision.Confirm or ReviewDecision.Reclassify => Core.Hazards.HazardStatus.Confirmed,
-        ReviewDecision.Reject => Core.Hazards.HazardStatus.Rejected,
-        _ => Core.Hazards.HazardStatus.Unsure,
+        ReviewDecision.Confirm or ReviewDecision.Reclassify => HazardStatus.Confirmed,
+        ReviewDecision.Reject => HazardStatus.Rejected,
+        _ => HazardStatus.Unsure,
     };
 
     /// <exception cref="ArgumentException">A reclassification without the new class as its label.</exception>

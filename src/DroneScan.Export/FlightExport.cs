@@ -1,8 +1,7 @@
+using DroneScan.Core.Flights;
 using DroneScan.Core.Hazards;
-using DroneScan.Export;
-using DroneScan.Storage;
 
-namespace DroneScan.Pipeline.Scan;
+namespace DroneScan.Export;
 
 /// <summary>Reads what an export writes from the store: the flight's provenance, points, coverage, photos and areas.</summary>
 public static class FlightExport

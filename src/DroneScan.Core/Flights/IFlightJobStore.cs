@@ -1,4 +1,4 @@
-namespace DroneScan.Storage;
+namespace DroneScan.Core.Flights;
 
 /// <summary>
 /// The bookkeeping of a flight processed by background jobs, one job per photo: which photos belong to the flight,
