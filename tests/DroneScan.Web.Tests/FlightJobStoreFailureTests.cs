@@ -12,6 +12,7 @@ using Hangfire.Common;
 using Hangfire.States;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 
 namespace DroneScan.Web.Tests;
 
@@ -43,7 +44,7 @@ public sealed class FlightJobStoreFailureTests : IDisposable
         store.QueuePhotos(flightId, [new QueuedPhoto(photoId, "a.jpg")]);
         using var model = OnnxDetector.Load(TestPaths.Model);
         var client = new RecordingJobClient();
-        var jobs = new FlightJobs(store, store, new FlightProcessor(store, new TiledDetector(model, FlightJobs.Options.Detection)), folders, client, NullLogger<FlightJobs>.Instance);
+        var jobs = new FlightJobs(store, store, new FlightProcessor(store, new TiledDetector(model, new TiledDetectionOptions())), folders, client, Options.Create(new ScanOptions()), NullLogger<FlightJobs>.Instance);
         jobs.PlanFlight(flightId);
 
         using (var holder = new SqliteConnection($"Data Source={db};Pooling=False"))

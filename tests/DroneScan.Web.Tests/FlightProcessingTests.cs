@@ -18,10 +18,13 @@ public sealed class FlightProcessingTests(ServiceFixture service)
     public async Task DemoFlight_UploadedAsFilesAndAsZip_GivesTheHazardsOfScanRunner()
     {
         // The CLI's scan of the same folder, with the same model and default options.
-        var expected = await ScanRunnerHazardsAsync();
+        var (expected, cliOptionsJson) = await ScanRunnerHazardsAsync();
         var store = service.Get<IFlightStore>();
         Assert.NotEmpty(expected);
         Assert.Equal(expected, ServiceFixture.HazardKeys(store, service.DemoFlightId));
+
+        // One shape of run options for both: the service's run record says what the CLI's does.
+        Assert.Equal(cliOptionsJson, store.GetFlight(service.DemoFlightId)!.LatestRun!.OptionsJson);
 
         using var client = service.Client(Roles.Operator);
         var entries = Directory.GetFiles(TestPaths.DemoFlight).Select(f => ("demo/" + Path.GetFileName(f), File.ReadAllBytes(f)));
@@ -149,7 +152,7 @@ public sealed class FlightProcessingTests(ServiceFixture service)
         Assert.Equal("application/problem+json", gpxPolygons.Content.Headers.ContentType!.MediaType);
     }
 
-    private static async Task<HashSet<(double, double, string, int)>> ScanRunnerHazardsAsync()
+    private static async Task<(HashSet<(double, double, string, int)> Hazards, string OptionsJson)> ScanRunnerHazardsAsync()
     {
         string dir = Directory.CreateTempSubdirectory("dronescan-scan-").FullName;
         try
@@ -158,7 +161,8 @@ public sealed class FlightProcessingTests(ServiceFixture service)
             using var store = SqliteFlightStore.Open(Path.Combine(dir, "scan.db"), TimeProvider.System);
             var options = new ScanOptions();
             var report = await new ScanRunner(store, new TiledDetector(model, options.Detection), TimeProvider.System).RunAsync(TestPaths.DemoFlight, options);
-            return report.Hazards.Select(h => ServiceFixture.Key(h.Position.LatitudeDeg, h.Position.LongitudeDeg, h.ClassName, h.ObservationCount)).ToHashSet();
+            return (report.Hazards.Select(h => ServiceFixture.Key(h.Position.LatitudeDeg, h.Position.LongitudeDeg, h.ClassName, h.ObservationCount)).ToHashSet(),
+                store.GetFlight(report.FlightId)!.LatestRun!.OptionsJson);
         }
         finally
         {

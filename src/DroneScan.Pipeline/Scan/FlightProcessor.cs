@@ -43,20 +43,14 @@ public sealed class FlightProcessor(IFlightStore store, TiledDetector detector)
     /// <param name="folder">The flight's folder.</param>
     /// <param name="relativePath">The photo file, relative to <paramref name="folder"/>, '/'-separated.</param>
     /// <param name="options">Georeferencing and detection options (<see cref="ScanOptions.Georeference"/>, <see cref="ScanOptions.SameObjectIoS"/>).</param>
-    /// <param name="photoId">The id the photo is registered under (its content hash); the result is saved under
-    /// it even when the file has become unreadable. Null: the content hash as read.</param>
+    /// <param name="photoId">The id the photo is registered under (its content hash at upload): the file is read once
+    /// and not hashed again, and the result is saved under this id even when the file has become unreadable. Null:
+    /// the content hash of the bytes read.</param>
     public ScanPhotoResult ProcessPhoto(string flightId, long runId, string folder, string relativePath, ScanOptions options, string? photoId = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var listing = new ScanFolder(Path.GetFullPath(folder), [relativePath], []);
-        var loader = new ScanPhotoLoader(listing, options.Georeference, Detector, new HashSet<string>(), Times);
-        var loaded = loader.Load(relativePath);
-        if (photoId is not null && loaded.Record.PhotoId != photoId)
-        {
-            loaded = loaded with { Record = loaded.Record with { PhotoId = photoId } };
-        }
-
-        return Finish(flightId, runId, loaded, options);
+        var loader = new ScanPhotoLoader(Path.GetFullPath(folder), options.Georeference, Detector, new HashSet<string>(), Times);
+        return Finish(flightId, runId, loader.Load(relativePath, photoId), options);
     }
 
     /// <summary>Builds the flight's hazard points, coverage and suggested areas from every stored observation

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using DroneScan.Core.Flights;
 using DroneScan.Core.Hazards;
 using DroneScan.Core.Photos;
@@ -43,6 +44,34 @@ public sealed record ScanOptions
 
     /// <summary>Buffer around each hazard point for the suggested hazard areas, metres.</summary>
     public double AreaBufferM { get; init; } = 5;
+
+    private static readonly JsonSerializerOptions RunJson = new() { WriteIndented = false };
+
+    /// <summary>The options as run, for the run record (provenance; the CLI and the service write this one shape): <c>photo</c> holds what a photo's stored
+    /// observations depend on, <c>merge</c> what is applied afresh to all observations.</summary>
+    public string ToRunJson() => JsonSerializer.Serialize(
+        new Dictionary<string, object?>
+        {
+            ["photo"] = new Dictionary<string, object?>
+            {
+                ["georeference"] = Georeference,
+                ["minScore"] = Detection.MinScore,
+                ["overlap"] = Detection.Overlap,
+                ["gsdScaling"] = Detection.GsdScaling,
+                ["fullFrame"] = Detection.FullFrame,
+                ["photoMerge"] = Detection.PhotoMerge,
+            },
+            ["merge"] = new Dictionary<string, object?>
+            {
+                ["gateSigmas"] = Cluster.GateSigmas,
+                ["relativeSigmaFloorM"] = Cluster.RelativeSigmaFloorM,
+                ["minObservations"] = Cluster.MinObservations,
+                ["compatibleClassGroups"] = Cluster.CompatibleClassGroups,
+                ["maxGsdFactor"] = MaxGsdFactor,
+                ["areaBufferM"] = AreaBufferM,
+            },
+        },
+        RunJson);
 }
 
 /// <summary>What became of one file in this run.</summary>

@@ -17,34 +17,44 @@ namespace DroneScan.Pipeline.Scan;
 
 /// <summary>
 /// The reading half of a scan, run one photo ahead of the detector: reads the file once (its bytes give the
-/// photo id and the pixels), reads the metadata, georeferences, and decodes. Everything that can go wrong with
-/// one file becomes a <see cref="LoadedPhoto"/> with a problem, never an exception.
+/// photo id, unless the photo is registered under one already, and the pixels), reads the metadata, georeferences,
+/// and decodes. Everything that can go wrong with one file becomes a <see cref="LoadedPhoto"/> with a problem, never
+/// an exception.
 /// </summary>
-internal sealed class ScanPhotoLoader(ScanFolder folder, GeoreferenceOptions georeference, TiledDetector detector, IReadOnlySet<string> alreadyProcessed, StageTimes? times = null)
+/// <param name="root">The flight's folder, absolute; photos are given relative to it.</param>
+/// <param name="georeference">How photos are placed on the ground.</param>
+/// <param name="detector">Its options bound the time spent on one photo.</param>
+/// <param name="alreadyProcessed">Photo ids a resumed scan need not redo.</param>
+/// <param name="times">Stage timer for benchmarks, or null.</param>
+internal sealed class ScanPhotoLoader(string root, GeoreferenceOptions georeference, TiledDetector detector, IReadOnlySet<string> alreadyProcessed, StageTimes? times = null)
 {
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = false };
 
     // First relative path of each content hash seen in this run: a second copy of a photo is one photo.
     private readonly Dictionary<string, string> _seen = new(StringComparer.Ordinal);
 
-    public LoadedPhoto Load(string relative, CancellationToken cancellationToken = default)
+    /// <param name="relative">The photo file, relative to the folder, '/'-separated.</param>
+    /// <param name="photoId">The id the photo is registered under (its content hash at upload), or null to hash
+    /// the bytes read. A registered photo keeps its id even when its file has become unreadable.</param>
+    /// <param name="cancellationToken">Stops the bounded part of the work.</param>
+    public LoadedPhoto Load(string relative, string? photoId = null, CancellationToken cancellationToken = default)
     {
         string fileName = Path.GetFileName(relative);
         byte[] bytes;
         var reading = times.Time(ScanStage.ReadHash);
         try
         {
-            bytes = File.ReadAllBytes(folder.FullPath(relative));
+            bytes = File.ReadAllBytes(Path.Combine(root, relative));
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             reading.Dispose();
-            string id = "unreadable:" + Hex(Encoding.UTF8.GetBytes(relative));
+            string id = photoId ?? "unreadable:" + Hex(Encoding.UTF8.GetBytes(relative));
             return LoadedPhoto.Problem(new PhotoRecord { PhotoId = id, FileName = fileName, RelativePath = relative }, ScanPhotoOutcome.Failed, "unreadable-file", $"cannot read the file ({ex.Message})");
         }
 
 
-        var record = new PhotoRecord { PhotoId = Hex(bytes), FileName = fileName, RelativePath = relative, SizeBytes = bytes.LongLength };
+        var record = new PhotoRecord { PhotoId = photoId ?? Hex(bytes), FileName = fileName, RelativePath = relative, SizeBytes = bytes.LongLength };
         reading.Dispose();
         if (!_seen.TryAdd(record.PhotoId, relative))
         {
@@ -111,7 +121,7 @@ internal sealed class ScanPhotoLoader(ScanFolder folder, GeoreferenceOptions geo
         using (var stream = new MemoryStream(bytes, writable: false))
         {
             // From the bytes already read for the hash: the file is opened once per photo.
-            metadata = PhotoMetadataReader.Read(folder.FullPath(relative), stream);
+            metadata = PhotoMetadataReader.Read(Path.Combine(root, relative), stream);
         }
 
         var photo = PhotoGeoreferencer.Resolve(metadata, georeference);

@@ -57,7 +57,7 @@ public sealed class ScanRunner(IFlightStore store, TiledDetector detector, TimeP
         var model = detector.Detector.Info;
         var flight = store.UpsertFlight(new FlightDefinition(
             FlightIds.ForFolder(listing.Root), options.FlightName ?? new DirectoryInfo(listing.Root).Name, listing.Root));
-        string optionsJson = OptionsJson(options);
+        string optionsJson = options.ToRunJson();
 
         // Stored observations hold positions computed with the previous run's georeferencing and detector settings:
         // resume them only when those settings are unchanged (merging settings apply to all observations anyway).
@@ -68,7 +68,7 @@ public sealed class ScanRunner(IFlightStore store, TiledDetector detector, TimeP
         int photoCount = listing.Photos.Count + listing.Hidden.Count;
         progress.Started(flight.Id, photoCount);
 
-        var loader = new ScanPhotoLoader(listing, options.Georeference, detector, processed, Times);
+        var loader = new ScanPhotoLoader(listing.Root, options.Georeference, detector, processed, Times);
         var processor = new FlightProcessor(store, detector) { Times = Times };
         var results = new List<ScanPhotoResult>(photoCount);
         foreach (var hidden in listing.Hidden)
@@ -183,7 +183,7 @@ public sealed class ScanRunner(IFlightStore store, TiledDetector detector, TimeP
             foreach (var relative in photos)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                var loaded = loader.Load(relative, cancellationToken);
+                var loaded = loader.Load(relative, cancellationToken: cancellationToken);
                 try
                 {
                     await writer.WriteAsync(loaded, cancellationToken).ConfigureAwait(false);
@@ -203,31 +203,6 @@ public sealed class ScanRunner(IFlightStore store, TiledDetector detector, TimeP
         }
     }
 
-    /// <summary>The options as run, for the run record (provenance): <c>photo</c> holds what a photo's stored
-    /// observations depend on, <c>merge</c> what is applied afresh to all observations.</summary>
-    private static string OptionsJson(ScanOptions options) => JsonSerializer.Serialize(
-        new Dictionary<string, object?>
-        {
-            ["photo"] = new Dictionary<string, object?>
-            {
-                ["georeference"] = options.Georeference,
-                ["minScore"] = options.Detection.MinScore,
-                ["overlap"] = options.Detection.Overlap,
-                ["gsdScaling"] = options.Detection.GsdScaling,
-                ["fullFrame"] = options.Detection.FullFrame,
-                ["photoMerge"] = options.Detection.PhotoMerge,
-            },
-            ["merge"] = new Dictionary<string, object?>
-            {
-                ["gateSigmas"] = options.Cluster.GateSigmas,
-                ["relativeSigmaFloorM"] = options.Cluster.RelativeSigmaFloorM,
-                ["minObservations"] = options.Cluster.MinObservations,
-                ["compatibleClassGroups"] = options.Cluster.CompatibleClassGroups,
-                ["maxGsdFactor"] = options.MaxGsdFactor,
-                ["areaBufferM"] = options.AreaBufferM,
-            },
-        },
-        Json);
 
     /// <summary>True when no run was recorded before, or the previous run's per-photo options equal these.</summary>
     private static bool SamePhotoOptions(string? previousJson, string currentJson)

@@ -14,6 +14,10 @@ public static class JobServiceCollectionExtensions
     /// <summary>The shipped model, relative to the repository or install folder.</summary>
     public const string DefaultModelPath = "models/dronescan-rgb.onnx";
 
+    /// <summary>The configuration section of the service's scan options (<see cref="ScanOptions"/>: georeferencing,
+    /// tiling, clustering; e.g. <c>Scan:AreaBufferM</c>), over the CLI's defaults.</summary>
+    public const string ScanOptionsSection = "Scan";
+
     /// <summary>
     /// Binds <see cref="JobOptions"/>, loads the model once (a singleton owning its ONNX session), and registers Hangfire
     /// on the storage of <see cref="StorageOptions"/>; with <paramref name="runServer"/> this process also runs jobs.
@@ -21,6 +25,7 @@ public static class JobServiceCollectionExtensions
     public static IServiceCollection AddDroneScanJobs(this IServiceCollection services, bool runServer)
     {
         services.AddOptions<JobOptions>().BindConfiguration(JobOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ScanOptions>().BindConfiguration(ScanOptionsSection);
         services.AddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<JobOptions>>().Value;
@@ -33,7 +38,7 @@ public static class JobServiceCollectionExtensions
         services.AddTransient(sp =>
         {
             var model = sp.GetRequiredService<OnnxDetector>();
-            var detection = FlightJobs.Options.Detection with { MinScore = TiledDetectionOptions.RecommendedMinScore(model.Info) };
+            var detection = sp.GetRequiredService<IOptions<ScanOptions>>().Value.Detection with { MinScore = TiledDetectionOptions.RecommendedMinScore(model.Info) };
             return new FlightProcessor(sp.GetRequiredService<IFlightStore>(), new TiledDetector(model, detection))
             {
                 // Uploads of the same photos are separate flights: their points must not share ids.

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using DroneScan.Core.Flights;
 using DroneScan.Core.Hazards;
 using DroneScan.Pipeline.Scan;
@@ -6,6 +5,7 @@ using DroneScan.Storage;
 using DroneScan.Web.Files;
 using Hangfire;
 using Hangfire.Server;
+using Microsoft.Extensions.Options;
 
 namespace DroneScan.Web.Jobs;
 
@@ -16,23 +16,22 @@ namespace DroneScan.Web.Jobs;
 /// <c>processing → finalising</c> transition and enqueues <see cref="FinaliseFlight"/>, exactly once.
 /// </summary>
 public sealed partial class FlightJobs(
-    IFlightStore store, IFlightJobStore work, FlightProcessor processor, FlightFolders folders, IBackgroundJobClient client, ILogger<FlightJobs> log)
+    IFlightStore store, IFlightJobStore work, FlightProcessor processor, FlightFolders folders, IBackgroundJobClient client, IOptions<ScanOptions> scan, ILogger<FlightJobs> log)
 {
     /// <summary>Retries of a photo job before the photo is marked failed (so it never blocks its flight).</summary>
     public const int PhotoAttempts = 3;
 
-    private static readonly JsonSerializerOptions Json = new() { WriteIndented = false };
-
-    /// <summary>The scan options the service runs with (the CLI's defaults). The detection options that run are the
-    /// processor's detector's (the score threshold is the model's recommendation, <c>dronescan.default_conf</c>).</summary>
-    public static ScanOptions Options { get; } = new();
+    /// <summary>The scan options the service runs with: the configuration's <c>Scan</c> section over the CLI's
+    /// defaults. The detection options that run are the processor's detector's (the score threshold is the model's
+    /// recommendation, <c>dronescan.default_conf</c>).</summary>
+    private ScanOptions Options => scan.Value with { Detection = processor.Detector.Options };
 
     /// <summary>Starts the flight's run (once) and enqueues a job for each photo not done yet.</summary>
     [AutomaticRetry(Attempts = 5)]
     public void PlanFlight(string flightId)
     {
         var model = processor.Detector.Model;
-        var started = work.StartWork(new RunStart(flightId, model.Name, model.Version, model.Sha256, JsonSerializer.Serialize(Options with { Detection = processor.Detector.Options }, Json)));
+        var started = work.StartWork(new RunStart(flightId, model.Name, model.Version, model.Sha256, Options.ToRunJson()));
         var pending = work.GetQueuedPhotos(flightId).Where(p => !p.Done).ToList();
         LogPlanned(flightId, started.RunId, pending.Count);
         if (pending.Count == 0)
@@ -60,7 +59,7 @@ public sealed partial class FlightJobs(
     public void ProcessPhoto(string flightId, string photoId, PerformContext? context)
     {
         if (work.GetWork(flightId) is not { } started
-            || work.GetQueuedPhotos(flightId).FirstOrDefault(p => p.PhotoId == photoId) is not { } photo)
+            || work.GetQueuedPhoto(flightId, photoId) is not { } photo)
         {
             LogGone(flightId, photoId);
             return;
