@@ -34,7 +34,7 @@ public sealed class KillRecoveryTests(ServiceFixture service, PostgresDatabase d
     private static readonly TimeSpan StepTimeout = TimeSpan.FromSeconds(120);
 
     [Fact]
-    public async Task DemoFlight_OnPostgres_WithWorkerProcessesKilledAtThreePoints_CompletesWithEveryPhotoOnce()
+    public async Task DemoFlight_OnPostgres_WithWorkerProcessesKilledAtFourPoints_CompletesWithEveryPhotoOnce()
     {
         string dataDir = Directory.CreateTempSubdirectory("dronescan-kill-pg-").FullName;
         var workers = new List<DroneScanProcess>();
@@ -96,22 +96,35 @@ public sealed class KillRecoveryTests(ServiceFixture service, PostgresDatabase d
                 Kill(worker, "3 (won the finalise transition, enqueue blocked)");
             }
 
-            // (A fourth point, killing the finalise job while it waits on the run update, proved timing-dependent under
-            // the load of the whole test run: the SQLite test below kills the service while it finalises instead.)
+            // 4. During the finalise job: the retried photo job of point 3 enqueues it (its photo is done, the flight
+            // finalising); it then blocks on the run update, because the test holds the runs table shared.
+            var runsLock = db.Begin("LOCK TABLE runs IN SHARE MODE;");
             jobLock.Dispose();
             Assert.Equal(0L, db.FinaliseJobs());
             StartWorker();
+            string finalising = await WaitForAsync(() => db.BlockedWorker("%UPDATE runs SET finished_at%"), "the finalise job blocked on the run update", workers);
+            Assert.True(db.FinaliseJobs() >= 1, "the retried photo job should have enqueued the finalise job");
+            Kill(workers.Single(w => w.Name == finalising), "4 (during the finalise job, blocked on the run update)");
+            runsLock.Dispose();
+            Assert.Equal("finalising", db.State());
+
+            StartWorker();
             StartWorker();
             var flight = await ServiceFixture.WaitForDoneAsync(client, flightId);
-            log.WriteLine($"flight done after {clock.Elapsed.TotalSeconds:F1} s, {started} worker processes started, {workers.Count(w => w.Process.HasExited)} killed at 3 points");
+            log.WriteLine($"flight done after {clock.Elapsed.TotalSeconds:F1} s, {started} worker processes started, {workers.Count(w => w.Process.HasExited)} killed at 4 points");
 
             var photos = flight.GetProperty("photos");
             Assert.Equal((total, total, 0), (photos.GetProperty("total").GetInt32(), photos.GetProperty("done").GetInt32(), photos.GetProperty("failed").GetInt32()));
             AssertSameAsUninterrupted(app.Services.GetRequiredService<IFlightStore>(), app.Services.GetRequiredService<IFlightJobStore>(), flightId, total, db.Runs());
 
-            // No job gave up (Failed). A job of a killed process can still read Processing, or a redundant second
-            // finalise (it rebuilds the same rows) be queued, when the flight reads done: the rows above are the check.
+            // Every job ends Succeeded: a job of a killed process is fetched again once its invisibility timeout has
+            // passed (a redundant second finalise rebuilds the same rows), so wait for the queue to drain, then check.
+            await WaitForAsync(
+                () => (long)database.QueryScalar("SELECT COUNT(*) FROM hangfire.job WHERE statename IS DISTINCT FROM 'Succeeded';")! == 0 ? "drained" : null,
+                "every job succeeded",
+                workers);
             log.WriteLine("job states: " + database.QueryScalar("SELECT string_agg(statename || ' ' || n, ', ') FROM (SELECT statename, COUNT(*) AS n FROM hangfire.job GROUP BY statename) s;"));
+            AssertSameAsUninterrupted(app.Services.GetRequiredService<IFlightStore>(), app.Services.GetRequiredService<IFlightJobStore>(), flightId, total, db.Runs());
             Assert.Equal(0L, database.QueryScalar("SELECT COUNT(*) FROM hangfire.job WHERE statename = 'Failed';"));
         }
         finally
