@@ -42,6 +42,12 @@ public class DataYamlTests
     [InlineData("names: [a, b\n", "ds/data.yaml:1: names: the '[' is never closed")]
     [InlineData("names: a b\n", "ds/data.yaml:1: names must be a list")]
     [InlineData("names:\ntrain: x\n", "ds/data.yaml:1: names is empty")]
+    [InlineData("names: [a, b, c]\nnc: three\n", "ds/data.yaml:2: nc 'three' is not a number of classes")]
+    [InlineData("names: [a, '', c]\n", "ds/data.yaml:1: a class name is empty")]
+    [InlineData("names:\n  - a\n  - [b, c]\n", "ds/data.yaml:3: a class name must be text")]
+    [InlineData("names: [a, b}\n", "ds/data.yaml:1: names: the '[' list is not valid YAML")]
+    [InlineData("names:\n  - a\n - b\n", "ds/data.yaml:3: not valid YAML: ")]
+    [InlineData("names: 'a\n", "ds/data.yaml:1: not valid YAML: ")]
     public void Mistakes_AreNamedWithFileAndLine(string yaml, string message)
     {
         var ex = Assert.Throws<DatasetException>(() => DataYaml.ParseNames(yaml, File));

@@ -100,7 +100,20 @@ public sealed class PostgresStoreTests(PostgresServer server) : IClassFixture<Po
         }
 
         var write = Task.Run(() => db.Store.SavePhotoResult(flightId, TestData.Photo(1, null), [TestData.Obs(1, 0)]));
-        await Task.Delay(300);
+
+        // The server's own view: a session waiting on a lock that the holder's session holds.
+        using var observer = db.Connect();
+        using var blocked = new NpgsqlCommand(
+            "SELECT COUNT(*) FROM pg_stat_activity WHERE @holder = ANY(pg_blocking_pids(pid)) AND wait_event_type = 'Lock';", observer);
+        blocked.Parameters.AddWithValue("holder", holder.ProcessID);
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while ((long)(await blocked.ExecuteScalarAsync())! == 0)
+        {
+            Assert.False(write.IsCompleted, $"the write ended without waiting for the lock: {write.Exception?.InnerException?.Message}");
+            Assert.True(DateTime.UtcNow < deadline, "no session waited for the held lock within 20 s");
+            await Task.Yield();
+        }
+
         Assert.False(write.IsCompleted);
         tx.Commit();
         await write.WaitAsync(TimeSpan.FromSeconds(20));

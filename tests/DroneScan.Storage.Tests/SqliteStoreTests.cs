@@ -30,13 +30,23 @@ public sealed class SqliteStoreTests : IDisposable
             cmd.ExecuteNonQuery();
         }
 
+        // SQLite calls a connection's busy handler when it finds the lock held and waits for it. The store's handler is
+        // the one its busy_timeout installs; this stand-in signals its first call and otherwise waits as that one does,
+        // for the timeout the store set on the connection (0 would fail the write at once).
+        var waiting = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var handlers = new System.Collections.Concurrent.ConcurrentBag<BusyHandler>();
+        db.Store.ConnectionOpened = connection => handlers.Add(WaitLikeBusyTimeout(connection, waiting));
+
         var write = Task.Run(() => db.Store.SavePhotoResult(flightId, TestData.Photo(1, null), [TestData.Obs(1, 0)]));
-        await Task.Delay(300);
+        await Task.WhenAny(waiting.Task, write).WaitAsync(TimeSpan.FromSeconds(20));
+        Assert.True(waiting.Task.IsCompleted, $"the write ended without waiting for the lock: {write.Exception?.InnerException?.Message}");
         Assert.False(write.IsCompleted);
         tx.Commit();
         await write.WaitAsync(TimeSpan.FromSeconds(20));
 
         Assert.Equal(1, db.Store.GetFlight(flightId)!.Detections);
+        db.Store.Dispose(); // the pooled connections go, and with them the handlers
+        GC.KeepAlive(handlers);
     }
 
     [Fact]
@@ -153,6 +163,44 @@ public sealed class SqliteStoreTests : IDisposable
         db.AssertConsistent();
     }
 
+    /// <summary>SQLite's <c>int (*)(void*, int)</c> busy handler: called with how many times it was called before;
+    /// non-zero tries the lock again.</summary>
+    [System.Runtime.InteropServices.UnmanagedFunctionPointer(System.Runtime.InteropServices.CallingConvention.Cdecl)]
+    private delegate int BusyHandler(IntPtr argument, int count);
+
+    /// <summary>Replaces the busy handler of <paramref name="connection"/> with one that completes <paramref name="waiting"/>
+    /// when first called and then retries, as SQLite's own does, until the connection's <c>busy_timeout</c> has passed.
+    /// The caller keeps the returned delegate alive while the connection may call it.</summary>
+    private static BusyHandler WaitLikeBusyTimeout(SqliteConnection connection, TaskCompletionSource waiting)
+    {
+        long timeoutMs;
+        using (var cmd = connection.CreateCommand())
+        {
+            cmd.CommandText = "PRAGMA busy_timeout;";
+            timeoutMs = Convert.ToInt64(cmd.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        var waited = new System.Diagnostics.Stopwatch();
+        BusyHandler handler = (_, count) =>
+        {
+            if (count == 0)
+            {
+                waited.Restart();
+                waiting.TrySetResult();
+            }
+
+            if (waited.ElapsedMilliseconds >= timeoutMs)
+            {
+                return 0;
+            }
+
+            Thread.Sleep(1);
+            return 1;
+        };
+        Assert.Equal(0, NativeSqlite.sqlite3_busy_handler(connection.Handle!.DangerousGetHandle(), handler, IntPtr.Zero));
+        return handler;
+    }
+
     private static void Execute(SqliteConnection connection, string sql)
     {
         using var cmd = connection.CreateCommand();
@@ -179,5 +227,12 @@ public sealed class SqliteStoreTests : IDisposable
 
         Assert.Equal(expectedPhotos, photos);
         Assert.Equal((long)expectedPhotos * perPhoto, db.QueryScalar("SELECT COUNT(*) FROM detections;"));
+    }
+
+    /// <summary>The bundled SQLite library that Microsoft.Data.Sqlite loads (SQLitePCLRaw does not wrap the busy handler).</summary>
+    private static class NativeSqlite
+    {
+        [System.Runtime.InteropServices.DllImport("e_sqlite3", CallingConvention = System.Runtime.InteropServices.CallingConvention.Cdecl)]
+        public static extern int sqlite3_busy_handler(IntPtr db, BusyHandler handler, IntPtr argument);
     }
 }

@@ -99,6 +99,22 @@ public sealed class WatchedPage : IAsyncDisposable
     /// <summary>Saves a full-page screenshot under the screenshots folder with a stable name.</summary>
     public Task ScreenshotAsync(string name) => Page.ScreenshotAsync(new() { Path = Path.Combine(Artefacts.ScreenshotDir, name), FullPage = true });
 
+    /// <summary>Waits until flights.html has drawn one whole poll that began after this call: its "updated …" line is
+    /// written at the end of each successful poll (after the list and the selected flight are drawn), and the second
+    /// such write after now ends a poll that started after the first.</summary>
+    public Task NextFlightsPollAsync() => Page.EvaluateAsync("""
+        () => new Promise((resolve) => {
+          let writes = 0;
+          new MutationObserver((records, observer) => {
+            writes += records.length;
+            if (writes >= 2) {
+              observer.disconnect();
+              resolve();
+            }
+          }).observe(document.getElementById('updated'), { childList: true });
+        })
+        """).WaitAsync(TimeSpan.FromSeconds(15));
+
     public void AssertClean()
     {
         Assert.True(Errors.Count == 0, "browser errors:\n" + string.Join('\n', Errors));

@@ -160,7 +160,7 @@ public sealed partial class EndToEndTests(LiveServiceFixture service, BrowserFix
         await Assertions.Expect(page.Locator("#detail-notes")).ToHaveTextAsync("<script>alert(2)</script>");
         await Assertions.Expect(page.Locator("#flights")).ToContainTextAsync(name);
         await Assertions.Expect(page.Locator("#problems")).ToContainTextAsync(fileName, new() { Timeout = 60_000 });
-        await page.WaitForTimeoutAsync(2500); // a poll later
+        await w.NextFlightsPollAsync(); // a poll later
         Assert.Equal(0, await page.Locator("main img, main script, [onerror]").CountAsync());
         await w.ScreenshotAsync("xss.png");
         w.AssertClean();

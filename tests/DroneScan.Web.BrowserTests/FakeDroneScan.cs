@@ -18,7 +18,9 @@ namespace DroneScan.Web.BrowserTests;
 /// </summary>
 public sealed class FakeDroneScan : IAsyncDisposable
 {
-    public const string Csp = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'none'";
+    /// <summary>The app's own policy (no tile server, as <c>/api/settings</c> here says), so the two cannot drift.</summary>
+    public static readonly string Csp = Hosting.WebUi.ContentSecurityPolicy(tileUrl: null);
+
     public const string FlightId = "fl-demo";
     public const string XssFlightId = "fl-xss";
     public const string XssName = "<img src=x onerror=alert(1)>";

@@ -85,7 +85,7 @@ public sealed partial class UiSmokeTests(BrowserFixture browser) : IAsyncLifetim
         await Assertions.Expect(page.Locator("#problems")).ToContainTextAsync("<script>x</script>.jpg");
         await Assertions.Expect(page.Locator("#detail-notes")).ToHaveTextAsync("notes <b>not bold</b>");
         Assert.Equal(0, await page.Locator("main img, main script, main b").CountAsync());
-        await page.WaitForTimeoutAsync(2500); // one poll later, still text
+        await w.NextFlightsPollAsync(); // one poll later, still text
         Assert.Equal(0, await page.Locator("main img").CountAsync());
 
         await page.GotoAsync("export.html");

@@ -35,6 +35,18 @@ public sealed class WebUiTests(ServiceFixture service)
     }
 
     [Fact]
+    public async Task LoginPage_ShowsTheReturnUrlOnlyAsAnEncodedValue()
+    {
+        using var client = service.Client(null);
+        string page = await client.GetStringAsync("/login?returnUrl=" + Uri.EscapeDataString("/x\"><script>alert(1)</script>{{token}}"));
+
+        // Encoded, and the template's placeholder syntax in a value stays text (the page is filled in one pass).
+        Assert.DoesNotContain("<script>", page, StringComparison.Ordinal);
+        Assert.Contains("name=\"returnUrl\" value=\"/x&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;{{token}}\"", page, StringComparison.Ordinal);
+        Assert.Matches("name=\"__RequestVerificationToken\" value=\"[^\"]+\"", page);
+    }
+
+    [Fact]
     public async Task LoginPage_CanLoadItsStylesheet_BeforeSignIn()
     {
         using var client = service.Client(null);

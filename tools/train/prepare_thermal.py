@@ -21,7 +21,9 @@ Output (deterministic: sorted file lists, files copied, nothing random)::
 
 Usage::
 
-    /usr/bin/python3 tools/train/prepare_thermal.py --out /tmp/thermal-split [--val-zones 3 5]
+    /usr/bin/python3 tools/train/prepare_thermal.py --out /tmp/thermal-split [--source DIR] [--val-zones 3 5]
+
+``--source`` defaults to ``../shared/data/thermal-landmines-ccby`` beside the repository.
 """
 import argparse
 import csv
@@ -29,10 +31,15 @@ import os
 import re
 import shutil
 
-DEFAULT_SOURCE = "/work/shared/data/thermal-landmines-ccby"
 ZONE = re.compile(r"Zone_(\d+)", re.IGNORECASE)
 DEPTH = re.compile(r"(\d+)_?cm_depth", re.IGNORECASE)
 ALTITUDE = re.compile(r"__(\d+)-(\d*)m_")
+
+
+def default_source():
+    """``../shared/data/thermal-landmines-ccby`` beside the repository (where the README says the export is)."""
+    repo = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    return os.path.join(os.path.dirname(repo), "shared", "data", "thermal-landmines-ccby")
 
 
 def group_of(name):
@@ -71,12 +78,16 @@ def collect(source):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--source", default=DEFAULT_SOURCE, help="the Roboflow export (train/valid/test folders)")
+    ap.add_argument("--source", default=default_source(),
+                    help="the Roboflow export (train/valid/test folders); default: "
+                         "../shared/data/thermal-landmines-ccby beside the repository")
     ap.add_argument("--out", required=True, help="output folder (outside the repository); replaced if it exists")
     ap.add_argument("--val-zones", type=int, nargs="+", default=[3, 5], help="zones held out for validation")
     args = ap.parse_args()
 
     rows = collect(args.source)
+    if not rows:
+        ap.error(f"--source {args.source}: no train/valid/test images there (is it the Roboflow export?)")
     val_groups = {f"zone{z}" for z in args.val_zones}
     if os.path.exists(args.out):
         shutil.rmtree(args.out)

@@ -1,7 +1,11 @@
+using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using DroneScan.Core.Georeferencing;
 using DroneScan.Core.Photos;
+using NetTopologySuite.Geometries;
 using NetTopologySuite.IO.Converters;
 
 namespace DroneScan.Cli.Inspect;
@@ -14,157 +18,131 @@ namespace DroneScan.Cli.Inspect;
 /// </summary>
 internal sealed class JsonLinesReport(TextWriter output) : IInspectReport
 {
-    private static readonly JsonSerializerOptions GeoJson = new() { Converters = { new GeoJsonConverterFactory() } };
-
-    // Plain UTF-8 ('+', '°', non-ASCII file names) rather than \u escapes: the output is read by people too.
-    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
-    public void Write(InspectResult result)
+    private static readonly JsonSerializerOptions Options = new()
     {
-        var photo = result.Photo;
-        var m = photo.Metadata;
-        using var buffer = new MemoryStream();
-        using (var w = new Utf8JsonWriter(buffer, WriterOptions))
-        {
-            w.WriteStartObject();
-            w.WriteString("file", m.FileName);
-            w.WriteString("path", m.FilePath);
-            Number(w, "width", photo.Width);
-            Number(w, "height", photo.Height);
-            w.WriteNumber("orientation", m.Orientation);
-            w.WriteString("make", m.Make);
-            w.WriteString("model", m.Model);
-            w.WriteString("capturedAt", m.CapturedAt?.ToIso8601());
-            w.WriteString("capturedAtUtc", m.CapturedAt?.Utc?.ToString("yyyy-MM-ddTHH:mm:ss.FFFFFFFZ", System.Globalization.CultureInfo.InvariantCulture));
-            w.WriteBoolean("georeferenced", photo.IsGeoreferenced);
-            Number(w, "latitude", m.LatitudeDeg, 9);
-            Number(w, "longitude", m.LongitudeDeg, 9);
-            Number(w, "gpsAltitudeM", m.GpsAltitudeM, 3);
-            Number(w, "altitudeAglM", photo.AltitudeAglM, 3);
-            w.WriteString("altitudeSource", photo.AltitudeSource);
-            Number(w, "yawDeg", photo.Attitude?.YawDeg, 3);
-            Number(w, "pitchDeg", photo.Attitude?.PitchDeg, 3);
-            Number(w, "rollDeg", photo.Attitude?.RollDeg, 3);
-            w.WriteString("attitudeSource", photo.AttitudeSource);
-            Number(w, "focalLengthPx", photo.FocalLengthPx, 2);
-            w.WriteString("focalLengthSource", photo.FocalLengthSource);
-            Number(w, "gsdM", result.GsdM, 6);
-            Position(w, "center", result.Centre);
-            w.WritePropertyName("footprint");
-            if (result.Footprint is null)
-            {
-                w.WriteNullValue();
-            }
-            else
-            {
-                JsonSerializer.Serialize(w, result.Footprint, GeoJson);
-            }
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
 
-            Number(w, "footprintAreaM2", result.FootprintAreaM2, 1);
-            Uncertainty(w, "uncertaintyM", result.CentreUncertainty);
-            w.WriteString("gpsSigmaSource", photo.GpsSigmaSource);
-            if (result.Pixel is { } px)
-            {
-                w.WriteStartObject("pixel");
-                w.WriteNumber("u", px.U);
-                w.WriteNumber("v", px.V);
-                w.WriteEndObject();
-                if (result.PixelGround is { } pg)
-                {
-                    w.WriteStartObject("pixelGround");
-                    w.WriteNumber("lat", Math.Round(pg.Position.LatitudeDeg, 9));
-                    w.WriteNumber("lon", Math.Round(pg.Position.LongitudeDeg, 9));
-                    Uncertainty(w, "uncertaintyM", pg.Uncertainty);
-                    w.WriteEndObject();
-                }
-                else
-                {
-                    w.WriteNull("pixelGround");
-                }
-            }
+        // Plain UTF-8 ('+', '°', non-ASCII file names) rather than \u escapes: the output is read by people too.
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        Converters = { new GeoJsonConverterFactory() },
+        TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { PixelOnlyWhenAsked } },
+    };
 
-            Diagnostics(w, "warnings", photo.Diagnostics, DiagnosticSeverity.Warning);
-            Diagnostics(w, "errors", photo.Diagnostics, DiagnosticSeverity.Error);
-            w.WriteEndObject();
-        }
-
-        output.WriteLine(System.Text.Encoding.UTF8.GetString(buffer.ToArray()));
-    }
+    public void Write(InspectResult result) => output.WriteLine(JsonSerializer.Serialize(InspectLine.From(result), Options));
 
     public void Complete() => output.Flush();
 
-    private static void Number(Utf8JsonWriter w, string name, double? value, int decimals)
+    /// <summary><c>pixel</c> and <c>pixelGround</c> are there only with --pixel (then a missing ground point is null).</summary>
+    private static void PixelOnlyWhenAsked(JsonTypeInfo info)
     {
-        if (value is { } v && double.IsFinite(v))
+        if (info.Type != typeof(InspectLine))
         {
-            w.WriteNumber(name, Math.Round(v, decimals));
-        }
-        else
-        {
-            w.WriteNull(name);
-        }
-    }
-
-    private static void Number(Utf8JsonWriter w, string name, int? value)
-    {
-        if (value is { } v)
-        {
-            w.WriteNumber(name, v);
-        }
-        else
-        {
-            w.WriteNull(name);
-        }
-    }
-
-    private static void Position(Utf8JsonWriter w, string name, Core.Geodesy.GeoPoint? p)
-    {
-        if (p is not { } point)
-        {
-            w.WriteNull(name);
             return;
         }
 
-        w.WriteStartObject(name);
-        w.WriteNumber("lat", Math.Round(point.LatitudeDeg, 9));
-        w.WriteNumber("lon", Math.Round(point.LongitudeDeg, 9));
-        w.WriteEndObject();
-    }
-
-    private static void Uncertainty(Utf8JsonWriter w, string name, HorizontalUncertainty? u)
-    {
-        if (u is null)
+        foreach (var property in info.Properties)
         {
-            w.WriteNull(name);
-            return;
-        }
-
-        w.WriteStartObject(name);
-        w.WriteNumber("sigma", Math.Round(u.SigmaM, 3));
-        w.WriteNumber("r90", Math.Round(u.R90M, 3));
-        w.WriteNumber("semiMajor", Math.Round(u.SemiMajorM, 3));
-        w.WriteNumber("semiMinor", Math.Round(u.SemiMinorM, 3));
-        w.WriteNumber("majorAxisAzimuthDeg", Math.Round(u.MajorAxisAzimuthDeg, 1));
-        w.WriteEndObject();
-    }
-
-    private static void Diagnostics(Utf8JsonWriter w, string name, IReadOnlyList<PhotoDiagnostic> all, DiagnosticSeverity severity)
-    {
-        w.WriteStartArray(name);
-        foreach (var d in all)
-        {
-            if (d.Severity != severity)
+            if (property.Name is "pixel" or "pixelGround")
             {
-                continue;
+                property.ShouldSerialize = (line, _) => ((InspectLine)line).Pixel is not null;
             }
+        }
+    }
 
-            w.WriteStartObject();
-            w.WriteString("code", d.Code);
-            w.WriteString("field", d.Field);
-            w.WriteString("message", d.Message);
-            w.WriteEndObject();
+    /// <summary>One line of the report, in the contract's order; numbers already rounded, non-finite ones null.</summary>
+    private sealed record InspectLine(
+        string File,
+        string Path,
+        int? Width,
+        int? Height,
+        int Orientation,
+        string? Make,
+        string? Model,
+        string? CapturedAt,
+        string? CapturedAtUtc,
+        bool Georeferenced,
+        double? Latitude,
+        double? Longitude,
+        double? GpsAltitudeM,
+        double? AltitudeAglM,
+        string? AltitudeSource,
+        double? YawDeg,
+        double? PitchDeg,
+        double? RollDeg,
+        string? AttitudeSource,
+        double? FocalLengthPx,
+        string? FocalLengthSource,
+        double? GsdM,
+        LatLon? Center,
+        Polygon? Footprint,
+        double? FootprintAreaM2,
+        UncertaintyDto? UncertaintyM,
+        string? GpsSigmaSource,
+        PixelDto? Pixel,
+        PixelGroundDto? PixelGround,
+        IReadOnlyList<DiagnosticDto> Warnings,
+        IReadOnlyList<DiagnosticDto> Errors)
+    {
+        public static InspectLine From(InspectResult result)
+        {
+            var photo = result.Photo;
+            var m = photo.Metadata;
+            return new InspectLine(
+                m.FileName,
+                m.FilePath,
+                photo.Width,
+                photo.Height,
+                m.Orientation,
+                m.Make,
+                m.Model,
+                m.CapturedAt?.ToIso8601(),
+                m.CapturedAt?.Utc?.ToString("yyyy-MM-ddTHH:mm:ss.FFFFFFFZ", CultureInfo.InvariantCulture),
+                photo.IsGeoreferenced,
+                Round(m.LatitudeDeg, 9),
+                Round(m.LongitudeDeg, 9),
+                Round(m.GpsAltitudeM, 3),
+                Round(photo.AltitudeAglM, 3),
+                photo.AltitudeSource,
+                Round(photo.Attitude?.YawDeg, 3),
+                Round(photo.Attitude?.PitchDeg, 3),
+                Round(photo.Attitude?.RollDeg, 3),
+                photo.AttitudeSource,
+                Round(photo.FocalLengthPx, 2),
+                photo.FocalLengthSource,
+                Round(result.GsdM, 6),
+                result.Centre is { } centre ? LatLon.From(centre) : null,
+                result.Footprint,
+                Round(result.FootprintAreaM2, 1),
+                UncertaintyDto.From(result.CentreUncertainty),
+                photo.GpsSigmaSource,
+                result.Pixel is { } px ? new PixelDto(px.U, px.V) : null,
+                result.PixelGround is { } pg ? new PixelGroundDto(Math.Round(pg.Position.LatitudeDeg, 9), Math.Round(pg.Position.LongitudeDeg, 9), UncertaintyDto.From(pg.Uncertainty)) : null,
+                Diagnostics(photo.Diagnostics, DiagnosticSeverity.Warning),
+                Diagnostics(photo.Diagnostics, DiagnosticSeverity.Error));
         }
 
-        w.WriteEndArray();
+        private static double? Round(double? value, int decimals) =>
+            value is { } v && double.IsFinite(v) ? Math.Round(v, decimals) : null;
+
+        private static DiagnosticDto[] Diagnostics(IReadOnlyList<PhotoDiagnostic> all, DiagnosticSeverity severity) =>
+            [.. all.Where(d => d.Severity == severity).Select(d => new DiagnosticDto(d.Code, d.Field, d.Message))];
     }
+
+    private sealed record LatLon(double Lat, double Lon)
+    {
+        public static LatLon From(Core.Geodesy.GeoPoint p) => new(Math.Round(p.LatitudeDeg, 9), Math.Round(p.LongitudeDeg, 9));
+    }
+
+    private sealed record PixelDto(double U, double V);
+
+    private sealed record PixelGroundDto(double Lat, double Lon, UncertaintyDto? UncertaintyM);
+
+    private sealed record UncertaintyDto(double Sigma, double R90, double SemiMajor, double SemiMinor, double MajorAxisAzimuthDeg)
+    {
+        public static UncertaintyDto? From(HorizontalUncertainty? u) => u is null
+            ? null
+            : new(Math.Round(u.SigmaM, 3), Math.Round(u.R90M, 3), Math.Round(u.SemiMajorM, 3), Math.Round(u.SemiMinorM, 3), Math.Round(u.MajorAxisAzimuthDeg, 1));
+    }
+
+    private sealed record DiagnosticDto(string Code, string Field, string Message);
 }

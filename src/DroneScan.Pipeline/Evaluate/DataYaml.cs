@@ -1,39 +1,61 @@
 using System.Globalization;
-using System.Text;
+using System.Text.RegularExpressions;
+using YamlDotNet.Core;
+using YamlDotNet.Core.Events;
 
 namespace DroneScan.Pipeline.Evaluate;
 
 /// <summary>
-/// Reads the class names from an Ultralytics <c>data.yaml</c>. Only the top-level <c>names</c> key (and <c>nc</c>,
-/// to cross-check) is read, in the three forms Ultralytics writes and accepts: a flow list <c>names: [a, 'b']</c>
-/// (may span lines), a block list of <c>- a</c> items, or a map of class index to name, in block form
-/// (<c>0: a</c> lines) or flow form (<c>{0: a, 1: b}</c>). Names may be quoted; <c>#</c> comments are ignored. A
-/// full YAML parser would be a dependency for one key.
+/// Reads the class names from an Ultralytics <c>data.yaml</c> (parsed by YamlDotNet). Only the top-level
+/// <c>names</c> key (and <c>nc</c>, to cross-check) is read, in the forms Ultralytics writes and accepts: a list
+/// (<c>names: [a, 'b']</c> or <c>- a</c> lines) or a map of class index to name (<c>0: a</c> lines or
+/// <c>{0: a, 1: b}</c>). Every problem names the file and, where there is one, the line.
 /// </summary>
-public static class DataYaml
+public static partial class DataYaml
 {
     /// <summary>The class names, in class-index order; throws <see cref="DatasetException"/> naming the file and line.</summary>
     public static IReadOnlyList<string> ParseNames(string text, string file)
     {
         ArgumentNullException.ThrowIfNull(text);
-        string[] lines = [.. text.Split('\n').Select(l => StripComment(l.TrimEnd('\r')))];
+        try
+        {
+            return Read(new Parser(new StringReader(text)), text, file);
+        }
+        catch (YamlException e)
+        {
+            throw DatasetException.At(file, (int)e.Start.Line, $"not valid YAML: {YamlMessage(e)}");
+        }
+    }
+
+    private static List<string> Read(IParser parser, string text, string file)
+    {
         int? nc = null;
         int ncLine = 0;
         List<string>? names = null;
-        for (int i = 0; i < lines.Length; i++)
+        parser.Consume<StreamStart>();
+        if (parser.TryConsume<DocumentStart>(out _) && parser.TryConsume<MappingStart>(out _))
         {
-            if (TopLevelValue(lines[i], "nc") is { } ncText)
+            while (!parser.TryConsume<MappingEnd>(out _))
             {
-                if (!int.TryParse(ncText, NumberStyles.None, CultureInfo.InvariantCulture, out int n))
+                if (!parser.TryConsume<Scalar>(out var key))
                 {
-                    throw DatasetException.At(file, i + 1, $"nc '{ncText}' is not a number of classes");
+                    parser.SkipThisAndNestedEvents(); // a complex key
+                    parser.SkipThisAndNestedEvents(); // and its value
+                    continue;
                 }
 
-                (nc, ncLine) = (n, i + 1);
-            }
-            else if (TopLevelValue(lines[i], "names") is { } value)
-            {
-                names = value.Length == 0 ? ParseBlock(lines, i, file) : ParseFlow(lines, i, value, file);
+                switch (key.Value)
+                {
+                    case "nc":
+                        (nc, ncLine) = (ReadCount(parser, file), Line(key));
+                        break;
+                    case "names":
+                        names = ReadNames(parser, key, text, file);
+                        break;
+                    default:
+                        parser.SkipThisAndNestedEvents();
+                        break;
+                }
             }
         }
 
@@ -50,100 +72,80 @@ public static class DataYaml
         return names;
     }
 
-    /// <summary>The value of a key at column 0 ("" when it is on the next lines), or null for another line.</summary>
-    private static string? TopLevelValue(string line, string key) =>
-        line.StartsWith(key, StringComparison.Ordinal) && line.AsSpan(key.Length).TrimStart().StartsWith(":")
-            ? line[(line.IndexOf(':', key.Length) + 1)..].Trim()
-            : null;
-
-    /// <summary>A flow list or map after <c>names:</c>, joined with following lines until its bracket closes.</summary>
-    private static List<string> ParseFlow(string[] lines, int start, string value, string file)
+    private static int ReadCount(IParser parser, string file)
     {
-        char open = value[0];
-        if (open is not ('[' or '{'))
+        var value = parser.Current;
+        if (value is Scalar s && int.TryParse(s.Value, NumberStyles.None, CultureInfo.InvariantCulture, out int n))
         {
-            throw DatasetException.At(file, start + 1, $"names must be a list ([a, b] or '- a' lines) or a map ('0: a' lines), not '{value}'");
+            parser.MoveNext();
+            return n;
         }
 
-        char close = open == '[' ? ']' : '}';
-        var flow = new StringBuilder(value);
-        int end = start;
-        while (!flow.ToString().TrimEnd().EndsWith(close))
-        {
-            if (++end >= lines.Length)
-            {
-                throw DatasetException.At(file, start + 1, $"names: the '{open}' is never closed");
-            }
-
-            flow.Append(' ').Append(lines[end].Trim());
-        }
-
-        string inner = flow.ToString().Trim()[1..^1];
-        var items = SplitOutsideQuotes(inner, ',').Select(s => s.Trim()).Where(s => s.Length > 0).ToList();
-        return open == '['
-            ? [.. items.Select(s => Unquote(s, file, start + 1))]
-            : FromMap(items.Select(s => (s, start + 1)), file);
+        throw DatasetException.At(file, Line(value!), $"nc '{(value as Scalar)?.Value ?? "(a list or map)"}' is not a number of classes");
     }
 
-    /// <summary>The indented lines after <c>names:</c>: list items (<c>- a</c>, which YAML also allows at column 0)
-    /// or map entries (<c>0: a</c>).</summary>
-    private static List<string> ParseBlock(string[] lines, int start, string file)
+    /// <summary>The value of <c>names</c>: a list of names, or a map of class index to name.</summary>
+    private static List<string> ReadNames(IParser parser, Scalar key, string text, string file)
     {
-        var listItems = new List<string>();
-        var mapItems = new List<(string Text, int Line)>();
-        for (int i = start + 1; i < lines.Length; i++)
+        var value = parser.Current!;
+        bool flow = value is SequenceStart { Style: SequenceStyle.Flow } or MappingStart { Style: MappingStyle.Flow };
+        try
         {
-            string line = lines[i];
-            string item = line.Trim();
-            if (item.Length == 0)
+            return value switch
             {
-                continue;
-            }
+                SequenceStart => ReadList(parser, key, file),
+                MappingStart => ReadMap(parser, key, file),
+                Scalar s when IsEmpty(s) => throw DatasetException.At(file, Line(key), "names is empty"),
+                _ => throw DatasetException.At(file, Line(key), $"names must be a list ([a, b] or '- a' lines) or a map ('0: a' lines), not '{(value as Scalar)?.Value ?? value.ToString()}'"),
+            };
+        }
+        catch (YamlException e) when (flow)
+        {
+            // A bracket still open when the text runs out is the likely slip; say so rather than quote the parser alone.
+            char open = value is SequenceStart ? '[' : '{';
+            string problem = text.AsSpan((int)Math.Min(e.Start.Index, text.Length)).Trim().IsEmpty
+                ? $"names: the '{open}' is never closed"
+                : $"names: the '{open}' list is not valid YAML";
+            throw DatasetException.At(file, Line(value), $"{problem} ({YamlMessage(e)}, line {e.Start.Line})");
+        }
+    }
 
-            if (!char.IsWhiteSpace(line[0]) && line[0] != '-')
-            {
-                break;
-            }
-
-            if (item.StartsWith('-'))
-            {
-                listItems.Add(Unquote(item[1..].Trim(), file, i + 1));
-            }
-            else
-            {
-                mapItems.Add((item, i + 1));
-            }
+    private static List<string> ReadList(IParser parser, Scalar key, string file)
+    {
+        parser.Consume<SequenceStart>();
+        var names = new List<string>();
+        while (!parser.TryConsume<SequenceEnd>(out _))
+        {
+            names.Add(Name(parser, file));
         }
 
-        if (listItems.Count > 0 && mapItems.Count > 0)
-        {
-            throw DatasetException.At(file, start + 1, "names mixes '- name' items and 'index: name' entries");
-        }
-
-        if (listItems.Count + mapItems.Count == 0)
-        {
-            throw DatasetException.At(file, start + 1, "names is empty");
-        }
-
-        return listItems.Count > 0 ? listItems : FromMap(mapItems, file);
+        return names.Count > 0 ? names : throw DatasetException.At(file, Line(key), "names is empty");
     }
 
     /// <summary>Map entries <c>index: name</c>; the indices must be 0 … n − 1, each once.</summary>
-    private static List<string> FromMap(IEnumerable<(string Text, int Line)> entries, string file)
+    private static List<string> ReadMap(IParser parser, Scalar key, string file)
     {
+        parser.Consume<MappingStart>();
         var byIndex = new SortedDictionary<int, string>();
-        foreach (var (text, line) in entries)
+        while (!parser.TryConsume<MappingEnd>(out _))
         {
-            int colon = text.IndexOf(':', StringComparison.Ordinal);
-            if (colon < 0 || !int.TryParse(text.AsSpan(0, colon).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out int index))
+            var entry = parser.Current!;
+            if (entry is not Scalar indexText || !int.TryParse(indexText.Value, NumberStyles.None, CultureInfo.InvariantCulture, out int index))
             {
-                throw DatasetException.At(file, line, $"names entry '{text}' is not 'index: name'");
+                string shown = entry is Scalar k && parser.MoveNext() && parser.Current is Scalar v ? $"{k.Value}: {v.Value}" : entry.ToString()!;
+                throw DatasetException.At(file, Line(entry), $"names entry '{shown}' is not 'index: name'");
             }
 
-            if (!byIndex.TryAdd(index, Unquote(text[(colon + 1)..].Trim(), file, line)))
+            parser.MoveNext();
+            if (!byIndex.TryAdd(index, Name(parser, file)))
             {
-                throw DatasetException.At(file, line, $"names gives class {index} twice");
+                throw DatasetException.At(file, Line(entry), $"names gives class {index} twice");
             }
+        }
+
+        if (byIndex.Count == 0)
+        {
+            throw DatasetException.At(file, Line(key), "names is empty");
         }
 
         if (byIndex.Keys.Select((k, i) => k != i).Any(gap => gap))
@@ -154,77 +156,33 @@ public static class DataYaml
         return [.. byIndex.Values];
     }
 
-    private static string Unquote(string s, string file, int line)
+    /// <summary>One class name: a non-empty scalar (quoted or plain).</summary>
+    private static string Name(IParser parser, string file)
     {
-        string name = s.Length >= 2 && ((s[0] == '\'' && s[^1] == '\'') || (s[0] == '"' && s[^1] == '"'))
-            ? s[1..^1].Replace(s[0] == '\'' ? "''" : "\\\"", s[0] == '\'' ? "'" : "\"", StringComparison.Ordinal)
-            : s;
-        if (name.Length == 0)
+        var value = parser.Current!;
+        if (value is not Scalar s)
         {
-            throw DatasetException.At(file, line, "a class name is empty");
+            throw DatasetException.At(file, Line(value), "a class name must be text, not a list or map");
         }
 
-        return name;
-    }
-
-    /// <summary>Drops a <c>#</c> comment: a # at the start or after a space, outside quotes.</summary>
-    private static string StripComment(string line)
-    {
-        char quote = '\0';
-        for (int i = 0; i < line.Length; i++)
+        if (IsEmpty(s))
         {
-            char c = line[i];
-            if (quote != '\0')
-            {
-                quote = c == quote ? '\0' : quote;
-            }
-            else if (c is '\'' or '"' && OpensScalar(line, i))
-            {
-                quote = c;
-            }
-            else if (c == '#' && (i == 0 || char.IsWhiteSpace(line[i - 1])))
-            {
-                return line[..i].TrimEnd();
-            }
+            throw DatasetException.At(file, Line(s), "a class name is empty");
         }
 
-        return line;
+        parser.MoveNext();
+        return s.Value;
     }
 
-    private static List<string> SplitOutsideQuotes(string text, char separator)
-    {
-        var parts = new List<string>();
-        var current = new StringBuilder();
-        char quote = '\0';
-        for (int i = 0; i < text.Length; i++)
-        {
-            char c = text[i];
-            if (quote != '\0')
-            {
-                quote = c == quote ? '\0' : quote;
-            }
-            else if (c is '\'' or '"' && OpensScalar(text, i))
-            {
-                quote = c;
-            }
-            else if (c == separator)
-            {
-                parts.Add(current.ToString());
-                current.Clear();
-                continue;
-            }
+    /// <summary>An empty value, or YAML's null written out.</summary>
+    private static bool IsEmpty(Scalar s) =>
+        s.Value.Length == 0 || (s.Style == ScalarStyle.Plain && s.Value is "~" or "null" or "Null" or "NULL");
 
-            current.Append(c);
-        }
+    private static int Line(ParsingEvent e) => (int)e.Start.Line;
 
-        parts.Add(current.ToString());
-        return parts;
-    }
+    /// <summary>YamlDotNet's message without its leading "(Line: …, Col: …, Idx: …) - (…): " position.</summary>
+    private static string YamlMessage(YamlException e) => PositionPrefix().Replace(e.Message, "").TrimEnd('.');
 
-    /// <summary>A quote opens a quoted name only where a value starts; an apostrophe inside a plain name (mine's) does not.</summary>
-    private static bool OpensScalar(string text, int i)
-    {
-        var before = text.AsSpan(0, i).TrimEnd();
-        return before.IsEmpty || before[^1] is '[' or '{' or ',' or ':' or '-';
-    }
+    [GeneratedRegex(@"^\(Line: \d+, Col: \d+, Idx: \d+\) - \(Line: \d+, Col: \d+, Idx: \d+\): ")]
+    private static partial Regex PositionPrefix();
 }

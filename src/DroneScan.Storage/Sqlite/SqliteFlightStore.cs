@@ -53,6 +53,9 @@ public sealed class SqliteFlightStore : SqlFlightStore
         }
     }
 
+    /// <summary>Test seam: runs on each connection the store opens, after the store's own settings are applied.</summary>
+    internal Action<SqliteConnection>? ConnectionOpened { get; set; }
+
     /// <summary>Opens (creating when absent) the database file and brings its schema up to date.</summary>
     /// <param name="path">Database file; its folder is created when missing.</param>
     /// <param name="time">The clock for created/updated/processed times.</param>
@@ -120,6 +123,7 @@ public sealed class SqliteFlightStore : SqlFlightStore
             cmd.ExecuteNonQuery();
         }
 
+        ConnectionOpened?.Invoke(connection);
         return connection;
     }
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
+using System.Text.RegularExpressions;
 using DroneScan.Web.Auth;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
@@ -10,7 +11,7 @@ using Microsoft.AspNetCore.Mvc;
 namespace DroneScan.Web.Api;
 
 /// <summary>The server-rendered pages: login and logout (the rest of the UI is static files, see <see cref="Hosting.WebUi"/>).</summary>
-public static class PageEndpoints
+public static partial class PageEndpoints
 {
     public static IEndpointRouteBuilder MapPageEndpoints(this IEndpointRouteBuilder app)
     {
@@ -50,21 +51,35 @@ public static class PageEndpoints
         return Results.LocalRedirect(returnUrl is { Length: > 0 } r && r.StartsWith('/') && !r.StartsWith("//", StringComparison.Ordinal) ? r : "/");
     }
 
+    /// <summary>The login page (an embedded resource); each <c>{{name}}</c> is filled in by <see cref="LoginPage"/>.</summary>
+    private static readonly string LoginTemplate = ReadLoginTemplate();
+
     private static IResult LoginPage(HttpContext http, IAntiforgery antiforgery, string? returnUrl, string? error, int status = StatusCodes.Status200OK)
     {
         var tokens = antiforgery.GetAndStoreTokens(http);
         var e = HtmlEncoder.Default;
-        var html = new StringBuilder()
-            .Append("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
-            .Append("<title>DroneScan · sign in</title><link rel=\"stylesheet\" href=\"/css/app.css\"><link rel=\"icon\" href=\"/favicon.svg\" type=\"image/svg+xml\"></head><body>")
-            .Append("<main class=\"login\"><h1>DroneScan</h1>")
-            .Append(error is null ? "" : $"<p class=\"message error\" role=\"alert\">{e.Encode(error)}</p>")
-            .Append("<form method=\"post\" action=\"/login\" class=\"stack card\">")
-            .Append($"<input type=\"hidden\" name=\"{e.Encode(tokens.FormFieldName)}\" value=\"{e.Encode(tokens.RequestToken ?? "")}\">")
-            .Append($"<input type=\"hidden\" name=\"returnUrl\" value=\"{e.Encode(returnUrl ?? "/")}\">")
-            .Append("<label>User <input name=\"name\" autocomplete=\"username\" required></label> ")
-            .Append("<label>Password <input name=\"password\" type=\"password\" autocomplete=\"current-password\" required></label> ")
-            .Append("<button type=\"submit\" class=\"primary\">Sign in</button></form></main></body></html>");
-        return Results.Content(html.ToString(), "text/html; charset=utf-8", Encoding.UTF8, status);
+        var values = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["error"] = error is null ? "" : $"<p class=\"message error\" role=\"alert\">{e.Encode(error)}</p>",
+            ["tokenField"] = e.Encode(tokens.FormFieldName),
+            ["token"] = e.Encode(tokens.RequestToken ?? ""),
+            ["returnUrl"] = e.Encode(returnUrl ?? "/"),
+        };
+
+        // One pass, so a value that happens to contain "{{…}}" is never filled in again.
+        string html = Placeholder().Replace(LoginTemplate, m => values[m.Groups[1].Value]);
+        return Results.Content(html, "text/html; charset=utf-8", Encoding.UTF8, status);
     }
+
+    private static string ReadLoginTemplate()
+    {
+        const string Name = "DroneScan.Web.Api.LoginPage.html";
+        using var stream = typeof(PageEndpoints).Assembly.GetManifestResourceStream(Name)
+            ?? throw new InvalidOperationException($"the login page template {Name} is not embedded in {typeof(PageEndpoints).Assembly.GetName().Name}");
+        using var reader = new StreamReader(stream, Encoding.UTF8);
+        return reader.ReadToEnd();
+    }
+
+    [GeneratedRegex(@"\{\{(error|tokenField|token|returnUrl)\}\}")]
+    private static partial Regex Placeholder();
 }
