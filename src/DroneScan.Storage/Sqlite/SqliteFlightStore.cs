@@ -33,7 +33,8 @@ public sealed class SqliteFlightStore : SqlFlightStore
             Mode = SqliteOpenMode.ReadWriteCreate,
             ForeignKeys = true,
             Pooling = true,
-            DefaultTimeout = (int)Math.Ceiling(busyTimeout.TotalSeconds),
+            // At least 1 s: 0 would make Microsoft.Data.Sqlite retry a busy database for ever.
+            DefaultTimeout = Math.Max(1, (int)Math.Ceiling(busyTimeout.TotalSeconds)),
         }.ToString();
     }
 
