@@ -1,4 +1,4 @@
-using System.Globalization;
+using Dapper;
 using DroneScan.Core.Flights;
 using Npgsql;
 
@@ -200,51 +200,13 @@ internal static class PostgresSchema
     internal static void Migrate(NpgsqlConnection connection, string where, DateTimeOffset now)
     {
         using var tx = connection.BeginTransaction();
-        using (var lockCmd = new NpgsqlCommand("SELECT pg_advisory_xact_lock(@class, hashtext(COALESCE(current_schema(), '')));", connection, tx))
-        {
-            lockCmd.Parameters.AddWithValue("class", MigrationLockClass);
-            lockCmd.ExecuteNonQuery();
-        }
-
-        Execute(connection, tx, """
+        connection.Execute(
+            "SELECT pg_advisory_xact_lock(@lockClass, hashtext(COALESCE(current_schema(), '')));", new { lockClass = MigrationLockClass }, tx);
+        SchemaMigrator.Migrate(connection, tx, Migrations, """
             CREATE TABLE IF NOT EXISTS schema_version (
                 version integer PRIMARY KEY,
                 description text NOT NULL,
                 applied_at timestamptz NOT NULL);
-            """);
-        int current;
-        using (var read = new NpgsqlCommand("SELECT COALESCE(MAX(version), 0) FROM schema_version;", connection, tx))
-        {
-            current = Convert.ToInt32(read.ExecuteScalar(), CultureInfo.InvariantCulture);
-        }
-
-        if (current > LatestVersion)
-        {
-            throw new InvalidOperationException(
-                $"{where}: database schema version {current} is newer than this DroneScan understands ({LatestVersion}); use a newer DroneScan");
-        }
-
-        foreach (var (version, description, sql) in Migrations)
-        {
-            if (version <= current)
-            {
-                continue;
-            }
-
-            Execute(connection, tx, sql);
-            using var record = new NpgsqlCommand("INSERT INTO schema_version (version, description, applied_at) VALUES (@v, @d, @at);", connection, tx);
-            record.Parameters.AddWithValue("v", version);
-            record.Parameters.AddWithValue("d", description);
-            record.Parameters.AddWithValue("at", now.ToUniversalTime());
-            record.ExecuteNonQuery();
-        }
-
-        tx.Commit();
-    }
-
-    private static void Execute(NpgsqlConnection connection, NpgsqlTransaction tx, string sql)
-    {
-        using var command = new NpgsqlCommand(sql, connection, tx);
-        command.ExecuteNonQuery();
+            """, where, now.ToUniversalTime());
     }
 }

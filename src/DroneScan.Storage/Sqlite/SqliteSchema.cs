@@ -1,4 +1,4 @@
-using System.Globalization;
+using Dapper;
 using DroneScan.Core.Flights;
 using Microsoft.Data.Sqlite;
 
@@ -187,49 +187,13 @@ internal static class SqliteSchema
     internal static void Migrate(SqliteConnection connection, string path, string nowIso)
     {
         // journal_mode is a property of the file and cannot change inside a transaction.
-        Execute(connection, null, "PRAGMA journal_mode = WAL;");
+        connection.Execute("PRAGMA journal_mode = WAL;");
         using var tx = connection.BeginTransaction();
-        Execute(connection, tx, """
+        SchemaMigrator.Migrate(connection, tx, Migrations, """
             CREATE TABLE IF NOT EXISTS schema_version (
                 version INTEGER PRIMARY KEY,
                 description TEXT NOT NULL,
                 applied_at TEXT NOT NULL);
-            """);
-        using var read = connection.CreateCommand();
-        read.Transaction = tx;
-        read.CommandText = "SELECT COALESCE(MAX(version), 0) FROM schema_version;";
-        int current = Convert.ToInt32(read.ExecuteScalar(), CultureInfo.InvariantCulture);
-        if (current > LatestVersion)
-        {
-            throw new InvalidOperationException(
-                $"{path}: database schema version {current} is newer than this DroneScan understands ({LatestVersion}); use a newer DroneScan");
-        }
-
-        foreach (var (version, description, sql) in Migrations)
-        {
-            if (version <= current)
-            {
-                continue;
-            }
-
-            Execute(connection, tx, sql);
-            using var record = connection.CreateCommand();
-            record.Transaction = tx;
-            record.CommandText = "INSERT INTO schema_version (version, description, applied_at) VALUES ($v, $d, $at);";
-            record.Parameters.AddWithValue("$v", version);
-            record.Parameters.AddWithValue("$d", description);
-            record.Parameters.AddWithValue("$at", nowIso);
-            record.ExecuteNonQuery();
-        }
-
-        tx.Commit();
-    }
-
-    private static void Execute(SqliteConnection connection, SqliteTransaction? tx, string sql)
-    {
-        using var command = connection.CreateCommand();
-        command.Transaction = tx;
-        command.CommandText = sql;
-        command.ExecuteNonQuery();
+            """, path, nowIso);
     }
 }
