@@ -10,8 +10,10 @@ for i in $(seq 1 "$runs"); do
   start=$(date +%s)
   if ! out=$(dotnet test tests/DroneScan.Web.Tests -c Release --no-build --filter "FullyQualifiedName~KillRecoveryTests" \
       --logger "console;verbosity=detailed" 2>&1); then
-    echo "$out" | tail -80
-    echo "kill suite: run $i of $runs FAILED"
+    log="${TMPDIR:-/tmp}/dronescan-kill-suite-run-$i.log"
+    echo "$out" > "$log"
+    echo "$out" | grep -E "kill point|flight done|Failed |Error Message|Exception :|waited for|Assert" | cut -c1-400 | head -40
+    echo "kill suite: run $i of $runs FAILED (whole output: $log)"
     exit 1
   fi
   echo "run $i/$runs passed in $(( $(date +%s) - start )) s; $(echo "$out" | grep -E 'job states|killed at' | tr '\n' ' ')"
