@@ -49,6 +49,16 @@ public sealed record JobOptions
     /// </summary>
     [Range(1, 86400)]
     public double InvisibilityTimeoutSeconds { get; set; } = 300;
+
+    /// <summary>
+    /// How old a Hangfire lock row may get before another process may take it, seconds (PostgreSQL job storage). A
+    /// process killed while it changes a job's state (it holds <c>job:N:state-lock</c> for that moment only) leaves the
+    /// row behind, and nothing can move that job on until the row is this old: Hangfire.PostgreSql's own default, ten
+    /// minutes, kept a dead worker's job stuck that long. The locks it guards are held for one state change or one
+    /// maintenance batch, far below this.
+    /// </summary>
+    [Range(1, 3600)]
+    public double DistributedLockTimeoutSeconds { get; set; } = 30;
 }
 
 /// <summary>Upload and image limits: configuration section <c>Upload</c>.</summary>

@@ -81,6 +81,8 @@ public static class FlightStoreFactory
                         // it), so long jobs are never taken twice.
                         InvisibilityTimeout = TimeSpan.FromSeconds(jobs.InvisibilityTimeoutSeconds),
                         UseSlidingInvisibilityTimeout = true,
+                        // A lock row left by a killed process blocks its job until it is this old (see JobOptions).
+                        DistributedLockTimeout = TimeSpan.FromSeconds(jobs.DistributedLockTimeoutSeconds),
                         PrepareSchemaIfNecessary = true,
                     });
                 break;
