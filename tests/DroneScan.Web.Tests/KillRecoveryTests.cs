@@ -123,7 +123,8 @@ public sealed class KillRecoveryTests(ServiceFixture service, PostgresDatabase d
             await WaitForAsync(
                 () => (long)database.QueryScalar("SELECT COUNT(*) FROM hangfire.job WHERE statename IS DISTINCT FROM 'Succeeded';")! == 0 ? "drained" : null,
                 "every job succeeded",
-                workers);
+                workers,
+                db.Diagnose);
             log.WriteLine("job states: " + database.QueryScalar("SELECT string_agg(statename || ' ' || n, ', ') FROM (SELECT statename, COUNT(*) AS n FROM hangfire.job GROUP BY statename) s;"));
             AssertSameAsUninterrupted(app.Services.GetRequiredService<IFlightStore>(), app.Services.GetRequiredService<IFlightJobStore>(), flightId, total, db.Runs());
             Assert.Equal(0L, database.QueryScalar("SELECT COUNT(*) FROM hangfire.job WHERE statename = 'Failed';"));
