@@ -170,7 +170,7 @@ public abstract partial class SqlFlightStore
     private string HazardFlight(DbConnection c, DbTransaction tx, string hazardId, bool lockRow) =>
         Query(c, tx, $"SELECT flight_id FROM hazards WHERE id = @id{(lockRow ? LockClause(exclusive: true) : "")};", ("id", hazardId))
             .Select(r => r.Text("flight_id")).FirstOrDefault()
-        ?? throw new KeyNotFoundException($"{Description}: no hazard point '{hazardId}'");
+        ?? throw new KeyNotFoundException($"no hazard point '{hazardId}'");
 
     private void InsertHazards(DbConnection c, DbTransaction tx, string flightId, IReadOnlyList<HazardPoint> hazards, Dictionary<string, object> createdAt, DateTimeOffset now)
     {

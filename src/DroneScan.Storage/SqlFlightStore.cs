@@ -118,7 +118,7 @@ public abstract partial class SqlFlightStore : IFlightStore, IFlightJobStore, IU
         return Write(nameof(FinishRun), (c, tx) =>
         {
             var run = ReadRuns(c, tx, "WHERE id = @id", ("id", runId)).FirstOrDefault()
-                ?? throw new KeyNotFoundException($"{Description}: no run {runId}");
+                ?? throw new KeyNotFoundException($"no run {runId}");
             LockFlight(c, tx, run.FlightId, exclusive: true);
             var now = Time.GetUtcNow();
             Execute(c, tx, """
@@ -241,7 +241,7 @@ public abstract partial class SqlFlightStore : IFlightStore, IFlightJobStore, IU
     {
         if (!TryLockFlight(c, tx, flightId, exclusive))
         {
-            throw new KeyNotFoundException($"{Description}: no flight '{flightId}'");
+            throw new KeyNotFoundException($"no flight '{flightId}'");
         }
     }
 

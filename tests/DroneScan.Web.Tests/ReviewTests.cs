@@ -73,6 +73,31 @@ public sealed class ReviewTests(ServiceFixture service)
         Assert.Equal("application/problem+json", missing.Content.Headers.ContentType!.MediaType);
     }
 
+    [Theory]
+    [InlineData("POST", "/api/hazards/hp-doesnotexist/review")]
+    [InlineData("GET", "/api/hazards/hp-doesnotexist/reviews")]
+    [InlineData("GET", "/api/hazards/hp-doesnotexist")]
+    [InlineData("GET", "/api/flights/fl-doesnotexist")]
+    [InlineData("GET", "/api/flights/fl-doesnotexist/hazards")]
+    public async Task AnUnknownId_Is404_NamingTheIdAndNoServerPath(string method, string path)
+    {
+        using var client = service.Client(Roles.Admin);
+        using var request = new HttpRequestMessage(new HttpMethod(method), path);
+        if (method == "POST")
+        {
+            request.Content = JsonContent.Create(new { decision = "confirm" });
+        }
+
+        using var response = await client.SendAsync(request);
+        string body = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Contains(path.Split('/')[3], body, StringComparison.Ordinal);
+        Assert.DoesNotContain(service.DataDir, body, StringComparison.Ordinal);
+        Assert.DoesNotContain(Path.GetTempPath().TrimEnd('/'), body, StringComparison.Ordinal);
+        Assert.DoesNotContain(".db", body, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Review_WithAnOverlongCommentOrLabel_Is400_AndRecordsNothing()
     {

@@ -2,7 +2,9 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using DroneScan.Web.Api;
 using DroneScan.Web.Auth;
+using DroneScan.Storage;
 using Hangfire;
+using Microsoft.Extensions.Options;
 
 namespace DroneScan.Web.Hosting;
 
@@ -79,6 +81,14 @@ public static class DroneScanWebApp
         services.AddOptions<UiOptions>().BindConfiguration(UiOptions.Section);
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase)));
         services.AddProblemDetails();
+        services.AddSingleton(sp => new ServerPaths([
+            FlightStoreFactory.DataDir(sp.GetRequiredService<IOptions<StorageOptions>>().Value),
+            (sp.GetRequiredService<DroneScanStores>().Owner as SqlFlightStore)?.Description,
+            sp.GetService<IWebHostEnvironment>()?.ContentRootPath,
+            sp.GetService<IWebHostEnvironment>()?.WebRootPath,
+            AppContext.BaseDirectory,
+            Path.GetTempPath(),
+        ]));
         services.AddExceptionHandler<ApiExceptionHandler>();
         services.AddHealthChecks();
         return services;
