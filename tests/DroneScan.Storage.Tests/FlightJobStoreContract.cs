@@ -76,6 +76,28 @@ public abstract class FlightJobStoreContract : IDisposable
     }
 
     [Fact]
+    public void DisableUser_RevokesItsTokens_MarksIt_AndKeepsTheFirstTime()
+    {
+        Users.CreateUser("ana", ["analyst"], "hash");
+        Users.AddToken("ana", "abcdef");
+        Users.CreateUser("bob", ["analyst"], "hash");
+        Users.AddToken("bob", "012345");
+
+        Assert.True(Users.DisableUser("ana"));
+        var first = Users.FindUser("ana")!.DisabledAt;
+        Assert.True(Users.DisableUser("ana"));
+
+        Assert.Null(Users.FindUserByToken("abcdef"));
+        Assert.NotNull(first);
+        Assert.Equal(first, Users.FindUser("ana")!.DisabledAt);
+        Assert.True(Users.FindUser("ana")!.Disabled);
+        Assert.Equal(0, Users.RevokeTokens("ana"));
+        Assert.Equal("bob", Users.FindUserByToken("012345")!.Name);
+        Assert.False(Users.FindUser("bob")!.Disabled);
+        Assert.False(Users.DisableUser("nobody"));
+    }
+
+    [Fact]
     public void Users_AndTokens_AreFoundByHash_UntilRevoked()
     {
         Users.CreateUser("ana", ["analyst", "planner"], "hash");

@@ -49,6 +49,19 @@ public abstract class SchemaAndFlightContract : IDisposable
     }
 
     [Fact]
+    public void UpsertFlight_RecordsWhoUploaded_AndAnUpdateWithoutItKeepsIt()
+    {
+        var def = TestData.Flight() with { UploadedBy = "olga" };
+        Assert.Equal("olga", db.Store.UpsertFlight(def).UploadedBy);
+
+        var renamed = db.Store.UpsertFlight(def with { Name = "renamed", UploadedBy = null });
+
+        Assert.Equal("olga", renamed.UploadedBy);
+        Assert.Equal("olga", db.Store.GetFlight(def.Id)!.Flight.UploadedBy);
+        Assert.Null(db.Store.UpsertFlight(TestData.Flight("cli")).UploadedBy);
+    }
+
+    [Fact]
     public void UpsertFlight_KeepsCreationTime_AndUpdatesTheRest()
     {
         var def = TestData.Flight();

@@ -54,9 +54,10 @@ public enum ReviewDecision
 /// <param name="SourceFolder">Absolute folder the photos were read from, when known.</param>
 /// <param name="Site">Site or task name, when known; null keeps the stored value on update.</param>
 /// <param name="Notes">Operator notes; null keeps the stored value on update.</param>
-public sealed record FlightDefinition(string Id, string Name, string? SourceFolder, string? Site = null, string? Notes = null);
+/// <param name="UploadedBy">User name of who uploaded the flight (service uploads); null keeps the stored value.</param>
+public sealed record FlightDefinition(string Id, string Name, string? SourceFolder, string? Site = null, string? Notes = null, string? UploadedBy = null);
 
-/// <summary>A stored flight.</summary>
+/// <summary>A stored flight. <see cref="UploadedBy"/>: the user who uploaded it, null for a CLI scan.</summary>
 public sealed record FlightRecord(
     string Id,
     string Name,
@@ -65,7 +66,8 @@ public sealed record FlightRecord(
     string? Notes,
     FlightStatus Status,
     DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt);
+    DateTimeOffset UpdatedAt,
+    string? UploadedBy = null);
 
 /// <summary>A flight with what it holds, for listings and the <c>status</c> of a scan.</summary>
 public sealed record FlightSummary(

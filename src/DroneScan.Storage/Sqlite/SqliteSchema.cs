@@ -178,6 +178,10 @@ internal static class SqliteSchema
                 created_at TEXT NOT NULL,
                 revoked_at TEXT);
             """),
+        (3, "disabled users; who uploaded a flight", """
+            ALTER TABLE users ADD COLUMN disabled_at TEXT;
+            ALTER TABLE flights ADD COLUMN uploaded_by TEXT;
+            """),
     ];
 
     internal static int LatestVersion => Migrations[^1].Version;

@@ -61,8 +61,8 @@ public sealed class ApiExceptionHandler(IProblemDetailsService problems, ServerP
     }
 }
 
-/// <summary>The server's own folders and database (data folder, database description, program and temp folders):
-/// text that must never reach a client. <see cref="Redact"/> cuts them out of a message.</summary>
+/// <summary>The server's own folders and database (data folder, database description, program folders): text that
+/// must never reach a client (the temp folder is left out: '/tmp/…' is as likely a client's own file name, echoed). <see cref="Redact"/> cuts them out of a message.</summary>
 public sealed class ServerPaths
 {
     /// <summary>What stands in an answer where a server path was.</summary>

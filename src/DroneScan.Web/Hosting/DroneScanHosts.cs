@@ -1,8 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using DroneScan.Storage;
 using DroneScan.Web.Api;
 using DroneScan.Web.Auth;
-using DroneScan.Storage;
 using Hangfire;
 using Microsoft.Extensions.Options;
 
@@ -87,7 +87,6 @@ public static class DroneScanWebApp
             sp.GetService<IWebHostEnvironment>()?.ContentRootPath,
             sp.GetService<IWebHostEnvironment>()?.WebRootPath,
             AppContext.BaseDirectory,
-            Path.GetTempPath(),
         ]));
         services.AddExceptionHandler<ApiExceptionHandler>();
         services.AddHealthChecks();
@@ -99,7 +98,7 @@ public static class DroneScanWebApp
     {
         ArgumentNullException.ThrowIfNull(app);
         app.UseExceptionHandler();
-        app.UseStatusCodePages();
+        app.UseStatusCodePages(PageEndpoints.WriteStatusCodeAnswerAsync);
         app.UseDroneScanUiHeaders();
         app.UseDroneScanPublicAssets();
         app.UseAuthentication();

@@ -39,8 +39,12 @@ function showDetail(d) {
   document.getElementById('detail').hidden = false;
   document.getElementById('detail-name').textContent = d.name;
   document.getElementById('detail-meta').textContent =
-    [d.id, d.site ? 'site ' + d.site : null, 'uploaded ' + fmtDate(d.createdAt), d.model ? 'model ' + d.model : null].filter(Boolean).join(' · ');
+    [d.id, d.site ? 'site ' + d.site : null, 'uploaded ' + fmtDate(d.createdAt) + (d.uploadedBy ? ' by ' + d.uploadedBy : ''), d.model ? 'model ' + d.model : null]
+      .filter(Boolean).join(' · ');
   document.getElementById('detail-notes').textContent = d.notes || '';
+  const problem = document.getElementById('detail-problem');
+  problem.textContent = d.problem || '';
+  problem.hidden = !d.problem;
   const bar = document.getElementById('detail-progress');
   bar.value = d.progress;
   const p = d.photos;
@@ -53,8 +57,8 @@ function showDetail(d) {
 
   const links = replace(document.getElementById('detail-links'));
   const q = encodeURIComponent(d.id);
-  if (d.status === 'done') {
-    if (may(user, ROLES.analyst)) links.append(el('a', { className: 'button primary', href: 'review.html?flight=' + q, id: 'review-link' }, 'Review hazard points'));
+  if (d.status === 'done' || d.status === 'done-with-problems') {
+    if (may(user, ROLES.analyst) && d.hazards.total > 0) links.append(el('a', { className: 'button primary', href: 'review.html?flight=' + q, id: 'review-link' }, 'Review hazard points'));
     links.append(el('a', { className: 'button', href: 'map.html?flight=' + q }, 'Map'));
     if (may(user, ROLES.planner)) links.append(el('a', { className: 'button', href: 'export.html?flight=' + q }, 'Export'));
   }
