@@ -23,6 +23,9 @@ public sealed class FakeDroneScan : IAsyncDisposable
 
     public const string FlightId = "fl-demo";
     public const string XssFlightId = "fl-xss";
+
+    /// <summary>A processed flight in which nothing was found.</summary>
+    public const string EmptyFlightId = "fl-empty";
     public const string XssName = "<img src=x onerror=alert(1)>";
 
     /// <summary>A file name that would run script if it were inserted as HTML (in an attribute or as markup).</summary>
@@ -82,6 +85,9 @@ public sealed class FakeDroneScan : IAsyncDisposable
 
         private readonly List<Dictionary<string, object?>> reviews = [];
 
+        /// <summary>Set once a hazard list has been sent (see the coverage layer's answer).</summary>
+        private readonly TaskCompletionSource pointsServed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
         public FakeDroneScan? Owner { get; set; }
 
         public void Map(WebApplication app)
@@ -89,24 +95,38 @@ public sealed class FakeDroneScan : IAsyncDisposable
             app.MapGet("/login", () => Results.Content("<!doctype html><title>sign in</title><h1>DroneScan</h1>", "text/html"));
             app.MapGet("/api/settings", () => new { tileUrl = (string?)null, tileAttribution = "<b>local</b>" });
             app.MapGet("/api/me", () => new { name = "ana", roles = new[] { "operator", "analyst", "planner" } });
-            app.MapGet("/api/flights", () => new object[] { ListItem(FlightId, "Demo field", "done"), ListItem(XssFlightId, XssName, "processing") });
+            app.MapGet("/api/flights", () => new object[] { ListItem(FlightId, "Demo field", "done"), ListItem(XssFlightId, XssName, "processing"), ListItem(EmptyFlightId, "Nothing here", "done") });
             app.MapGet("/api/flights/{id}", (string id) => id switch
             {
                 FlightId => Results.Ok(Detail(FlightId, "Demo field", "done", 1.0, 3)),
                 XssFlightId => Results.Ok(Detail(XssFlightId, XssName, "processing", 0.5, 0)),
+                EmptyFlightId => Results.Ok(Detail(EmptyFlightId, "Nothing here", "done", 1.0, 0)),
                 _ => Results.NotFound(),
             });
-            app.MapGet("/api/flights/{id}/hazards", (string id, string? format, string? layer) =>
+            app.MapGet("/api/flights/{id}/hazards", async (string id, string? format, string? layer) =>
             {
                 if (id != FlightId)
                 {
                     return Results.Problem("not finished", statusCode: 409);
                 }
 
-                return (layer ?? "points") == "coverage" ? Results.Text(CoverageGeoJson, "application/geo+json") : Results.Text(PointsGeoJson(), "application/geo+json");
+                if ((layer ?? "points") == "coverage")
+                {
+                    // The coverage answers after the hazard list has gone out (the map asks for both at once), so
+                    // footprints are drawn after the markers: the order in which a footprint would cover a marker.
+                    await pointsServed.Task.WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+                    return Results.Text(CoverageGeoJson, "application/geo+json");
+                }
+
+                return Results.Text(PointsGeoJson(), "application/geo+json");
             });
-            app.MapGet("/api/hazards", (string? flight, string? status, string? @class) =>
+            app.MapGet("/api/hazards", (HttpContext http, string? flight, string? status, string? @class) =>
             {
+                http.Response.OnCompleted(() =>
+                {
+                    pointsServed.TrySetResult();
+                    return Task.CompletedTask;
+                });
                 lock (gate)
                 {
                     return hazards.Where(h => (flight is null || flight == FlightId) && (status is null || (string)h["status"]! == status)
@@ -127,8 +147,8 @@ public sealed class FakeDroneScan : IAsyncDisposable
                     {
                         ["observations"] = new object[]
                         {
-                            Observation("ph-a" + id, (double)h["maxConfidence"]!, (string)h["className"]!),
-                            Observation("ph-b" + id, (double)h["meanConfidence"]!, (string)h["className"]!),
+                            Observation("ph-a" + id, "DJI_0001.JPG", (double)h["maxConfidence"]!, (string)h["className"]!),
+                            Observation("ph-b" + id, "DJI_0002.JPG", (double)h["meanConfidence"]!, (string)h["className"]!),
                         },
                     };
                     return Results.Ok(copy);
@@ -150,6 +170,7 @@ public sealed class FakeDroneScan : IAsyncDisposable
                     h["reviewedBy"] = "ana";
                     h["reviewedAt"] = DateTimeOffset.UtcNow;
                     h["label"] = body.Label;
+                    h["finalClass"] = body.Decision == "reclassify" ? body.Label : h["finalClass"];
                     var r = new Dictionary<string, object?>
                     {
                         ["id"] = reviews.Count + 1, ["hazardId"] = id, ["flightId"] = FlightId, ["decision"] = body.Decision, ["label"] = body.Label,
@@ -188,11 +209,12 @@ public sealed class FakeDroneScan : IAsyncDisposable
             ["id"] = id, ["flightId"] = FlightId, ["lat"] = lat, ["lon"] = lon, ["className"] = cls,
             ["classVotes"] = new Dictionary<string, int> { [cls] = 2 }, ["maxConfidence"] = conf, ["meanConfidence"] = conf - 0.1,
             ["observationCount"] = 2, ["sigmaM"] = 0.8, ["r90M"] = 1.7, ["status"] = status, ["reviewedBy"] = null, ["reviewedAt"] = null, ["label"] = null,
+            ["finalClass"] = cls,
         };
 
-        private static object Observation(string photoId, double conf, string cls) => new
+        private static object Observation(string photoId, string fileName, double conf, string cls) => new
         {
-            photoId, detectionIndex = 0, className = cls, confidence = conf, x1 = 100.0, y1 = 120.0, x2 = 140.0, y2 = 150.0, lat = 50.45, lon = 30.52, sigmaM = 0.8,
+            photoId, fileName, detectionIndex = 0, className = cls, confidence = conf, x1 = 100.0, y1 = 120.0, x2 = 140.0, y2 = 150.0, lat = 50.45, lon = 30.52, sigmaM = 0.8,
         };
 
         private static object ListItem(string id, string name, string status) => new
