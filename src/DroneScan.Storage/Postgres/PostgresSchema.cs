@@ -195,6 +195,9 @@ internal static class PostgresSchema
             ALTER TABLE users ADD COLUMN disabled_at timestamptz;
             ALTER TABLE flights ADD COLUMN uploaded_by text COLLATE "C";
             """),
+        (4, "per-flight processing settings", """
+            ALTER TABLE flights ADD COLUMN settings_json text;
+            """),
     ];
 
     internal static int LatestVersion => Migrations[^1].Version;

@@ -182,6 +182,9 @@ internal static class SqliteSchema
             ALTER TABLE users ADD COLUMN disabled_at TEXT;
             ALTER TABLE flights ADD COLUMN uploaded_by TEXT;
             """),
+        (4, "per-flight processing settings", """
+            ALTER TABLE flights ADD COLUMN settings_json TEXT;
+            """),
     ];
 
     internal static int LatestVersion => Migrations[^1].Version;

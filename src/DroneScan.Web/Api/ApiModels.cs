@@ -21,10 +21,11 @@ public sealed record PhotoCounts(int Total, int Done, int Ok, int Skipped, int F
 public sealed record HazardCounts(int Candidate, int Confirmed, int Rejected, int Unsure, int Total);
 
 /// <summary>A flight with its processing state. <c>Status</c>: created, processing, finalising, then done,
-/// done-with-problems (some photos not used) or failed (none used, <c>Problem</c> says so).</summary>
+/// done-with-problems (some photos not used) or failed (none used, <c>Problem</c> says so). <c>Settings</c>: the
+/// processing settings given at upload (null values: the service's defaults).</summary>
 public sealed record FlightDetail(
     string Id, string Name, string? Site, string? Notes, string Status, double Progress, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt,
-    PhotoCounts Photos, HazardCounts Hazards, string? Model, string? UploadedBy, string? Problem);
+    PhotoCounts Photos, HazardCounts Hazards, string? Model, string? UploadedBy, string? Problem, FlightSettings Settings);
 
 /// <summary>One detection of a hazard point, with the photo box to fetch a chip for. <c>FileName</c>: the photo's
 /// file name as uploaded (what people recognise; <c>PhotoId</c> is its content hash).</summary>

@@ -28,7 +28,8 @@ public static class FlightEndpoints
     }
 
     private static async Task<IResult> UploadAsync(
-        HttpContext http, FlightFolders folders, IFlightStore store, IFlightJobStore work, IBackgroundJobClient jobs, IOptions<UploadOptions> limits, CancellationToken cancellationToken)
+        HttpContext http, FlightFolders folders, IFlightStore store, IFlightJobStore work, IBackgroundJobClient jobs, IOptions<UploadOptions> limits,
+        FlightProcessor processor, CancellationToken cancellationToken)
     {
         if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
         {
@@ -37,9 +38,13 @@ public static class FlightEndpoints
 
         string id = FlightFolders.NewFlightId();
         UploadedFlight upload;
+        FlightSettings settings;
         try
         {
             upload = await new FlightUploadReader(folders, limits.Value).ReadAsync(http.Request, id, cancellationToken).ConfigureAwait(false);
+
+            // Checked before anything is stored: a bad setting leaves no flight and no files.
+            settings = FlightSettingsForm.Parse(upload.Fields, processor.Detector.Model.Name);
         }
         catch
         {
@@ -48,7 +53,7 @@ public static class FlightEndpoints
         }
 
         string name = upload.Fields.TryGetValue("name", out var n) && !string.IsNullOrWhiteSpace(n) ? n.Trim() : id;
-        store.UpsertFlight(new FlightDefinition(id, name, folders.FlightFolder(id), Field(upload, "site"), Field(upload, "notes"), http.User.Identity?.Name));
+        store.UpsertFlight(new FlightDefinition(id, name, folders.FlightFolder(id), Field(upload, "site"), Field(upload, "notes"), http.User.Identity?.Name, settings));
         work.QueuePhotos(id, upload.Photos);
         jobs.Enqueue<FlightJobs>(j => j.PlanFlight(id));
         return Results.Created($"/api/flights/{id}", new FlightCreated(id, upload.Photos.Count, upload.Ignored));
@@ -79,7 +84,8 @@ public static class FlightEndpoints
             new PhotoCounts(total, done, s.PhotosOk, s.PhotosSkipped, s.PhotosFailed, problems),
             new HazardCounts(s.HazardsCandidate, s.HazardsConfirmed, s.HazardsRejected, s.HazardsUnsure, s.Hazards),
             s.LatestRun is { } run ? $"{run.ModelName} {run.ModelVersion}" : null, s.Flight.UploadedBy,
-            status == Failed ? PhotoProblemAdvice.NoUsablePhoto : null));
+            status == Failed ? PhotoProblemAdvice.NoUsablePhoto : null,
+            s.Flight.Settings ?? new FlightSettings()));
     }
 
     private static IResult Delete(string id, IFlightJobStore work, FlightFolders folders)

@@ -18,9 +18,9 @@ public static class PhotoProblemAdvice
         DiagnosticCodes.NoGps or DiagnosticCodes.GpsNoFix or DiagnosticCodes.InvalidCoordinates =>
             "The photo has no usable GPS position, so it cannot be placed on the map. Upload photos taken with GPS on.",
         DiagnosticCodes.NoAltitude or DiagnosticCodes.AltitudeNotPositive =>
-            "The photo does not say how high above the ground it was taken. Ask an administrator to set the flight height or ground elevation for the service, then upload the photos again.",
+            "The photo does not say how high above the ground it was taken. Upload the photos again with the flight height (or the ground elevation) under Processing settings.",
         DiagnosticCodes.UnknownCamera or DiagnosticCodes.CameraMismatch =>
-            "The camera is not known, so the size of the ground in the photo cannot be worked out. Ask an administrator to add the camera, then upload the photos again.",
+            "The camera is not known, so the ground size of the photo cannot be worked out. Upload the photos again with the sensor width under Processing settings.",
         DiagnosticCodes.GimbalAboveHorizon =>
             "The camera was pointing above the horizon, so the photo shows no ground to search. Nothing to do.",
         DiagnosticCodes.Unreadable or "damaged-image" or "unsupported-format" or DiagnosticCodes.NoImageSize or DiagnosticCodes.NoMetadata =>

@@ -52,6 +52,16 @@ function showDetail(d) {
 
   const facts = replace(document.getElementById('detail-facts'));
   fact(facts, 'Photos', `${p.total} total, ${p.ok} used, ${p.skipped} skipped, ${p.failed} failed`);
+  const settings = Object.entries({
+    'height above ground': d.settings?.aglM != null ? `${d.settings.aglM} m` : null,
+    'ground elevation': d.settings?.groundElevationM != null ? `${d.settings.groundElevationM} m` : null,
+    'sensor width': d.settings?.sensorWidthMm != null ? `${d.settings.sensorWidthMm} mm` : null,
+    'focal length': d.settings?.focalPx != null ? `${d.settings.focalPx} px` : null,
+    'GPS error': d.settings?.gpsSigmaM != null ? `${d.settings.gpsSigmaM} m` : null,
+    'score threshold': d.settings?.conf != null ? String(d.settings.conf) : null,
+    model: d.settings?.model && d.settings.model !== 'auto' ? d.settings.model : null,
+  }).filter(([, v]) => v !== null).map(([k, v]) => `${k} ${v}`);
+  fact(facts, 'Settings', settings.length ? settings.join(', ') : 'service defaults');
   const h = d.hazards;
   fact(facts, 'Hazard points', `${h.total} total: ${h.candidate} candidate, ${h.confirmed} confirmed, ${h.rejected} rejected, ${h.unsure} unsure`);
 
