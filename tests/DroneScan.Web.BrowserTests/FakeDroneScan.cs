@@ -26,6 +26,9 @@ public sealed class FakeDroneScan : IAsyncDisposable
 
     /// <summary>A processed flight in which nothing was found.</summary>
     public const string EmptyFlightId = "fl-empty";
+
+    /// <summary>A flight none of whose photos could be used.</summary>
+    public const string FailedFlightId = "fl-failed";
     public const string XssName = "<img src=x onerror=alert(1)>";
 
     /// <summary>A file name that would run script if it were inserted as HTML (in an attribute or as markup).</summary>
@@ -40,6 +43,9 @@ public sealed class FakeDroneScan : IAsyncDisposable
     }
 
     public string BaseUrl { get; }
+
+    /// <summary>The processing settings of each upload (the form fields other than name, site and notes).</summary>
+    public ConcurrentQueue<IReadOnlyDictionary<string, string>> UploadSettings { get; } = new();
 
     /// <summary>Decisions posted, in order.</summary>
     public ConcurrentQueue<(string HazardId, string Decision, string? Label, string? Comment)> Decisions { get; } = new();
@@ -95,11 +101,12 @@ public sealed class FakeDroneScan : IAsyncDisposable
             app.MapGet("/login", () => Results.Content("<!doctype html><title>sign in</title><h1>DroneScan</h1>", "text/html"));
             app.MapGet("/api/settings", () => new { tileUrl = (string?)null, tileAttribution = "<b>local</b>" });
             app.MapGet("/api/me", () => new { name = "ana", roles = new[] { "operator", "analyst", "planner" } });
-            app.MapGet("/api/flights", () => new object[] { ListItem(FlightId, "Demo field", "done"), ListItem(XssFlightId, XssName, "processing"), ListItem(EmptyFlightId, "Nothing here", "done") });
+            app.MapGet("/api/flights", () => new object[] { ListItem(FlightId, "Demo field", "done"), ListItem(XssFlightId, XssName, "processing"), ListItem(EmptyFlightId, "Nothing here", "done"), ListItem(FailedFlightId, "Nothing usable", "failed") });
             app.MapGet("/api/flights/{id}", (string id) => id switch
             {
                 FlightId => Results.Ok(Detail(FlightId, "Demo field", "done", 1.0, 3)),
                 XssFlightId => Results.Ok(Detail(XssFlightId, XssName, "processing", 0.5, 0)),
+                FailedFlightId => Results.Ok(Detail(FailedFlightId, "Nothing usable", "failed", 1.0, 0)),
                 EmptyFlightId => Results.Ok(Detail(EmptyFlightId, "Nothing here", "done", 1.0, 0)),
                 _ => Results.NotFound(),
             });
@@ -189,6 +196,7 @@ public sealed class FakeDroneScan : IAsyncDisposable
             {
                 // Names an upload may carry, echoed as the real service does: in a refusal's detail, in the ignored list.
                 var form = await request.ReadFormAsync();
+                Owner!.UploadSettings.Enqueue(form.Where(f => f.Key is not ("name" or "site" or "notes")).ToDictionary(f => f.Key, f => f.Value.ToString()));
                 return form["name"] == "refuse"
                     ? Results.Problem(statusCode: 400, title: "Upload rejected", detail: $"file '{XssFileName}': a control character or one of : * ? \" < > | in the name")
                     : Results.Created($"/api/flights/fl-new", new
@@ -238,6 +246,9 @@ public sealed class FakeDroneScan : IAsyncDisposable
             },
             hazards = new { candidate = hazardCount, confirmed = 0, rejected = 0, unsure = 0, total = hazardCount },
             model = "dronescan-rgb 0.2.0",
+            uploadedBy = "olga",
+            problem = status == "failed" ? "No photo of this flight could be used, so nothing was searched. See each photo's problem below." : null,
+            settings = new { aglM = status == "failed" ? (double?)null : 60.0, groundElevationM = (double?)null, sensorWidthMm = (double?)null, focalPx = (double?)null, gpsSigmaM = (double?)null, conf = (double?)null, model = "auto" },
         };
 
         private string PointsGeoJson()

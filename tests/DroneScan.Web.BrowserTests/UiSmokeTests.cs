@@ -120,6 +120,43 @@ public sealed partial class UiSmokeTests(BrowserFixture browser) : IAsyncLifetim
     }
 
     [Fact]
+    public async Task Upload_sends_the_processing_settings_given_and_leaves_out_empty_ones()
+    {
+        await using var w = await WatchedPage.OpenAsync(browser.Browser, server.BaseUrl);
+        var page = w.Page;
+        await page.GotoAsync("upload.html");
+        await page.Locator("#name").FillAsync("with settings");
+        await page.Locator("#settings summary").ClickAsync();
+        await page.Locator("#agl_m").FillAsync("60");
+        await page.Locator("#gps_sigma_m").FillAsync(" 4.5 ");
+        await page.Locator("#photos").SetInputFilesAsync(new FilePayload { Name = "a.jpg", MimeType = "image/jpeg", Buffer = [0xFF, 0xD8, 0xFF, 0xD9] });
+        await page.Locator("#submit").ClickAsync();
+        await Assertions.Expect(page.Locator("#ignored li")).ToHaveCountAsync(2); // the answer arrived
+
+        var sent = server.UploadSettings.Last();
+        Assert.Equal(("60", "4.5", "auto"), (sent["agl_m"], sent["gps_sigma_m"], sent["model"]));
+        Assert.False(sent.ContainsKey("conf"));
+        w.AssertClean();
+    }
+
+    [Fact]
+    public async Task A_failed_flight_shows_a_red_badge_and_says_why_and_a_flight_its_settings()
+    {
+        await using var w = await WatchedPage.OpenAsync(browser.Browser, server.BaseUrl);
+        var page = w.Page;
+        await page.GotoAsync("flights.html?flight=" + FakeDroneScan.FailedFlightId);
+        await Assertions.Expect(page.Locator("#detail-status .badge.status-failed")).ToHaveTextAsync("failed");
+        await Assertions.Expect(page.Locator("#detail-problem")).ToContainTextAsync("No photo of this flight could be used");
+        Assert.Equal(0, await page.Locator("#detail-links a").CountAsync());
+
+        await page.GotoAsync("flights.html?flight=" + FakeDroneScan.FlightId);
+        await Assertions.Expect(page.Locator("#detail-problem")).ToBeHiddenAsync();
+        await Assertions.Expect(page.Locator("#detail-facts")).ToContainTextAsync("height above ground 60 m");
+        await Assertions.Expect(page.Locator("#detail-meta")).ToContainTextAsync("by olga");
+        w.AssertClean();
+    }
+
+    [Fact]
     public async Task User_text_with_markup_stays_text()
     {
         await using var w = await WatchedPage.OpenAsync(browser.Browser, server.BaseUrl);
@@ -134,7 +171,7 @@ public sealed partial class UiSmokeTests(BrowserFixture browser) : IAsyncLifetim
         Assert.Equal(0, await page.Locator("main img").CountAsync());
 
         await page.GotoAsync("export.html");
-        await Assertions.Expect(page.Locator("#flight option")).ToHaveCountAsync(3);
+        await Assertions.Expect(page.Locator("#flight option")).ToHaveCountAsync(4);
         Assert.Contains(FakeDroneScan.XssName, await page.Locator("#flight").InnerTextAsync(), StringComparison.Ordinal);
         w.AssertClean();
     }
