@@ -50,6 +50,30 @@ public abstract class FlightJobStoreContract : IDisposable
     }
 
     [Fact]
+    public void RestartWork_OnlyOnceDone_StoresTheSettings_AndTheNextStartIsANewRunOverEveryPhoto()
+    {
+        var settings = new FlightSettings { AglM = 60 };
+        var first = Jobs.StartWork(Run);
+        Jobs.MarkPhotoDone(flightId, TestData.PhotoId(1));
+        Assert.False(Jobs.RestartWork(flightId, settings)); // still processing: nothing changes
+        Jobs.MarkPhotoDone(flightId, TestData.PhotoId(2));
+        Assert.True(Jobs.TryBeginFinalise(flightId));
+        Assert.False(Jobs.RestartWork(flightId, settings)); // finalising
+        Assert.True(db.Store.GetFlight(flightId)!.Flight.Settings!.IsDefault);
+        Jobs.EndFinalise(flightId);
+
+        Assert.True(Jobs.RestartWork(flightId, settings));
+
+        Assert.Null(Jobs.GetWork(flightId));
+        Assert.All(Jobs.GetQueuedPhotos(flightId), p => Assert.False(p.Done));
+        Assert.Equal(settings, db.Store.GetFlight(flightId)!.Flight.Settings);
+        var second = Jobs.StartWork(Run);
+        Assert.NotEqual(first.RunId, second.RunId);
+        Assert.Equal((FlightWorkState.Processing, 2, 0), (second.State, second.PhotosTotal, second.PhotosDone));
+        Assert.Throws<KeyNotFoundException>(() => Jobs.RestartWork("fl-nope", settings));
+    }
+
+    [Fact]
     public void TryBeginFinalise_SucceedsOnce_AndOnlyWhenNoPhotoRemains()
     {
         Jobs.StartWork(Run);

@@ -62,6 +62,69 @@ public sealed class FlightSettingsTests(ServiceFixture service)
         Assert.Contains("60", service.Get<IFlightStore>().GetFlight(with)!.LatestRun!.OptionsJson, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task AFailedFlight_GivenTheHeightAndReprocessed_UsesItsPhoto()
+    {
+        using var client = service.Client(Roles.Operator);
+        string id = await ServiceFixture.CreatedIdAsync(await UploadAsync(client, "caliterra, height later", [], Caliterra));
+        Assert.Equal("failed", (await ServiceFixture.WaitForDoneAsync(client, id)).GetProperty("status").GetString());
+        using (var bad = await client.PostAsJsonAsync($"/api/flights/{id}/reprocess", new Dictionary<string, object> { ["agl_m"] = "high" }))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+            Assert.Contains("agl_m 'high'", await bad.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        Assert.True(service.Get<IFlightStore>().GetFlight(id)!.Flight.Settings!.IsDefault);
+
+        long firstRun = service.Get<IFlightStore>().GetFlight(id)!.LatestRun!.Id;
+        using var reprocess = await client.PostAsJsonAsync($"/api/flights/{id}/reprocess", new Dictionary<string, object> { ["agl_m"] = 60 });
+        Assert.Equal(HttpStatusCode.Accepted, reprocess.StatusCode);
+        var flight = await WaitForRunAsync(client, id, firstRun);
+
+        Assert.Equal(("done", 1), (flight.GetProperty("status").GetString(), flight.GetProperty("photos").GetProperty("ok").GetInt32()));
+        Assert.Equal(60.0, flight.GetProperty("settings").GetProperty("aglM").GetDouble());
+    }
+
+    [Fact]
+    public async Task Reprocessing_KeepsTheReviewsOfPointsFoundAgain()
+    {
+        using var client = service.Client(Roles.Operator);
+        using var analyst = service.Client(Roles.Analyst);
+        var photos = Enumerable.Range(1, 6).Select(i => Path.Combine(TestPaths.DemoFlight, $"IMG_{i:0000}.jpg")).ToArray();
+        string id = await ServiceFixture.UploadFilesAsync(client, photos, "six demo photos");
+        await ServiceFixture.WaitForDoneAsync(client, id);
+        string hazardId = service.Get<IFlightStore>().GetHazards(id)[0].Point.Id;
+        (await analyst.PostAsJsonAsync($"/api/hazards/{hazardId}/review", new { decision = "confirm", comment = "seen on site" })).Dispose();
+
+        long firstRun = service.Get<IFlightStore>().GetFlight(id)!.LatestRun!.Id;
+        using var reprocess = await client.PostAsJsonAsync($"/api/flights/{id}/reprocess", new Dictionary<string, object> { ["gps_sigma_m"] = "2.5" });
+        Assert.Equal(HttpStatusCode.Accepted, reprocess.StatusCode);
+        await WaitForRunAsync(client, id, firstRun);
+
+        var hazard = await analyst.GetFromJsonAsync<JsonElement>($"/api/hazards/{hazardId}");
+        Assert.Equal("confirmed", hazard.GetProperty("status").GetString());
+        Assert.Single((await analyst.GetFromJsonAsync<JsonElement[]>($"/api/hazards/{hazardId}/reviews"))!);
+    }
+
+    /// <summary>Polls until a run newer than <paramref name="previousRunId"/> has finished and the flight shows
+    /// processing ended (the reprocess's run); returns the flight document.</summary>
+    private async Task<JsonElement> WaitForRunAsync(HttpClient client, string id, long previousRunId)
+    {
+        var store = service.Get<IFlightStore>();
+        var deadline = DateTime.UtcNow + ServiceFixture.ProcessingTimeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (store.GetFlight(id)!.LatestRun is { FinishedAt: not null } run && run.Id != previousRunId)
+            {
+                return await ServiceFixture.WaitForDoneAsync(client, id);
+            }
+
+            await Task.Delay(200);
+        }
+
+        throw new TimeoutException($"flight {id}: no run after {previousRunId} finished");
+    }
+
     private static async Task<HttpResponseMessage> UploadAsync(HttpClient client, string name, IEnumerable<(string Field, string Value)> settings, string photo)
     {
         using var form = new MultipartFormDataContent { { new StringContent(name), "name" } };

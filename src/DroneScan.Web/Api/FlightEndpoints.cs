@@ -23,6 +23,7 @@ public static class FlightEndpoints
         flights.MapGet("", List);
         flights.MapGet("/{id}", Get);
         flights.MapDelete("/{id}", Delete).RequireAuthorization(Policies.Admin);
+        flights.MapPost("/{id}/reprocess", Reprocess).RequireAuthorization(Policies.Upload);
         flights.MapGet("/{id}/hazards", Export).RequireAuthorization(Policies.Export);
         return app;
     }
@@ -86,6 +87,30 @@ public static class FlightEndpoints
             s.LatestRun is { } run ? $"{run.ModelName} {run.ModelVersion}" : null, s.Flight.UploadedBy,
             status == Failed ? PhotoProblemAdvice.NoUsablePhoto : null,
             s.Flight.Settings ?? new FlightSettings()));
+    }
+
+    /// <summary>
+    /// New settings for a finished flight, and its photos processed again with them (a JSON object of the upload's
+    /// setting fields, e.g. <c>{"agl_m": 60}</c>; a field left out is the service's default). Points that come back
+    /// with the same id keep their reviews, as after a CLI re-scan.
+    /// </summary>
+    private static IResult Reprocess(string id, Dictionary<string, System.Text.Json.JsonElement>? body, IFlightStore store, IFlightJobStore work, IBackgroundJobClient jobs, FlightProcessor processor)
+    {
+        if (store.GetFlight(id) is null)
+        {
+            throw new KeyNotFoundException($"no flight '{id}'");
+        }
+
+        var fields = (body ?? []).Where(f => f.Value.ValueKind is not (System.Text.Json.JsonValueKind.Null or System.Text.Json.JsonValueKind.Undefined))
+            .ToDictionary(f => f.Key, f => f.Value.ValueKind == System.Text.Json.JsonValueKind.String ? f.Value.GetString() ?? "" : f.Value.GetRawText(), StringComparer.Ordinal);
+        var settings = FlightSettingsForm.Parse(fields, processor.Detector.Model.Name);
+        if (!work.RestartWork(id, settings))
+        {
+            throw new InvalidOperationException($"flight '{id}' is being processed (or was not uploaded to this service): reprocess it once it has finished");
+        }
+
+        jobs.Enqueue<FlightJobs>(j => j.PlanFlight(id));
+        return Results.Accepted($"/api/flights/{id}", new { id });
     }
 
     private static IResult Delete(string id, IFlightJobStore work, FlightFolders folders)

@@ -1,6 +1,6 @@
 // flights.html: the flights with their processing state, polled every 2 s; the selected flight's detail
 // (progress, photo counts, the reason for each photo that was skipped or failed, hazard counts).
-import { nav, api, el, replace, say, badge, fmtDate, fmtPct, param, setParams, may, ROLES } from './common.js';
+import { nav, api, el, replace, say, badge, fmtDate, fmtPct, param, setParams, may, ROLES, FINISHED } from './common.js';
 
 const POLL_MS = 2000;
 const tbody = document.querySelector('#flights tbody');
@@ -73,11 +73,51 @@ function showDetail(d) {
     if (may(user, ROLES.planner)) links.append(el('a', { className: 'button', href: 'export.html?flight=' + q }, 'Export'));
   }
 
+  showReprocess(d);
+
   const problems = Array.isArray(p.problems) ? p.problems : [];
   document.getElementById('problems-block').hidden = problems.length === 0;
   replace(document.querySelector('#problems tbody'),
     problems.map((x) => el('tr', {}, el('td', {}, x.file), el('td', {}, x.code), el('td', { className: x.code ? 'error-text' : '' }, x.reason))));
 }
+
+/** Settings fields by form name, as the API names them in a flight's settings. */
+const SETTING_KEYS = {
+  agl_m: 'aglM', ground_elevation_m: 'groundElevationM', sensor_width_mm: 'sensorWidthMm', focal_px: 'focalPx', gps_sigma_m: 'gpsSigmaM', conf: 'conf', model: 'model',
+};
+let settingsShownFor = null;
+let loadFailed = false;
+
+/** The settings form of a finished flight, for operators; filled once per flight so polling never overwrites typing. */
+function showReprocess(d) {
+  const block = document.getElementById('reprocess-block');
+  block.hidden = !(may(user, ROLES.operator) && FINISHED.includes(d.status));
+  if (block.hidden || settingsShownFor === d.id) return;
+  settingsShownFor = d.id;
+  const form = document.getElementById('reprocess-form');
+  for (const [name, key] of Object.entries(SETTING_KEYS)) {
+    const value = d.settings?.[key];
+    form.elements[name].value = value === null || value === undefined ? '' : String(value);
+  }
+}
+
+document.getElementById('reprocess-form').addEventListener('submit', async (e) => {
+  e.preventDefault();
+  const form = e.target;
+  const json = {};
+  for (const name of Object.keys(SETTING_KEYS)) {
+    const v = form.elements[name].value.trim();
+    if (v) json[name] = v;
+  }
+  try {
+    await api('api/flights/' + encodeURIComponent(selected) + '/reprocess', { method: 'POST', json });
+    settingsShownFor = null;
+    say('Reprocessing started: every photo is processed again with these settings.', 'ok');
+    refresh();
+  } catch (err) {
+    say('Not reprocessed: ' + err.message, 'error');
+  }
+});
 
 async function refresh() {
   clearTimeout(timer);
@@ -92,9 +132,12 @@ async function refresh() {
       document.getElementById('detail').hidden = true;
     }
     document.getElementById('updated').textContent = '· updated ' + new Date().toLocaleTimeString();
-    say('');
+    // Clears only its own error: a reprocess message stays until the user acts again.
+    if (loadFailed) say('');
+    loadFailed = false;
   } catch (e) {
     if (e.status !== 401) say('Could not load the flights: ' + e.message, 'error');
+    loadFailed = true;
   }
   if (!document.hidden) timer = setTimeout(refresh, POLL_MS);
 }
