@@ -47,6 +47,9 @@ public sealed class FakeDroneScan : IAsyncDisposable
     /// <summary>The processing settings of each upload (the form fields other than name, site and notes).</summary>
     public ConcurrentQueue<IReadOnlyDictionary<string, string>> UploadSettings { get; } = new();
 
+    /// <summary>The bodies of reprocess requests (flight id, the JSON sent).</summary>
+    public ConcurrentQueue<(string FlightId, string Body)> Reprocessed { get; } = new();
+
     /// <summary>Decisions posted, in order.</summary>
     public ConcurrentQueue<(string HazardId, string Decision, string? Label, string? Comment)> Decisions { get; } = new();
 
@@ -192,6 +195,12 @@ public sealed class FakeDroneScan : IAsyncDisposable
                 "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"160\" height=\"120\"><rect width=\"160\" height=\"120\" fill=\"#7a6\"/>"
                 + "<rect x=\"60\" y=\"40\" width=\"40\" height=\"40\" fill=\"none\" stroke=\"red\" stroke-width=\"2\"/></svg>",
                 "image/svg+xml", Encoding.UTF8));
+            app.MapPost("/api/flights/{id}/reprocess", async (string id, HttpRequest request) =>
+            {
+                using var reader = new StreamReader(request.Body);
+                Owner!.Reprocessed.Enqueue((id, await reader.ReadToEndAsync()));
+                return Results.Accepted($"/api/flights/{id}", new { id });
+            });
             app.MapPost("/api/flights", async (HttpRequest request) =>
             {
                 // Names an upload may carry, echoed as the real service does: in a refusal's detail, in the ignored list.

@@ -157,6 +157,29 @@ public sealed partial class UiSmokeTests(BrowserFixture browser) : IAsyncLifetim
     }
 
     [Fact]
+    public async Task A_finished_flight_can_be_reprocessed_with_new_settings()
+    {
+        await using var w = await WatchedPage.OpenAsync(browser.Browser, server.BaseUrl);
+        var page = w.Page;
+        await page.GotoAsync("flights.html?flight=" + FakeDroneScan.FlightId);
+        await page.Locator("#reprocess-block summary").ClickAsync();
+        var agl = page.Locator("#reprocess-form input[name=agl_m]");
+        await Assertions.Expect(agl).ToHaveValueAsync("60"); // the flight's own setting
+        await w.NextFlightsPollAsync();
+        await agl.FillAsync("75");
+        await w.NextFlightsPollAsync(); // polling does not overwrite what is typed
+        await Assertions.Expect(agl).ToHaveValueAsync("75");
+        await page.Locator("#reprocess").ClickAsync();
+        await Assertions.Expect(page.Locator("#message")).ToContainTextAsync("Reprocessing started");
+
+        var (flight, body) = server.Reprocessed.Last();
+        using var json = JsonDocument.Parse(body);
+        Assert.Equal((FakeDroneScan.FlightId, "75", "auto"), (flight, json.RootElement.GetProperty("agl_m").GetString(), json.RootElement.GetProperty("model").GetString()));
+        Assert.False(json.RootElement.TryGetProperty("conf", out _));
+        w.AssertClean();
+    }
+
+    [Fact]
     public async Task User_text_with_markup_stays_text()
     {
         await using var w = await WatchedPage.OpenAsync(browser.Browser, server.BaseUrl);
