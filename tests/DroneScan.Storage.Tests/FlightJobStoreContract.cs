@@ -59,7 +59,7 @@ public abstract class FlightJobStoreContract : IDisposable
         Jobs.MarkPhotoDone(flightId, TestData.PhotoId(2));
         Assert.True(Jobs.TryBeginFinalise(flightId));
         Assert.False(Jobs.RestartWork(flightId, settings)); // finalising
-        Assert.True(db.Store.GetFlight(flightId)!.Flight.Settings!.IsDefault);
+        Assert.True(db.Store.GetFlight(flightId)!.Flight.Settings!.IsDefault());
         Jobs.EndFinalise(flightId);
 
         Assert.True(Jobs.RestartWork(flightId, settings));

@@ -70,7 +70,7 @@ public abstract class SchemaAndFlightContract : IDisposable
         Assert.Equal(settings, db.Store.UpsertFlight(def).Settings);
         Assert.Equal(settings, db.Store.UpsertFlight(def with { Settings = null }).Settings);
         Assert.Equal(settings, db.Store.GetFlight(def.Id)!.Flight.Settings);
-        Assert.True(db.Store.UpsertFlight(TestData.Flight("cli")).Settings!.IsDefault);
+        Assert.True(db.Store.UpsertFlight(TestData.Flight("cli")).Settings!.IsDefault());
     }
 
     [Fact]

@@ -74,7 +74,7 @@ public sealed class FlightSettingsTests(ServiceFixture service)
             Assert.Contains("agl_m 'high'", await bad.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         }
 
-        Assert.True(service.Get<IFlightStore>().GetFlight(id)!.Flight.Settings!.IsDefault);
+        Assert.True(service.Get<IFlightStore>().GetFlight(id)!.Flight.Settings!.IsDefault());
 
         long firstRun = service.Get<IFlightStore>().GetFlight(id)!.LatestRun!.Id;
         using var reprocess = await client.PostAsJsonAsync($"/api/flights/{id}/reprocess", new Dictionary<string, object> { ["agl_m"] = 60 });

@@ -72,7 +72,7 @@ public sealed record FlightSettings
     public string Model { get; init; } = "auto";
 
     /// <summary>No setting differs from the service's defaults.</summary>
-    public bool IsDefault => this == new FlightSettings();
+    public bool IsDefault() => this == new FlightSettings();
 }
 
 /// <summary>A flight to create or update. <see cref="Id"/> comes from <see cref="FlightIds"/>.</summary>
