@@ -60,7 +60,8 @@ run() {
   t0=$(date +%s.%N)
   while :; do
     status=$(curl -fsS -H "Authorization: Bearer $token" "http://127.0.0.1:$port/api/flights/$id" | jq -r '.status + " " + (.photos.done|tostring) + " " + (.photos.failed|tostring)')
-    [ "${status%% *}" = done ] && break
+    # Finished: done, done-with-problems (some photos not used) or failed (none used); the line says which.
+    case "${status%% *}" in done | done-with-problems | failed) break ;; esac
     sleep 0.2
   done
   t1=$(date +%s.%N)

@@ -23,7 +23,7 @@ internal static class ExportSchema
     public static readonly IReadOnlyList<ExportField> PointFields =
     [
         new("id", "id", FieldType.Text, "Hazard point id, stable within the DroneScan store", "", "External ID / Hazard reference"),
-        new("class", "class", FieldType.Text, "Detected item class (most votes across photos)", "ap_mine, at_mine, uxo, …", "Device type / Item category"),
+        new("class", "class", FieldType.Text, "Item class after review: the analyst's when reclassified, else the model's", "ap_mine, at_mine, uxo, …", "Device type / Item category"),
         new("class_votes", "class_vote", FieldType.Text, "Observations per class, class:count joined by ';', most first", "", "Notes"),
         new("max_conf", "max_conf", FieldType.Real, "Highest detector score among the observations", "0–1", "Confidence"),
         new("mean_conf", "mean_conf", FieldType.Real, "Mean detector score of the observations", "0–1", "Confidence (mean)"),
@@ -40,6 +40,7 @@ internal static class ExportSchema
         new("flight", "flight", FieldType.Text, "Flight name given by the operator", "", "Survey / Activity name"),
         new("model", "model", FieldType.Text, "Detector model name", "", "Data source"),
         new("model_version", "model_ver", FieldType.Text, "Detector model version", "", "Data source version"),
+        new("model_class", "model_cls", FieldType.Text, "Class the model found (most votes across photos), before review", "ap_mine, at_mine, uxo, …", "Device type (detected)"),
     ];
 
     public static readonly IReadOnlyList<ExportField> CoverageFields =
@@ -116,9 +117,9 @@ internal static class ExportSchema
         var geometry = Wgs84.CreatePoint(new Coordinate(p.Position.LongitudeDeg, p.Position.LatitudeDeg));
         object?[] values =
         [
-            p.Id, p.ClassName, ClassVotes(p), p.MaxConfidence, p.MeanConfidence, (long)p.ObservationCount, photos,
+            p.Id, hazard.FinalClass, ClassVotes(p), p.MaxConfidence, p.MeanConfidence, (long)p.ObservationCount, photos,
             p.SigmaM, p.R90M, StatusCode(hazard.Status), review?.Reviewer, review?.ReviewedAt, review?.Label,
-            review?.Evidence, flight.FlightId, flight.FlightName, flight.ModelName, flight.ModelVersion,
+            review?.Evidence, flight.FlightId, flight.FlightName, flight.ModelName, flight.ModelVersion, p.ClassName,
         ];
         return new ExportFeature(geometry, values);
     }

@@ -108,7 +108,9 @@ internal static class GeoPackageExportWriter
         var geom = command.Parameters.Add("$geom", SqliteType.Blob);
         var values = table.Fields.Select((_, i) => command.Parameters.Add($"$p{i}", SqliteType.Text)).ToArray();
 
-        var geometryWriter = new GeoPackageGeoWriter();
+        // The geometry columns are declared 2-D (z = 0, m = 0): write X and Y only. The writer's default, XYZM, stores
+        // every point as POINT ZM (x y nan nan), which readers take at its word.
+        var geometryWriter = new GeoPackageGeoWriter { HandleOrdinates = NetTopologySuite.Geometries.Ordinates.XY };
         foreach (var feature in table.Features)
         {
             var geometry = table.IsPointLayer ? feature.Geometry : ExportSchema.AsMultiPolygon(feature.Geometry);

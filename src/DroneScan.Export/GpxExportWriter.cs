@@ -37,7 +37,7 @@ internal static class GpxExportWriter
     {
         var p = hazard.Point;
         string status = ExportSchema.StatusCode(hazard.Status);
-        string className = hazard.LatestReview?.Label ?? p.ClassName;
+        string className = hazard.FinalClass;
         string description = string.Create(
             CultureInfo.InvariantCulture,
             $"{className}, confidence max {p.MaxConfidence:0.00} mean {p.MeanConfidence:0.00}, {p.ObservationCount} photos, "

@@ -66,6 +66,26 @@ public static class HazardExporter
         ShapefileExportWriter.WriteZip(ExportSchema.Build(layer, data), baseName, output);
     }
 
+    /// <summary>
+    /// Writes a CSV and its IMSMA field-mapping template into one zip (<paramref name="baseName"/><c>.csv</c> and
+    /// <paramref name="baseName"/><c>.imsma-mapping.csv</c>), so a download carries both.
+    /// </summary>
+    public static void WriteCsvZip(ExportLayer layer, ExportData data, Stream output, string baseName)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentException.ThrowIfNullOrWhiteSpace(baseName);
+        var table = ExportSchema.Build(layer, data);
+        using var zip = new System.IO.Compression.ZipArchive(output, System.IO.Compression.ZipArchiveMode.Create, leaveOpen: true);
+        using (var csv = zip.CreateEntry(baseName + ".csv").Open())
+        {
+            CsvExportWriter.Write(table, csv);
+        }
+
+        using var mapping = zip.CreateEntry(Path.GetFileName(ImsmaMappingPath(baseName + ".csv"))).Open();
+        CsvExportWriter.WriteImsmaMapping(table, mapping);
+    }
+
     /// <summary>Where <see cref="Write(ExportFormat, ExportLayer, ExportData, string, TimeProvider?)"/> puts the
     /// IMSMA mapping template of a CSV: <c>x.csv</c> → <c>x.imsma-mapping.csv</c>.</summary>
     public static string ImsmaMappingPath(string csvPath) => Path.ChangeExtension(csvPath, ".imsma-mapping.csv");

@@ -91,7 +91,7 @@ internal static class KmlExportWriter
 
     private static string PlacemarkName(ExportTable table, ExportFeature feature, int index) => table.Layer switch
     {
-        ExportLayer.Points => $"{ExportSchema.ShortId((string)table.ValueOf(feature, "id")!)} {table.ValueOf(feature, "label") ?? table.ValueOf(feature, "class")}",
+        ExportLayer.Points => $"{ExportSchema.ShortId((string)table.ValueOf(feature, "id")!)} {table.ValueOf(feature, "class")}",
         ExportLayer.Coverage => (string?)table.ValueOf(feature, "file_name") ?? "coverage",
         _ => (string?)table.ValueOf(feature, "id") ?? index.ToString(CultureInfo.InvariantCulture),
     };

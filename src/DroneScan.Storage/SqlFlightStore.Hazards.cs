@@ -58,20 +58,37 @@ public abstract partial class SqlFlightStore
                 ("flight", flightId), ("wkt", coverage.Covered), ("area", coverage.AreaM2), ("gsd", coverage.MaxGsdM),
                 ("n", coverage.PhotoCount), ("now", now));
 
-            Execute(c, tx, "DELETE FROM suggested_areas WHERE flight_id = @flight;", ("flight", flightId));
-            foreach (var a in areas)
-            {
-                Execute(c, tx, """
-                    INSERT INTO suggested_areas (flight_id, id, area_wkt, area_m2, hazard_ids_json, buffer_m)
-                    VALUES (@flight, @id, @wkt, @area, @ids, @buffer);
-                    """,
-                    ("flight", flightId), ("id", a.Id), ("wkt", a.Area), ("area", a.AreaM2),
-                    ("ids", JsonSerializer.Serialize(a.HazardIds)), ("buffer", a.BufferM));
-            }
-
+            WriteAreas(c, tx, flightId, areas);
             SetFlightStatus(c, tx, flightId, "'finalised'", now);
             return new HazardReplaceResult(hazards.Count, reviewed, orphans);
         });
+    }
+
+    /// <inheritdoc/>
+    public IReadOnlyList<SuggestedHazardArea> ReplaceAreas(string flightId, Func<IReadOnlyList<ReviewedHazard>, IReadOnlyList<SuggestedHazardArea>> build)
+    {
+        ArgumentNullException.ThrowIfNull(build);
+        return Write(nameof(ReplaceAreas), (c, tx) =>
+        {
+            LockFlight(c, tx, flightId, exclusive: true);
+            var areas = build(ReadHazards(c, tx, flightId, null));
+            WriteAreas(c, tx, flightId, areas);
+            return areas;
+        });
+    }
+
+    private void WriteAreas(DbConnection c, DbTransaction tx, string flightId, IReadOnlyList<SuggestedHazardArea> areas)
+    {
+        Execute(c, tx, "DELETE FROM suggested_areas WHERE flight_id = @flight;", ("flight", flightId));
+        foreach (var a in areas)
+        {
+            Execute(c, tx, """
+                INSERT INTO suggested_areas (flight_id, id, area_wkt, area_m2, hazard_ids_json, buffer_m)
+                VALUES (@flight, @id, @wkt, @area, @ids, @buffer);
+                """,
+                ("flight", flightId), ("id", a.Id), ("wkt", a.Area), ("area", a.AreaM2),
+                ("ids", JsonSerializer.Serialize(a.HazardIds)), ("buffer", a.BufferM));
+        }
     }
 
     /// <inheritdoc/>
@@ -87,6 +104,12 @@ public abstract partial class SqlFlightStore
             string flightId = HazardFlight(c, tx, hazardId, lockRow: false);
             LockFlight(c, tx, flightId, exclusive: false);
             flightId = HazardFlight(c, tx, hazardId, lockRow: true);
+            if (decision == ReviewDecision.Reclassify)
+            {
+                string modelClass = Query(c, tx, "SELECT class_name FROM hazards WHERE id = @id;", ("id", hazardId))[0].Text("class_name");
+                var history = ReadReviews(c, tx, "WHERE hazard_id = @id AND decision = 'reclassify'", ("id", hazardId));
+                ReviewRules.Check(hazardId, decision, label, ReviewRules.FinalClass(modelClass, history));
+            }
 
             var now = Time.GetUtcNow();
             long id = ScalarInt64(c, tx, """
@@ -101,7 +124,9 @@ public abstract partial class SqlFlightStore
     }
 
     /// <inheritdoc/>
-    public IReadOnlyList<ReviewedHazard> GetHazards(string flightId, HazardStatus? status = null) => Read((c, tx) =>
+    public IReadOnlyList<ReviewedHazard> GetHazards(string flightId, HazardStatus? status = null) => Read((c, tx) => ReadHazards(c, tx, flightId, status));
+
+    private List<ReviewedHazard> ReadHazards(DbConnection c, DbTransaction tx, string flightId, HazardStatus? status)
     {
         var observations = Query(c, tx, $"""
             SELECT ho.hazard_id, {ObservationColumns}
@@ -113,12 +138,18 @@ public abstract partial class SqlFlightStore
             .ToDictionary(g => g.Key, g => g.Select(ReadObservation).ToList(), StringComparer.Ordinal);
 
         var latest = new Dictionary<string, ReviewRecord>(StringComparer.Ordinal);
+        var reclassified = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var review in ReadReviews(c, tx, "WHERE flight_id = @flight ORDER BY at, id", ("flight", flightId)))
         {
             latest[review.HazardId] = review;
         }
 
-        return (IReadOnlyList<ReviewedHazard>)Query(c, tx, $"""
+        foreach (var group in ReadReviews(c, tx, "WHERE flight_id = @flight AND decision = 'reclassify'", ("flight", flightId)).GroupBy(r => r.HazardId, StringComparer.Ordinal))
+        {
+            reclassified[group.Key] = ReviewRules.FinalClass("", group);
+        }
+
+        return Query(c, tx, $"""
             SELECT id, lat, lon, class_name, class_votes_json, max_confidence, mean_confidence, sigma_m, r90_m, status
             FROM hazards WHERE flight_id = @flight {(status is null ? "" : "AND status = @status")}
             ORDER BY max_confidence DESC, id;
@@ -138,9 +169,9 @@ public abstract partial class SqlFlightStore
                     h.Double("r90_m"),
                     h.Enum<HazardStatus>("status"));
                 var review = latest.TryGetValue(id, out var lr) ? new HazardReview(lr.Reviewer, lr.At, lr.Label, lr.Comment) : null;
-                return new ReviewedHazard(point, review);
+                return new ReviewedHazard(point, review, reclassified.GetValueOrDefault(id));
             });
-    });
+    }
 
     /// <inheritdoc/>
     public IReadOnlyList<ReviewRecord> GetReviewHistory(string hazardId) =>
@@ -170,7 +201,7 @@ public abstract partial class SqlFlightStore
     private string HazardFlight(DbConnection c, DbTransaction tx, string hazardId, bool lockRow) =>
         Query(c, tx, $"SELECT flight_id FROM hazards WHERE id = @id{(lockRow ? LockClause(exclusive: true) : "")};", ("id", hazardId))
             .Select(r => r.Text("flight_id")).FirstOrDefault()
-        ?? throw new KeyNotFoundException($"{Description}: no hazard point '{hazardId}'");
+        ?? throw new KeyNotFoundException($"no hazard point '{hazardId}'");
 
     private void InsertHazards(DbConnection c, DbTransaction tx, string flightId, IReadOnlyList<HazardPoint> hazards, Dictionary<string, object> createdAt, DateTimeOffset now)
     {

@@ -54,6 +54,27 @@ public abstract partial class SqlFlightStore
     }
 
     /// <inheritdoc/>
+    public bool RestartWork(string flightId, FlightSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        return Write(nameof(RestartWork), (c, tx) =>
+        {
+            LockFlight(c, tx, flightId, exclusive: true);
+            if (ReadWork(c, tx, flightId) is not { State: FlightWorkState.Done })
+            {
+                return false;
+            }
+
+            var now = Time.GetUtcNow();
+            Execute(c, tx, "UPDATE flights SET settings_json = @settings, updated_at = @now WHERE id = @flight;",
+                ("flight", flightId), ("settings", System.Text.Json.JsonSerializer.Serialize(settings)), ("now", now));
+            Execute(c, tx, "DELETE FROM flight_work WHERE flight_id = @flight;", ("flight", flightId));
+            Execute(c, tx, "UPDATE photo_tasks SET done = FALSE WHERE flight_id = @flight;", ("flight", flightId));
+            return true;
+        });
+    }
+
+    /// <inheritdoc/>
     public FlightWork? GetWork(string flightId) => Read((c, tx) => ReadWork(c, tx, flightId));
 
     /// <inheritdoc/>

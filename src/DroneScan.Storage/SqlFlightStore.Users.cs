@@ -43,13 +43,26 @@ public abstract partial class SqlFlightStore
 
     /// <inheritdoc/>
     public UserRecord? FindUserByToken(string tokenSha256) => Read((c, tx) => ReadUsers(
-        c, tx, "WHERE name = (SELECT user_name FROM api_tokens WHERE token_sha256 = @sha AND revoked_at IS NULL)", ("sha", tokenSha256.ToLowerInvariant())).FirstOrDefault());
+        c, tx, "WHERE disabled_at IS NULL AND name = (SELECT user_name FROM api_tokens WHERE token_sha256 = @sha AND revoked_at IS NULL)", ("sha", tokenSha256.ToLowerInvariant())).FirstOrDefault());
+
+    /// <inheritdoc/>
+    public bool DisableUser(string userName) => Write(nameof(DisableUser), (c, tx) =>
+    {
+        var now = Time.GetUtcNow();
+        if (Execute(c, tx, "UPDATE users SET disabled_at = COALESCE(disabled_at, @now) WHERE name = @user;", ("user", userName), ("now", now)) == 0)
+        {
+            return false;
+        }
+
+        Execute(c, tx, "UPDATE api_tokens SET revoked_at = @now WHERE user_name = @user AND revoked_at IS NULL;", ("user", userName), ("now", now));
+        return true;
+    });
 
     /// <inheritdoc/>
     public int RevokeTokens(string userName) => Write(nameof(RevokeTokens), (c, tx) =>
         Execute(c, tx, "UPDATE api_tokens SET revoked_at = @now WHERE user_name = @user AND revoked_at IS NULL;", ("user", userName), ("now", Time.GetUtcNow())));
 
     private List<UserRecord> ReadUsers(DbConnection c, DbTransaction tx, string where, params (string Name, object? Value)[] parameters) =>
-        Query(c, tx, $"SELECT name, roles, password_hash, created_at FROM users {where};", parameters).ConvertAll(r => new UserRecord(
-            r.Text("name"), r.Text("roles").Split(',', StringSplitOptions.RemoveEmptyEntries), r.Text("password_hash"), r.Time("created_at")));
+        Query(c, tx, $"SELECT name, roles, password_hash, created_at, disabled_at FROM users {where};", parameters).ConvertAll(r => new UserRecord(
+            r.Text("name"), r.Text("roles").Split(',', StringSplitOptions.RemoveEmptyEntries), r.Text("password_hash"), r.Time("created_at"), r.TimeOrNull("disabled_at")));
 }

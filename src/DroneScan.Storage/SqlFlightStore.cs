@@ -84,17 +84,20 @@ public abstract partial class SqlFlightStore : IFlightStore, IFlightJobStore, IU
         return Write(nameof(UpsertFlight), (c, tx) =>
         {
             Execute(c, tx, """
-                INSERT INTO flights (id, name, source_folder, site, notes, status, created_at, updated_at)
-                VALUES (@id, @name, @folder, @site, @notes, 'created', @now, @now)
+                INSERT INTO flights (id, name, source_folder, site, notes, uploaded_by, settings_json, status, created_at, updated_at)
+                VALUES (@id, @name, @folder, @site, @notes, @by, @settings, 'created', @now, @now)
                 ON CONFLICT (id) DO UPDATE SET
                     name = excluded.name,
                     source_folder = COALESCE(excluded.source_folder, flights.source_folder),
                     site = COALESCE(excluded.site, flights.site),
                     notes = COALESCE(excluded.notes, flights.notes),
+                    uploaded_by = COALESCE(excluded.uploaded_by, flights.uploaded_by),
+                    settings_json = COALESCE(excluded.settings_json, flights.settings_json),
                     updated_at = excluded.updated_at;
                 """,
                 ("id", flight.Id), ("name", flight.Name), ("folder", flight.SourceFolder), ("site", flight.Site),
-                ("notes", flight.Notes), ("now", Time.GetUtcNow()));
+                ("notes", flight.Notes), ("by", flight.UploadedBy),
+                ("settings", flight.Settings is { } settings ? System.Text.Json.JsonSerializer.Serialize(settings) : null), ("now", Time.GetUtcNow()));
             return Query(c, tx, $"SELECT {FlightColumns} FROM flights f WHERE f.id = @id;", ("id", flight.Id)).Select(ReadFlight).First();
         });
     }
@@ -118,7 +121,7 @@ public abstract partial class SqlFlightStore : IFlightStore, IFlightJobStore, IU
         return Write(nameof(FinishRun), (c, tx) =>
         {
             var run = ReadRuns(c, tx, "WHERE id = @id", ("id", runId)).FirstOrDefault()
-                ?? throw new KeyNotFoundException($"{Description}: no run {runId}");
+                ?? throw new KeyNotFoundException($"no run {runId}");
             LockFlight(c, tx, run.FlightId, exclusive: true);
             var now = Time.GetUtcNow();
             Execute(c, tx, """
@@ -241,7 +244,7 @@ public abstract partial class SqlFlightStore : IFlightStore, IFlightJobStore, IU
     {
         if (!TryLockFlight(c, tx, flightId, exclusive))
         {
-            throw new KeyNotFoundException($"{Description}: no flight '{flightId}'");
+            throw new KeyNotFoundException($"no flight '{flightId}'");
         }
     }
 
@@ -266,7 +269,7 @@ public abstract partial class SqlFlightStore : IFlightStore, IFlightJobStore, IU
     private void SetFlightStatus(DbConnection c, DbTransaction tx, string flightId, string statusSql, DateTimeOffset now) =>
         Execute(c, tx, $"UPDATE flights SET status = {statusSql}, updated_at = @now WHERE id = @id;", ("id", flightId), ("now", now));
 
-    private const string FlightColumns = "f.id, f.name, f.source_folder, f.site, f.notes, f.status, f.created_at, f.updated_at";
+    private const string FlightColumns = "f.id, f.name, f.source_folder, f.site, f.notes, f.status, f.created_at, f.updated_at, f.uploaded_by, f.settings_json";
 
     private const string RunColumns = """
         model_name, model_version, model_sha256, options_json, started_at, finished_at,
@@ -275,7 +278,8 @@ public abstract partial class SqlFlightStore : IFlightStore, IFlightJobStore, IU
 
     private static FlightRecord ReadFlight(StoredRow r) => new(
         r.Text("id"), r.Text("name"), r.TextOrNull("source_folder"), r.TextOrNull("site"), r.TextOrNull("notes"),
-        r.Enum<FlightStatus>("status"), r.Time("created_at"), r.Time("updated_at"));
+        r.Enum<FlightStatus>("status"), r.Time("created_at"), r.Time("updated_at"), r.TextOrNull("uploaded_by"),
+        r.TextOrNull("settings_json") is { } json ? System.Text.Json.JsonSerializer.Deserialize<FlightSettings>(json) : new FlightSettings());
 
     /// <summary>A run from a row holding <see cref="RunColumns"/> with its id as <c>run_id</c> and flight as
     /// <c>run_flight_id</c>.</summary>

@@ -184,6 +184,20 @@ public sealed class ExportReadBackTests : IDisposable
         Assert.Equal(10300L, (long)command.ExecuteScalar()!);
     }
 
+    [Theory]
+    [InlineData(ExportLayer.Points, "POINT (")]
+    [InlineData(ExportLayer.Areas, "MULTIPOLYGON (((")]
+    public void Write_GeoPackage_StoresTwoDimensionalGeometries_AsDeclared(ExportLayer layer, string wktStart)
+    {
+        string path = WriteFile(ExportFormat.GeoPackage, layer);
+
+        string all = Ogr.Info("-al", path);
+        Assert.Contains(wktStart, all, StringComparison.Ordinal);
+        Assert.DoesNotContain(" ZM ", all, StringComparison.Ordinal);
+        Assert.DoesNotContain(" Z (", all, StringComparison.Ordinal);
+        Assert.DoesNotContain("nan", all, StringComparison.OrdinalIgnoreCase);
+    }
+
     [Fact]
     public void Write_GeoPackage_ReplacesAnExistingFile()
     {

@@ -35,7 +35,8 @@ internal static class ExportTestData
         {
             new ReviewedHazard(
                 Point("a1b2c3d4e5f6", PositionA, "ap_mine", new() { ["ap_mine"] = 3, ["uxo"] = 1 }, HazardStatus.Confirmed, "photohash1", "photohash2"),
-                new HazardReview(ReviewerA, new DateTimeOffset(2025, 5, 2, 10, 20, 30, TimeSpan.Zero), LabelA, EvidenceA)),
+                new HazardReview(ReviewerA, new DateTimeOffset(2025, 5, 2, 10, 20, 30, TimeSpan.Zero), LabelA, EvidenceA),
+                ReclassifiedAs: LabelA),
             new ReviewedHazard(Point("b2c3d4e5f6a1", PositionB, "uxo", new() { ["uxo"] = 1 }, HazardStatus.Candidate, "photohash2"), null),
             new ReviewedHazard(
                 Point("c3d4e5f6a1b2", PositionC, "at_mine", new() { ["at_mine"] = 2 }, HazardStatus.Rejected, "photohash1", "unknownhash"),

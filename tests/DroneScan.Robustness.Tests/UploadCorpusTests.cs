@@ -34,7 +34,7 @@ public sealed class UploadCorpusTests(UploadEntryPoint upload) : IClassFixture<U
             Assert.True(photos.GetProperty("ok").GetInt32() >= 2, context);
             foreach (var problem in photos.GetProperty("problems").EnumerateArray())
             {
-                // Each reason is a sentence naming the file, not just a code.
+                // Each reason is a sentence of what to do (the file is named beside it), not just a code.
                 Assert.True(problem.GetProperty("reason").GetString()!.Length > problem.GetProperty("code").GetString()!.Length, context);
             }
         }

@@ -116,7 +116,8 @@ public sealed class UploadEntryPoint : IAsyncLifetime
         do
         {
             flight = await client.GetFromJsonAsync<JsonElement>($"/api/flights/{flightId}");
-            if (flight.GetProperty("status").GetString() == "done")
+            // Finished: done, or done-with-problems (the corpus case is a photo not used), or failed (none used).
+            if (flight.GetProperty("status").GetString() is "done" or "done-with-problems" or "failed")
             {
                 return flight;
             }

@@ -50,6 +50,30 @@ public abstract class FlightJobStoreContract : IDisposable
     }
 
     [Fact]
+    public void RestartWork_OnlyOnceDone_StoresTheSettings_AndTheNextStartIsANewRunOverEveryPhoto()
+    {
+        var settings = new FlightSettings { AglM = 60 };
+        var first = Jobs.StartWork(Run);
+        Jobs.MarkPhotoDone(flightId, TestData.PhotoId(1));
+        Assert.False(Jobs.RestartWork(flightId, settings)); // still processing: nothing changes
+        Jobs.MarkPhotoDone(flightId, TestData.PhotoId(2));
+        Assert.True(Jobs.TryBeginFinalise(flightId));
+        Assert.False(Jobs.RestartWork(flightId, settings)); // finalising
+        Assert.True(db.Store.GetFlight(flightId)!.Flight.Settings!.IsDefault());
+        Jobs.EndFinalise(flightId);
+
+        Assert.True(Jobs.RestartWork(flightId, settings));
+
+        Assert.Null(Jobs.GetWork(flightId));
+        Assert.All(Jobs.GetQueuedPhotos(flightId), p => Assert.False(p.Done));
+        Assert.Equal(settings, db.Store.GetFlight(flightId)!.Flight.Settings);
+        var second = Jobs.StartWork(Run);
+        Assert.NotEqual(first.RunId, second.RunId);
+        Assert.Equal((FlightWorkState.Processing, 2, 0), (second.State, second.PhotosTotal, second.PhotosDone));
+        Assert.Throws<KeyNotFoundException>(() => Jobs.RestartWork("fl-nope", settings));
+    }
+
+    [Fact]
     public void TryBeginFinalise_SucceedsOnce_AndOnlyWhenNoPhotoRemains()
     {
         Jobs.StartWork(Run);
@@ -73,6 +97,28 @@ public abstract class FlightJobStoreContract : IDisposable
         Assert.Null(db.Store.GetFlight(flightId));
         Assert.Empty(Jobs.GetQueuedPhotos(flightId));
         Assert.False(Jobs.DeleteFlight(flightId));
+    }
+
+    [Fact]
+    public void DisableUser_RevokesItsTokens_MarksIt_AndKeepsTheFirstTime()
+    {
+        Users.CreateUser("ana", ["analyst"], "hash");
+        Users.AddToken("ana", "abcdef");
+        Users.CreateUser("bob", ["analyst"], "hash");
+        Users.AddToken("bob", "012345");
+
+        Assert.True(Users.DisableUser("ana"));
+        var first = Users.FindUser("ana")!.DisabledAt;
+        Assert.True(Users.DisableUser("ana"));
+
+        Assert.Null(Users.FindUserByToken("abcdef"));
+        Assert.NotNull(first);
+        Assert.Equal(first, Users.FindUser("ana")!.DisabledAt);
+        Assert.True(Users.FindUser("ana")!.Disabled);
+        Assert.Equal(0, Users.RevokeTokens("ana"));
+        Assert.Equal("bob", Users.FindUserByToken("012345")!.Name);
+        Assert.False(Users.FindUser("bob")!.Disabled);
+        Assert.False(Users.DisableUser("nobody"));
     }
 
     [Fact]

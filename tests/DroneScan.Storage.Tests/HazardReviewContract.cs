@@ -32,6 +32,56 @@ public abstract class HazardReviewContract : IDisposable
     private static SuggestedHazardArea Area(params string[] ids) => new("sha-1", TestData.Square(37.2, 48.1, 5e-4), 4321.5, ids, 25);
 
     [Fact]
+    public void ReplaceAreas_BuildsFromThePointsWithTheirReviewStatus_AndReplacesTheAreas()
+    {
+        db.Store.ReplaceHazards(flightId, [H1, H2], TestData.Coverage(), [Area("hz-1", "hz-2")]);
+        db.Store.AddReview("hz-1", ReviewDecision.Reject, null, "a tin can", "ana");
+
+        IReadOnlyList<ReviewedHazard>? seen = null;
+        var written = db.Store.ReplaceAreas(flightId, hazards =>
+        {
+            seen = hazards;
+            return SuggestedAreas.BuildReviewed(hazards, 5);
+        });
+
+        Assert.Equal([("hz-1", HazardStatus.Rejected), ("hz-2", HazardStatus.Candidate)], seen!.Select(h => (h.Point.Id, h.Status)).OrderBy(x => x.Id));
+        var stored = Assert.Single(db.Store.GetAreas(flightId));
+        Assert.Equal(["hz-2"], stored.HazardIds);
+        Assert.Equal(written.Single().Id, stored.Id);
+        Assert.Throws<KeyNotFoundException>(() => db.Store.ReplaceAreas("fl-nope", _ => []));
+    }
+
+    [Fact]
+    public void Reclassify_ToTheClassThePointHas_IsRefused_AndRecordsNothing()
+    {
+        db.Store.ReplaceHazards(flightId, [H1, H2], TestData.Coverage(), []);
+
+        // The model's class, in another case: refused.
+        Assert.Throws<ArgumentException>(() => db.Store.AddReview("hz-1", ReviewDecision.Reclassify, " AP_MINE ", null, "ana"));
+        Assert.Empty(db.Store.GetReviewHistory("hz-1"));
+
+        // After a reclassification, that class is the point's: reclassifying to it again is refused, to the model's
+        // class (going back) is allowed.
+        db.Store.AddReview("hz-1", ReviewDecision.Reclassify, "uxo", null, "ana");
+        Assert.Throws<ArgumentException>(() => db.Store.AddReview("hz-1", ReviewDecision.Reclassify, "uxo", null, "bob"));
+        Assert.Single(db.Store.GetReviewHistory("hz-1"));
+        db.Store.AddReview("hz-1", ReviewDecision.Reclassify, "ap_mine", null, "bob");
+        Assert.Equal(2, db.Store.GetReviewHistory("hz-1").Count);
+    }
+
+    [Fact]
+    public void FinalClass_IsTheLatestReclassification_AndALaterDecisionKeepsIt()
+    {
+        db.Store.ReplaceHazards(flightId, [H1, H2], TestData.Coverage(), []);
+        db.Store.AddReview("hz-1", ReviewDecision.Reclassify, "uxo", null, "ana");
+        db.Store.AddReview("hz-1", ReviewDecision.Reject, null, "not a mine after all", "bob");
+
+        var hazards = db.Store.GetHazards(flightId).ToDictionary(h => h.Point.Id);
+        Assert.Equal(("uxo", "ap_mine", HazardStatus.Rejected), (hazards["hz-1"].FinalClass, hazards["hz-1"].Point.ClassName, hazards["hz-1"].Status));
+        Assert.Equal(("uxo", (string?)null), (hazards["hz-2"].FinalClass, hazards["hz-2"].ReclassifiedAs));
+    }
+
+    [Fact]
     public void HazardPoint_RoundTrips_WithObservationsCoverageAndAreas()
     {
         var result = db.Store.ReplaceHazards(flightId, [H1, H2], TestData.Coverage(), [Area("hz-1", "hz-2")]);

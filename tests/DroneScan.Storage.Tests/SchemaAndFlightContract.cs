@@ -49,6 +49,31 @@ public abstract class SchemaAndFlightContract : IDisposable
     }
 
     [Fact]
+    public void UpsertFlight_RecordsWhoUploaded_AndAnUpdateWithoutItKeepsIt()
+    {
+        var def = TestData.Flight() with { UploadedBy = "olga" };
+        Assert.Equal("olga", db.Store.UpsertFlight(def).UploadedBy);
+
+        var renamed = db.Store.UpsertFlight(def with { Name = "renamed", UploadedBy = null });
+
+        Assert.Equal("olga", renamed.UploadedBy);
+        Assert.Equal("olga", db.Store.GetFlight(def.Id)!.Flight.UploadedBy);
+        Assert.Null(db.Store.UpsertFlight(TestData.Flight("cli")).UploadedBy);
+    }
+
+    [Fact]
+    public void UpsertFlight_StoresTheSettings_AndAnUpdateWithoutThemKeepsThem()
+    {
+        var settings = new FlightSettings { AglM = 60.5, GroundElevationM = -12, Conf = 0.4, Model = "dronescan-rgb" };
+        var def = TestData.Flight() with { Settings = settings };
+
+        Assert.Equal(settings, db.Store.UpsertFlight(def).Settings);
+        Assert.Equal(settings, db.Store.UpsertFlight(def with { Settings = null }).Settings);
+        Assert.Equal(settings, db.Store.GetFlight(def.Id)!.Flight.Settings);
+        Assert.True(db.Store.UpsertFlight(TestData.Flight("cli")).Settings!.IsDefault());
+    }
+
+    [Fact]
     public void UpsertFlight_KeepsCreationTime_AndUpdatesTheRest()
     {
         var def = TestData.Flight();

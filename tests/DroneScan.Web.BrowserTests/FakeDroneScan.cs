@@ -23,6 +23,12 @@ public sealed class FakeDroneScan : IAsyncDisposable
 
     public const string FlightId = "fl-demo";
     public const string XssFlightId = "fl-xss";
+
+    /// <summary>A processed flight in which nothing was found.</summary>
+    public const string EmptyFlightId = "fl-empty";
+
+    /// <summary>A flight none of whose photos could be used.</summary>
+    public const string FailedFlightId = "fl-failed";
     public const string XssName = "<img src=x onerror=alert(1)>";
 
     /// <summary>A file name that would run script if it were inserted as HTML (in an attribute or as markup).</summary>
@@ -37,6 +43,12 @@ public sealed class FakeDroneScan : IAsyncDisposable
     }
 
     public string BaseUrl { get; }
+
+    /// <summary>The processing settings of each upload (the form fields other than name, site and notes).</summary>
+    public ConcurrentQueue<IReadOnlyDictionary<string, string>> UploadSettings { get; } = new();
+
+    /// <summary>The bodies of reprocess requests (flight id, the JSON sent).</summary>
+    public ConcurrentQueue<(string FlightId, string Body)> Reprocessed { get; } = new();
 
     /// <summary>Decisions posted, in order.</summary>
     public ConcurrentQueue<(string HazardId, string Decision, string? Label, string? Comment)> Decisions { get; } = new();
@@ -82,6 +94,9 @@ public sealed class FakeDroneScan : IAsyncDisposable
 
         private readonly List<Dictionary<string, object?>> reviews = [];
 
+        /// <summary>Set once a hazard list has been sent (see the coverage layer's answer).</summary>
+        private readonly TaskCompletionSource pointsServed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
         public FakeDroneScan? Owner { get; set; }
 
         public void Map(WebApplication app)
@@ -89,24 +104,39 @@ public sealed class FakeDroneScan : IAsyncDisposable
             app.MapGet("/login", () => Results.Content("<!doctype html><title>sign in</title><h1>DroneScan</h1>", "text/html"));
             app.MapGet("/api/settings", () => new { tileUrl = (string?)null, tileAttribution = "<b>local</b>" });
             app.MapGet("/api/me", () => new { name = "ana", roles = new[] { "operator", "analyst", "planner" } });
-            app.MapGet("/api/flights", () => new object[] { ListItem(FlightId, "Demo field", "done"), ListItem(XssFlightId, XssName, "processing") });
+            app.MapGet("/api/flights", () => new object[] { ListItem(FlightId, "Demo field", "done"), ListItem(XssFlightId, XssName, "processing"), ListItem(EmptyFlightId, "Nothing here", "done"), ListItem(FailedFlightId, "Nothing usable", "failed") });
             app.MapGet("/api/flights/{id}", (string id) => id switch
             {
                 FlightId => Results.Ok(Detail(FlightId, "Demo field", "done", 1.0, 3)),
                 XssFlightId => Results.Ok(Detail(XssFlightId, XssName, "processing", 0.5, 0)),
+                FailedFlightId => Results.Ok(Detail(FailedFlightId, "Nothing usable", "failed", 1.0, 0)),
+                EmptyFlightId => Results.Ok(Detail(EmptyFlightId, "Nothing here", "done", 1.0, 0)),
                 _ => Results.NotFound(),
             });
-            app.MapGet("/api/flights/{id}/hazards", (string id, string? format, string? layer) =>
+            app.MapGet("/api/flights/{id}/hazards", async (string id, string? format, string? layer) =>
             {
                 if (id != FlightId)
                 {
                     return Results.Problem("not finished", statusCode: 409);
                 }
 
-                return (layer ?? "points") == "coverage" ? Results.Text(CoverageGeoJson, "application/geo+json") : Results.Text(PointsGeoJson(), "application/geo+json");
+                if ((layer ?? "points") == "coverage")
+                {
+                    // The coverage answers after the hazard list has gone out (the map asks for both at once), so
+                    // footprints are drawn after the markers: the order in which a footprint would cover a marker.
+                    await pointsServed.Task.WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+                    return Results.Text(CoverageGeoJson, "application/geo+json");
+                }
+
+                return Results.Text(PointsGeoJson(), "application/geo+json");
             });
-            app.MapGet("/api/hazards", (string? flight, string? status, string? @class) =>
+            app.MapGet("/api/hazards", (HttpContext http, string? flight, string? status, string? @class) =>
             {
+                http.Response.OnCompleted(() =>
+                {
+                    pointsServed.TrySetResult();
+                    return Task.CompletedTask;
+                });
                 lock (gate)
                 {
                     return hazards.Where(h => (flight is null || flight == FlightId) && (status is null || (string)h["status"]! == status)
@@ -127,8 +157,8 @@ public sealed class FakeDroneScan : IAsyncDisposable
                     {
                         ["observations"] = new object[]
                         {
-                            Observation("ph-a" + id, (double)h["maxConfidence"]!, (string)h["className"]!),
-                            Observation("ph-b" + id, (double)h["meanConfidence"]!, (string)h["className"]!),
+                            Observation("ph-a" + id, "DJI_0001.JPG", (double)h["maxConfidence"]!, (string)h["className"]!),
+                            Observation("ph-b" + id, "DJI_0002.JPG", (double)h["meanConfidence"]!, (string)h["className"]!),
                         },
                     };
                     return Results.Ok(copy);
@@ -150,6 +180,7 @@ public sealed class FakeDroneScan : IAsyncDisposable
                     h["reviewedBy"] = "ana";
                     h["reviewedAt"] = DateTimeOffset.UtcNow;
                     h["label"] = body.Label;
+                    h["finalClass"] = body.Decision == "reclassify" ? body.Label : h["finalClass"];
                     var r = new Dictionary<string, object?>
                     {
                         ["id"] = reviews.Count + 1, ["hazardId"] = id, ["flightId"] = FlightId, ["decision"] = body.Decision, ["label"] = body.Label,
@@ -164,10 +195,17 @@ public sealed class FakeDroneScan : IAsyncDisposable
                 "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"160\" height=\"120\"><rect width=\"160\" height=\"120\" fill=\"#7a6\"/>"
                 + "<rect x=\"60\" y=\"40\" width=\"40\" height=\"40\" fill=\"none\" stroke=\"red\" stroke-width=\"2\"/></svg>",
                 "image/svg+xml", Encoding.UTF8));
+            app.MapPost("/api/flights/{id}/reprocess", async (string id, HttpRequest request) =>
+            {
+                using var reader = new StreamReader(request.Body);
+                Owner!.Reprocessed.Enqueue((id, await reader.ReadToEndAsync()));
+                return Results.Accepted($"/api/flights/{id}", new { id });
+            });
             app.MapPost("/api/flights", async (HttpRequest request) =>
             {
                 // Names an upload may carry, echoed as the real service does: in a refusal's detail, in the ignored list.
                 var form = await request.ReadFormAsync();
+                Owner!.UploadSettings.Enqueue(form.Where(f => f.Key is not ("name" or "site" or "notes")).ToDictionary(f => f.Key, f => f.Value.ToString()));
                 return form["name"] == "refuse"
                     ? Results.Problem(statusCode: 400, title: "Upload rejected", detail: $"file '{XssFileName}': a control character or one of : * ? \" < > | in the name")
                     : Results.Created($"/api/flights/fl-new", new
@@ -188,11 +226,12 @@ public sealed class FakeDroneScan : IAsyncDisposable
             ["id"] = id, ["flightId"] = FlightId, ["lat"] = lat, ["lon"] = lon, ["className"] = cls,
             ["classVotes"] = new Dictionary<string, int> { [cls] = 2 }, ["maxConfidence"] = conf, ["meanConfidence"] = conf - 0.1,
             ["observationCount"] = 2, ["sigmaM"] = 0.8, ["r90M"] = 1.7, ["status"] = status, ["reviewedBy"] = null, ["reviewedAt"] = null, ["label"] = null,
+            ["finalClass"] = cls,
         };
 
-        private static object Observation(string photoId, double conf, string cls) => new
+        private static object Observation(string photoId, string fileName, double conf, string cls) => new
         {
-            photoId, detectionIndex = 0, className = cls, confidence = conf, x1 = 100.0, y1 = 120.0, x2 = 140.0, y2 = 150.0, lat = 50.45, lon = 30.52, sigmaM = 0.8,
+            photoId, fileName, detectionIndex = 0, className = cls, confidence = conf, x1 = 100.0, y1 = 120.0, x2 = 140.0, y2 = 150.0, lat = 50.45, lon = 30.52, sigmaM = 0.8,
         };
 
         private static object ListItem(string id, string name, string status) => new
@@ -216,6 +255,9 @@ public sealed class FakeDroneScan : IAsyncDisposable
             },
             hazards = new { candidate = hazardCount, confirmed = 0, rejected = 0, unsure = 0, total = hazardCount },
             model = "dronescan-rgb 0.2.0",
+            uploadedBy = "olga",
+            problem = status == "failed" ? "No photo of this flight could be used, so nothing was searched. See each photo's problem below." : null,
+            settings = new { aglM = status == "failed" ? (double?)null : 60.0, groundElevationM = (double?)null, sensorWidthMm = (double?)null, focalPx = (double?)null, gpsSigmaM = (double?)null, conf = (double?)null, model = "auto" },
         };
 
         private string PointsGeoJson()

@@ -61,8 +61,9 @@ public sealed partial class UiSmokeTests(BrowserFixture browser) : IAsyncLifetim
         await page.Keyboard.PressAsync("Escape");
         await page.Keyboard.PressAsync("l");
         await Assertions.Expect(page.Locator("#reclassify-dialog")).ToBeVisibleAsync();
+        Assert.Equal(0, await page.Locator("#reclassify-class option[value=uxo]").CountAsync()); // hz-2 is uxo already
         await page.Locator("#reclassify-class").SelectOptionAsync("at_mine");
-        await page.Locator("#reclassify-ok").ClickAsync();
+        await page.Locator("#reclassify-class").PressAsync("Enter"); // Enter in the class list chooses it
         await Assertions.Expect(page.Locator("#hazard-title")).ToHaveTextAsync("Hazard point hz-3");
         Assert.Contains(server.Decisions, d => d is { HazardId: "hz-2", Decision: "reclassify", Label: "at_mine", Comment: "<i>half buried</i>" });
 
@@ -71,6 +72,110 @@ public sealed partial class UiSmokeTests(BrowserFixture browser) : IAsyncLifetim
         await page.Keyboard.PressAsync("Escape");
         await page.Keyboard.PressAsync("p");
         await Assertions.Expect(page.Locator("#history .comment")).ToHaveTextAsync("<i>half buried</i>");
+        w.AssertClean();
+    }
+
+    [Fact]
+    public async Task Review_chips_name_the_photo_file_and_the_reclassify_key_cap_reads_L()
+    {
+        await using var w = await WatchedPage.OpenAsync(browser.Browser, server.BaseUrl);
+        var page = w.Page;
+        await page.GotoAsync("review.html");
+        await Assertions.Expect(page.Locator("#chips figcaption").First).ToContainTextAsync("DJI_0001.JPG");
+        Assert.DoesNotContain("ph-a", await page.Locator("#chips").InnerTextAsync(), StringComparison.Ordinal);
+        await Assertions.Expect(page.Locator("#btn-reclassify kbd")).ToHaveTextAsync("L");
+        await page.Keyboard.PressAsync("Shift+L"); // the key as its cap shows it
+        await Assertions.Expect(page.Locator("#reclassify-dialog")).ToBeVisibleAsync();
+        w.AssertClean();
+    }
+
+    [Fact]
+    public async Task An_empty_review_queue_shows_no_decision_buttons_and_the_upload_form_no_idle_cancel()
+    {
+        await using var w = await WatchedPage.OpenAsync(browser.Browser, server.BaseUrl);
+        var page = w.Page;
+        await page.GotoAsync("review.html?status=rejected");
+        await Assertions.Expect(page.Locator("#empty")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("#btn-confirm")).ToBeHiddenAsync();
+        await Assertions.Expect(page.Locator("#actions")).ToBeHiddenAsync();
+
+        await page.GotoAsync("upload.html");
+        await Assertions.Expect(page.Locator("#submit")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("#cancel")).ToBeHiddenAsync();
+        w.AssertClean();
+    }
+
+    [Fact]
+    public async Task A_flight_without_hazard_points_offers_no_review()
+    {
+        await using var w = await WatchedPage.OpenAsync(browser.Browser, server.BaseUrl);
+        var page = w.Page;
+        await page.GotoAsync("flights.html?flight=" + FakeDroneScan.EmptyFlightId);
+        await Assertions.Expect(page.Locator("#detail-links a")).ToHaveCountAsync(2); // map, export
+        Assert.Equal(0, await page.Locator("#review-link").CountAsync());
+
+        await page.GotoAsync("flights.html?flight=" + FakeDroneScan.FlightId);
+        await Assertions.Expect(page.Locator("#review-link")).ToBeVisibleAsync();
+        w.AssertClean();
+    }
+
+    [Fact]
+    public async Task Upload_sends_the_processing_settings_given_and_leaves_out_empty_ones()
+    {
+        await using var w = await WatchedPage.OpenAsync(browser.Browser, server.BaseUrl);
+        var page = w.Page;
+        await page.GotoAsync("upload.html");
+        await page.Locator("#name").FillAsync("with settings");
+        await page.Locator("#settings summary").ClickAsync();
+        await page.Locator("#agl_m").FillAsync("60");
+        await page.Locator("#gps_sigma_m").FillAsync(" 4.5 ");
+        await page.Locator("#photos").SetInputFilesAsync(new FilePayload { Name = "a.jpg", MimeType = "image/jpeg", Buffer = [0xFF, 0xD8, 0xFF, 0xD9] });
+        await page.Locator("#submit").ClickAsync();
+        await Assertions.Expect(page.Locator("#ignored li")).ToHaveCountAsync(2); // the answer arrived
+
+        var sent = server.UploadSettings.Last();
+        Assert.Equal(("60", "4.5", "auto"), (sent["agl_m"], sent["gps_sigma_m"], sent["model"]));
+        Assert.False(sent.ContainsKey("conf"));
+        w.AssertClean();
+    }
+
+    [Fact]
+    public async Task A_failed_flight_shows_a_red_badge_and_says_why_and_a_flight_its_settings()
+    {
+        await using var w = await WatchedPage.OpenAsync(browser.Browser, server.BaseUrl);
+        var page = w.Page;
+        await page.GotoAsync("flights.html?flight=" + FakeDroneScan.FailedFlightId);
+        await Assertions.Expect(page.Locator("#detail-status .badge.status-failed")).ToHaveTextAsync("failed");
+        await Assertions.Expect(page.Locator("#detail-problem")).ToContainTextAsync("No photo of this flight could be used");
+        Assert.Equal(0, await page.Locator("#detail-links a").CountAsync());
+
+        await page.GotoAsync("flights.html?flight=" + FakeDroneScan.FlightId);
+        await Assertions.Expect(page.Locator("#detail-problem")).ToBeHiddenAsync();
+        await Assertions.Expect(page.Locator("#detail-facts")).ToContainTextAsync("height above ground 60 m");
+        await Assertions.Expect(page.Locator("#detail-meta")).ToContainTextAsync("by olga");
+        w.AssertClean();
+    }
+
+    [Fact]
+    public async Task A_finished_flight_can_be_reprocessed_with_new_settings()
+    {
+        await using var w = await WatchedPage.OpenAsync(browser.Browser, server.BaseUrl);
+        var page = w.Page;
+        await page.GotoAsync("flights.html?flight=" + FakeDroneScan.FlightId);
+        await page.Locator("#reprocess-block summary").ClickAsync();
+        var agl = page.Locator("#reprocess-form input[name=agl_m]");
+        await Assertions.Expect(agl).ToHaveValueAsync("60"); // the flight's own setting
+        await w.NextFlightsPollAsync();
+        await agl.FillAsync("75");
+        await w.NextFlightsPollAsync(); // polling does not overwrite what is typed
+        await Assertions.Expect(agl).ToHaveValueAsync("75");
+        await page.Locator("#reprocess").ClickAsync();
+        await Assertions.Expect(page.Locator("#message")).ToContainTextAsync("Reprocessing started");
+
+        var (flight, body) = server.Reprocessed.Last();
+        using var json = JsonDocument.Parse(body);
+        Assert.Equal((FakeDroneScan.FlightId, "75", "auto"), (flight, json.RootElement.GetProperty("agl_m").GetString(), json.RootElement.GetProperty("model").GetString()));
+        Assert.False(json.RootElement.TryGetProperty("conf", out _));
         w.AssertClean();
     }
 
@@ -89,7 +194,7 @@ public sealed partial class UiSmokeTests(BrowserFixture browser) : IAsyncLifetim
         Assert.Equal(0, await page.Locator("main img").CountAsync());
 
         await page.GotoAsync("export.html");
-        await Assertions.Expect(page.Locator("#flight option")).ToHaveCountAsync(2);
+        await Assertions.Expect(page.Locator("#flight option")).ToHaveCountAsync(4);
         Assert.Contains(FakeDroneScan.XssName, await page.Locator("#flight").InnerTextAsync(), StringComparison.Ordinal);
         w.AssertClean();
     }
@@ -130,6 +235,21 @@ public sealed partial class UiSmokeTests(BrowserFixture browser) : IAsyncLifetim
         Assert.Equal(0, await page.Locator(".leaflet-tile").CountAsync()); // no base layer by default
         await page.Locator("path.hazard-marker").First.ClickAsync(new() { Force = true });
         await page.WaitForURLAsync(HazardUrl());
+        w.AssertClean();
+    }
+
+    [Fact]
+    public async Task Map_marker_inside_a_photo_footprint_opens_review_for_a_planner()
+    {
+        // The fake user is a planner: the coverage layer with a footprint over hz-3 is drawn. A real click (no
+        // force) lands on the topmost element, so a footprint above the marker would swallow it.
+        await using var w = await WatchedPage.OpenAsync(browser.Browser, server.BaseUrl);
+        var page = w.Page;
+        await page.GotoAsync("map.html?flight=" + FakeDroneScan.FlightId);
+        await Assertions.Expect(page.Locator("path.hazard-marker")).ToHaveCountAsync(3);
+        await Assertions.Expect(page.Locator(".leaflet-overlay-pane path")).Not.ToHaveCountAsync(0);
+        await page.Locator("path.hazard-marker[data-hazard=hz-3]").ClickAsync();
+        await page.WaitForURLAsync(new Regex(@"review\.html\?hazard=hz-3"));
         await Assertions.Expect(page.Locator("#hazard-title")).ToContainTextAsync("Hazard point hz-");
         w.AssertClean();
     }

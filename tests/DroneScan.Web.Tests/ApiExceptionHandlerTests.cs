@@ -28,14 +28,30 @@ public sealed class ApiExceptionHandlerTests
     public async Task AnUnknownException_IsLeftToTheDefault500()
     {
         await using var services = new ServiceCollection().AddLogging().AddProblemDetails().BuildServiceProvider();
-        var handler = new ApiExceptionHandler(services.GetRequiredService<IProblemDetailsService>());
+        var handler = new ApiExceptionHandler(services.GetRequiredService<IProblemDetailsService>(), new ServerPaths([SecretFolder]));
         Assert.False(await handler.TryHandleAsync(new DefaultHttpContext { RequestServices = services }, new IOException("disk"), CancellationToken.None));
     }
+
+    [Theory]
+    [InlineData(typeof(KeyNotFoundException))]
+    [InlineData(typeof(InvalidOperationException))]
+    [InlineData(typeof(ArgumentException))]
+    public async Task AMessageNamingAServerFolder_IsAnsweredWithoutIt(Type type)
+    {
+        var exception = (Exception)Activator.CreateInstance(type, $"{SecretFolder}/dronescan.db: no hazard point 'hp-x'")!;
+
+        var (_, _, body) = await HandleAsync(exception);
+
+        Assert.DoesNotContain("secret-place", body, StringComparison.Ordinal);
+        Assert.Contains("no hazard point 'hp-x'", body, StringComparison.Ordinal);
+    }
+
+    private const string SecretFolder = "/srv/secret-place";
 
     private static async Task<(int Status, IHeaderDictionary Headers, string Body)> HandleAsync(Exception exception)
     {
         await using var services = new ServiceCollection().AddLogging().AddProblemDetails().BuildServiceProvider();
-        var handler = new ApiExceptionHandler(services.GetRequiredService<IProblemDetailsService>());
+        var handler = new ApiExceptionHandler(services.GetRequiredService<IProblemDetailsService>(), new ServerPaths([SecretFolder]));
         var context = new DefaultHttpContext { RequestServices = services };
         context.Request.Headers.Accept = "application/json";
         using var body = new MemoryStream();

@@ -1,4 +1,6 @@
 using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
 using DroneScan.Core.Flights;
 using DroneScan.Detection;
 using DroneScan.Pipeline.Detect;
@@ -119,14 +121,54 @@ public sealed class FlightProcessingTests(ServiceFixture service)
 
             var photos = flight.GetProperty("photos");
             Assert.Equal((2, 1), (photos.GetProperty("done").GetInt32(), photos.GetProperty("ok").GetInt32()));
+            Assert.Equal("done-with-problems", flight.GetProperty("status").GetString());
+            Assert.Equal(JsonValueKind.Null, flight.GetProperty("problem").ValueKind);
             var problem = Assert.Single(photos.GetProperty("problems").EnumerateArray());
             Assert.Equal("broken.jpg", problem.GetProperty("file").GetString());
-            Assert.Contains("broken.jpg", problem.GetProperty("reason").GetString(), StringComparison.Ordinal);
+            AssertOperatorSentence(problem.GetProperty("reason").GetString()!, "broken.jpg");
         }
         finally
         {
             Directory.Delete(dir, true);
         }
+    }
+
+    [Fact]
+    public async Task AFlightWithNoUsablePhoto_EndsFailed_SayingWhatToDo()
+    {
+        using var client = service.Client(Roles.Operator);
+        string dir = Directory.CreateTempSubdirectory("dronescan-none-").FullName;
+        try
+        {
+            string bad = Path.Combine(dir, "truncated.jpg");
+            await File.WriteAllBytesAsync(bad, [0xFF, 0xD8, 0xFF, 0xE0, 9, 9, 9]);
+            string id = await ServiceFixture.UploadFilesAsync(client, [bad], "nothing usable");
+            var flight = await ServiceFixture.WaitForDoneAsync(client, id);
+
+            Assert.Equal("failed", flight.GetProperty("status").GetString());
+            Assert.Equal(0, flight.GetProperty("photos").GetProperty("ok").GetInt32());
+            Assert.Contains("No photo of this flight could be used", flight.GetProperty("problem").GetString(), StringComparison.Ordinal);
+            var problem = Assert.Single(flight.GetProperty("photos").GetProperty("problems").EnumerateArray());
+            Assert.Equal("truncated.jpg", problem.GetProperty("file").GetString());
+            AssertOperatorSentence(problem.GetProperty("reason").GetString()!, "truncated.jpg");
+            var listed = (await client.GetFromJsonAsync<JsonElement[]>("/api/flights"))!.Single(f => f.GetProperty("id").GetString() == id);
+            Assert.Equal("failed", listed.GetProperty("status").GetString());
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+
+    /// <summary>A sentence for the operator: names no file (the file is its own column), no command-line option, no
+    /// server path, and says what to do.</summary>
+    private static void AssertOperatorSentence(string reason, string file)
+    {
+        Assert.DoesNotContain(file, reason, StringComparison.Ordinal);
+        Assert.DoesNotContain("--", reason, StringComparison.Ordinal);
+        Assert.DoesNotContain("/", reason, StringComparison.Ordinal);
+        Assert.EndsWith(".", reason, StringComparison.Ordinal);
+        Assert.True(reason.Length < 240, reason);
     }
 
     [Fact]
@@ -136,9 +178,9 @@ public sealed class FlightProcessingTests(ServiceFixture service)
         foreach (var (query, type) in new[]
         {
             ("format=geojson", "application/geo+json"), ("format=kml", "application/vnd.google-earth.kml+xml"), ("format=gpx", "application/gpx+xml"),
-            ("format=csv", "text/csv"), ("format=shp", "application/zip"), ("format=gpkg", "application/geopackage+sqlite3"),
+            ("format=csv", "application/zip"), ("format=shp", "application/zip"), ("format=gpkg", "application/geopackage+sqlite3"),
             ("format=geojson&layer=coverage", "application/geo+json"), ("format=kml&layer=areas", "application/vnd.google-earth.kml+xml"),
-            ("format=csv&status=candidate", "text/csv"),
+            ("format=csv&status=candidate", "application/zip"),
         })
         {
             using var response = await client.GetAsync($"/api/flights/{service.DemoFlightId}/hazards?{query}");
@@ -150,6 +192,23 @@ public sealed class FlightProcessingTests(ServiceFixture service)
         using var gpxPolygons = await client.GetAsync($"/api/flights/{service.DemoFlightId}/hazards?format=gpx&layer=areas");
         Assert.Equal(HttpStatusCode.BadRequest, gpxPolygons.StatusCode);
         Assert.Equal("application/problem+json", gpxPolygons.Content.Headers.ContentType!.MediaType);
+    }
+
+    [Fact]
+    public async Task Export_IsNamedByFlightNameAndDay_AndHoldsOnlyTheStatusAsked()
+    {
+        using var client = service.Client(Roles.Planner);
+        string day = service.Get<IFlightStore>().GetFlight(service.DemoFlightId)!.Flight.CreatedAt.UtcDateTime.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+
+        using var filtered = await client.GetAsync($"/api/flights/{service.DemoFlightId}/hazards?format=geojson&status=candidate");
+        using var areas = await client.GetAsync($"/api/flights/{service.DemoFlightId}/hazards?format=gpkg&layer=areas");
+
+        Assert.Equal($"demo-{day}-points-candidate.geojson", filtered.Content.Headers.ContentDisposition!.FileName);
+        Assert.Equal($"demo-{day}-areas.gpkg", areas.Content.Headers.ContentDisposition!.FileName);
+        using var doc = JsonDocument.Parse(await filtered.Content.ReadAsStringAsync());
+        var statuses = doc.RootElement.GetProperty("features").EnumerateArray().Select(f => f.GetProperty("properties").GetProperty("status").GetString()).ToList();
+        Assert.NotEmpty(statuses);
+        Assert.All(statuses, s => Assert.Equal("candidate", s));
     }
 
     private static async Task<(HashSet<(double, double, string, int)> Hazards, string OptionsJson)> ScanRunnerHazardsAsync()

@@ -15,17 +15,20 @@ public sealed class ReviewTests(ServiceFixture service)
     {
         using var client = service.Client(Roles.Analyst);
         // The last point of the demo flight: the authorization matrix reviews the first.
-        string hazardId = service.Get<IFlightStore>().GetHazards(service.DemoFlightId)[^1].Point.Id;
+        var point = service.Get<IFlightStore>().GetHazards(service.DemoFlightId)[^1].Point;
+        string hazardId = point.Id;
+        string other = point.ClassName == "uxo" ? "at_mine" : "uxo";
 
         using var first = await client.PostAsJsonAsync($"/api/hazards/{hazardId}/review", new { decision = "confirm", comment = "clear mine shape" });
-        using var second = await client.PostAsJsonAsync($"/api/hazards/{hazardId}/review", new { decision = "reclassify", label = "uxo", comment = "on a second look" });
+        using var second = await client.PostAsJsonAsync($"/api/hazards/{hazardId}/review", new { decision = "reclassify", label = other, comment = "on a second look" });
         Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK), (first.StatusCode, second.StatusCode));
 
         var history = await client.GetFromJsonAsync<JsonElement[]>($"/api/hazards/{hazardId}/reviews");
         Assert.Equal(["confirm", "reclassify"], history!.Select(r => r.GetProperty("decision").GetString()));
         Assert.All(history!, r => Assert.Equal("analyst-user", r.GetProperty("reviewer").GetString()));
         var hazard = await client.GetFromJsonAsync<JsonElement>($"/api/hazards/{hazardId}");
-        Assert.Equal(("confirmed", "uxo"), (hazard.GetProperty("status").GetString(), hazard.GetProperty("label").GetString()));
+        Assert.Equal(("confirmed", other, other), (hazard.GetProperty("status").GetString(), hazard.GetProperty("label").GetString(), hazard.GetProperty("finalClass").GetString()));
+        Assert.Equal(point.ClassName, hazard.GetProperty("className").GetString());
         Assert.NotEmpty(hazard.GetProperty("observations").EnumerateArray());
     }
 
@@ -71,6 +74,97 @@ public sealed class ReviewTests(ServiceFixture service)
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
         Assert.Equal("application/problem+json", missing.Content.Headers.ContentType!.MediaType);
+    }
+
+    [Fact]
+    public async Task RejectingAPoint_TakesItOutOfTheSuggestedAreas_AndConfirmingPutsItBack()
+    {
+        using var analyst = service.Client(Roles.Analyst);
+        using var planner = service.Client(Roles.Planner);
+        string hazardId = service.Get<IFlightStore>().GetHazards(service.DemoFlightId)[^4].Point.Id;
+        Assert.Contains(hazardId, await AreaHazardIdsAsync(planner));
+
+        (await analyst.PostAsJsonAsync($"/api/hazards/{hazardId}/review", new { decision = "reject", comment = "a stone" })).Dispose();
+        Assert.DoesNotContain(hazardId, await AreaHazardIdsAsync(planner));
+
+        (await analyst.PostAsJsonAsync($"/api/hazards/{hazardId}/review", new { decision = "confirm", comment = "on a second look" })).Dispose();
+        Assert.Contains(hazardId, await AreaHazardIdsAsync(planner));
+    }
+
+    [Fact]
+    public async Task AReclassifiedPoint_IsExportedWithTheNewClass_AndTheModelsClassBeside()
+    {
+        using var analyst = service.Client(Roles.Analyst);
+        using var planner = service.Client(Roles.Planner);
+        var point = service.Get<IFlightStore>().GetHazards(service.DemoFlightId)[^5].Point;
+        string other = point.ClassName == "at_mine" ? "ap_mine" : "at_mine";
+
+        using var review = await analyst.PostAsJsonAsync($"/api/hazards/{point.Id}/review", new { decision = "reclassify", label = other });
+        Assert.Equal(HttpStatusCode.OK, review.StatusCode);
+
+        using var doc = JsonDocument.Parse(await planner.GetStringAsync($"/api/flights/{service.DemoFlightId}/hazards?format=geojson"));
+        var feature = doc.RootElement.GetProperty("features").EnumerateArray().Single(f => f.GetProperty("properties").GetProperty("id").GetString() == point.Id);
+        var p = feature.GetProperty("properties");
+        Assert.Equal((other, point.ClassName, "confirmed"), (p.GetProperty("class").GetString(), p.GetProperty("model_class").GetString(), p.GetProperty("status").GetString()));
+    }
+
+    private async Task<List<string>> AreaHazardIdsAsync(HttpClient planner)
+    {
+        using var doc = JsonDocument.Parse(await planner.GetStringAsync($"/api/flights/{service.DemoFlightId}/hazards?format=geojson&layer=areas"));
+        return doc.RootElement.GetProperty("features").EnumerateArray()
+            .SelectMany(f => f.GetProperty("properties").GetProperty("hazard_ids").GetString()!.Split(';')).ToList();
+    }
+
+    [Fact]
+    public async Task Reclassify_ToTheClassThePointHas_Is400_AndRecordsNothing()
+    {
+        using var client = service.Client(Roles.Analyst);
+        var point = service.Get<IFlightStore>().GetHazards(service.DemoFlightId)[^3].Point;
+        int before = service.Get<IFlightStore>().GetReviewHistory(point.Id).Count;
+
+        using var same = await client.PostAsJsonAsync($"/api/hazards/{point.Id}/review", new { decision = "reclassify", label = point.ClassName.ToUpperInvariant() });
+
+        Assert.Equal(HttpStatusCode.BadRequest, same.StatusCode);
+        Assert.Contains("already of class", await same.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(before, service.Get<IFlightStore>().GetReviewHistory(point.Id).Count);
+    }
+
+    [Fact]
+    public async Task AHazard_NamesThePhotosOfItsObservationsByFileName()
+    {
+        using var client = service.Client(Roles.Analyst);
+        string hazardId = service.Get<IFlightStore>().GetHazards(service.DemoFlightId)[0].Point.Id;
+
+        var hazard = await client.GetFromJsonAsync<JsonElement>($"/api/hazards/{hazardId}");
+
+        var names = hazard.GetProperty("observations").EnumerateArray().Select(o => o.GetProperty("fileName").GetString()).ToList();
+        Assert.NotEmpty(names);
+        Assert.All(names, n => Assert.Matches(@"^IMG_\d{4}\.jpg$", n));
+    }
+
+    [Theory]
+    [InlineData("POST", "/api/hazards/hp-doesnotexist/review")]
+    [InlineData("GET", "/api/hazards/hp-doesnotexist/reviews")]
+    [InlineData("GET", "/api/hazards/hp-doesnotexist")]
+    [InlineData("GET", "/api/flights/fl-doesnotexist")]
+    [InlineData("GET", "/api/flights/fl-doesnotexist/hazards")]
+    public async Task AnUnknownId_Is404_NamingTheIdAndNoServerPath(string method, string path)
+    {
+        using var client = service.Client(Roles.Admin);
+        using var request = new HttpRequestMessage(new HttpMethod(method), path);
+        if (method == "POST")
+        {
+            request.Content = JsonContent.Create(new { decision = "confirm" });
+        }
+
+        using var response = await client.SendAsync(request);
+        string body = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Contains(path.Split('/')[3], body, StringComparison.Ordinal);
+        Assert.DoesNotContain(service.DataDir, body, StringComparison.Ordinal);
+        Assert.DoesNotContain(Path.GetTempPath().TrimEnd('/'), body, StringComparison.Ordinal);
+        Assert.DoesNotContain(".db", body, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using DroneScan.Web.Auth;
+using DroneScan.Web.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
@@ -134,6 +135,56 @@ public sealed partial class SecurityTests(ServiceFixture service)
         }
     }
 
+    [Theory]
+    [InlineData("/hangfire")]
+    [InlineData("/hangfire/jobs/enqueued")]
+    public async Task TheDashboard_GetsItsOwnPolicy_OnEveryPage(string path)
+    {
+        var (client, _) = await SignedInAsAdminAsync();
+        using (client)
+        {
+            using var response = await client.GetAsync(path);
+
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal(WebUi.DashboardContentSecurityPolicy, string.Join(';', response.Headers.GetValues("Content-Security-Policy")));
+        }
+    }
+
+    [Theory]
+    [InlineData(Roles.Analyst)]
+    [InlineData(Roles.Operator)]
+    public async Task TheDashboard_ForANonAdmin_IsTheNotAllowedPage_NotJson(string role)
+    {
+        var (client, _) = await SignedInAsync(role);
+        using (client)
+        {
+            using var response = await client.GetAsync("/hangfire");
+            string body = await response.Content.ReadAsStringAsync();
+
+            Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+            Assert.Equal("text/html", response.Content.Headers.ContentType!.MediaType);
+            Assert.Contains("Not allowed", body, StringComparison.Ordinal);
+            Assert.Contains("href=\"/\"", body, StringComparison.Ordinal);
+            AssertSecurityHeaders(response, "403 page");
+        }
+    }
+
+    [Fact]
+    public async Task AWrongPassword_KeepsTheUserName_AndPutsTheCursorInThePasswordField()
+    {
+        using var client = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false }) { BaseAddress = service.BaseAddress };
+        string form = AntiforgeryField().Match(await client.GetStringAsync("/login")).Groups[1].Value;
+        using var login = await client.PostAsync("/login", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = form, ["name"] = "forgetful<b>", ["password"] = "wrong", ["returnUrl"] = "/",
+        }));
+        string body = await login.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.Unauthorized, login.StatusCode);
+        Assert.Contains("value=\"forgetful&lt;b&gt;\"", body, StringComparison.Ordinal);
+        Assert.Matches("type=\"password\"[^>]*autofocus", body);
+    }
+
     [Fact]
     public async Task ARefusedLogin_HasTheSecurityHeaders()
     {
@@ -219,9 +270,11 @@ public sealed partial class SecurityTests(ServiceFixture service)
             .Distinct()
             .OrderBy(r => r.Item2, StringComparer.Ordinal);
 
-    private async Task<(HttpClient Client, CookieContainer Cookies)> SignedInAsAdminAsync()
+    private Task<(HttpClient Client, CookieContainer Cookies)> SignedInAsAdminAsync() => SignedInAsync(Roles.Admin);
+
+    private async Task<(HttpClient Client, CookieContainer Cookies)> SignedInAsync(string role)
     {
-        var user = service.Get<UserAdmin>().Create("admin-" + Guid.NewGuid().ToString("N")[..8], [Roles.Admin]);
+        var user = service.Get<UserAdmin>().Create(role + "-" + Guid.NewGuid().ToString("N")[..8], [role]);
         var cookies = new CookieContainer();
         var client = new HttpClient(new HttpClientHandler { CookieContainer = cookies, AllowAutoRedirect = false }) { BaseAddress = service.BaseAddress };
         string form = AntiforgeryField().Match(await client.GetStringAsync("/login")).Groups[1].Value;

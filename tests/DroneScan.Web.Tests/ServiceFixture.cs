@@ -144,7 +144,8 @@ public sealed class ServiceFixture : IAsyncLifetime
         return JsonDocument.Parse(body).RootElement.GetProperty("id").GetString()!;
     }
 
-    /// <summary>Polls the flight until its status is <c>done</c>; returns the last flight document.</summary>
+    /// <summary>Polls the flight until processing has ended (<c>done</c>, <c>done-with-problems</c> or <c>failed</c>);
+    /// returns the last flight document.</summary>
     public static async Task<JsonElement> WaitForDoneAsync(HttpClient client, string flightId)
     {
         var deadline = DateTime.UtcNow + ProcessingTimeout;
@@ -152,7 +153,7 @@ public sealed class ServiceFixture : IAsyncLifetime
         do
         {
             flight = await client.GetFromJsonAsync<JsonElement>($"/api/flights/{flightId}");
-            if (flight.GetProperty("status").GetString() == "done")
+            if (flight.GetProperty("status").GetString() is "done" or "done-with-problems" or "failed")
             {
                 return flight;
             }

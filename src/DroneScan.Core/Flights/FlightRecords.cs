@@ -48,15 +48,45 @@ public enum ReviewDecision
     Unsure,
 }
 
+/// <summary>
+/// Processing settings an operator gives one flight (all optional; null: the service's default). Units in the names:
+/// height of the camera above the ground, or the ground's elevation above sea level (for photos whose altitude is
+/// above sea level), sensor width, focal length in pixels, GNSS error, the detector's score threshold, and the model
+/// (<c>auto</c> or a model name).
+/// </summary>
+public sealed record FlightSettings
+{
+    public double? AglM { get; init; }
+
+    public double? GroundElevationM { get; init; }
+
+    public double? SensorWidthMm { get; init; }
+
+    public double? FocalPx { get; init; }
+
+    public double? GpsSigmaM { get; init; }
+
+    public double? Conf { get; init; }
+
+    /// <summary><c>auto</c> (the default) or a model name.</summary>
+    public string Model { get; init; } = "auto";
+
+    /// <summary>No setting differs from the service's defaults.</summary>
+    public bool IsDefault() => this == new FlightSettings();
+}
+
 /// <summary>A flight to create or update. <see cref="Id"/> comes from <see cref="FlightIds"/>.</summary>
 /// <param name="Id">Store id, e.g. <c>fl-3fa85f64a1b2</c>.</param>
 /// <param name="Name">Name for people (the folder name by default).</param>
 /// <param name="SourceFolder">Absolute folder the photos were read from, when known.</param>
 /// <param name="Site">Site or task name, when known; null keeps the stored value on update.</param>
 /// <param name="Notes">Operator notes; null keeps the stored value on update.</param>
-public sealed record FlightDefinition(string Id, string Name, string? SourceFolder, string? Site = null, string? Notes = null);
+/// <param name="UploadedBy">User name of who uploaded the flight (service uploads); null keeps the stored value.</param>
+/// <param name="Settings">The flight's processing settings; null keeps the stored value.</param>
+public sealed record FlightDefinition(string Id, string Name, string? SourceFolder, string? Site = null, string? Notes = null, string? UploadedBy = null, FlightSettings? Settings = null);
 
-/// <summary>A stored flight.</summary>
+/// <summary>A stored flight. <see cref="UploadedBy"/>: the user who uploaded it, null for a CLI scan;
+/// <see cref="Settings"/>: its processing settings (all defaults when none were given).</summary>
 public sealed record FlightRecord(
     string Id,
     string Name,
@@ -65,7 +95,9 @@ public sealed record FlightRecord(
     string? Notes,
     FlightStatus Status,
     DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt);
+    DateTimeOffset UpdatedAt,
+    string? UploadedBy = null,
+    FlightSettings? Settings = null);
 
 /// <summary>A flight with what it holds, for listings and the <c>status</c> of a scan.</summary>
 public sealed record FlightSummary(

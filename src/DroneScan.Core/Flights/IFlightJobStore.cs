@@ -21,6 +21,16 @@ public interface IFlightJobStore
     /// <exception cref="KeyNotFoundException">No such flight.</exception>
     FlightWork StartWork(RunStart run);
 
+    /// <summary>
+    /// Prepares a finished flight to be processed again with new settings, in one transaction holding the flight
+    /// alone: stores the settings, removes the work record (the next <see cref="StartWork"/> adds a new run) and
+    /// marks every registered photo not done. Photos, detections, hazard points and reviews stay until the new
+    /// run replaces them (reviews are never removed).
+    /// </summary>
+    /// <returns>False, changing nothing, while the flight's work is not done (it is being processed).</returns>
+    /// <exception cref="KeyNotFoundException">No such flight.</exception>
+    bool RestartWork(string flightId, FlightSettings settings);
+
     /// <summary>The flight's work record, or null when it was never started.</summary>
     FlightWork? GetWork(string flightId);
 

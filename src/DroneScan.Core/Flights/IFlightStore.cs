@@ -54,6 +54,15 @@ public interface IFlightStore
     HazardReplaceResult ReplaceHazards(string flightId, IReadOnlyList<HazardPoint> hazards, CoverageLayer coverage, IReadOnlyList<SuggestedHazardArea> areas);
 
     /// <summary>
+    /// Replaces the flight's suggested hazard areas with what <paramref name="build"/> makes of its hazard points (with
+    /// their review status), in one transaction holding the flight alone: no review or hazard replace of the flight
+    /// runs between the read and the write, so the areas always match the statuses they were built from.
+    /// </summary>
+    /// <returns>The areas written.</returns>
+    /// <exception cref="KeyNotFoundException">No such flight.</exception>
+    IReadOnlyList<SuggestedHazardArea> ReplaceAreas(string flightId, Func<IReadOnlyList<ReviewedHazard>, IReadOnlyList<SuggestedHazardArea>> build);
+
+    /// <summary>
     /// Appends a review. The hazard's status becomes that of its latest review (latest by <paramref name="at"/>, then
     /// by insertion order). <paramref name="at"/> defaults to the store's clock.
     /// </summary>

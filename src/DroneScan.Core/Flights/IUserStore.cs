@@ -24,7 +24,16 @@ public interface IUserStore
 
     /// <summary>Revokes all the user's tokens; returns how many were live.</summary>
     int RevokeTokens(string userName);
+
+    /// <summary>Disables the user (kept, for the audit trail: reviews and uploads name it) and revokes its tokens; a
+    /// disabled user is never found by token. Disabling twice keeps the first time.</summary>
+    /// <returns>False when there is no such user.</returns>
+    bool DisableUser(string userName);
 }
 
-/// <summary>A user. <paramref name="PasswordHash"/> is an ASP.NET Core Identity password hash.</summary>
-public sealed record UserRecord(string Name, IReadOnlyList<string> Roles, string PasswordHash, DateTimeOffset CreatedAt);
+/// <summary>A user. <paramref name="PasswordHash"/> is an ASP.NET Core Identity password hash; <paramref name="DisabledAt"/>
+/// is set once an admin disabled the user (no sign-in, no token, no session).</summary>
+public sealed record UserRecord(string Name, IReadOnlyList<string> Roles, string PasswordHash, DateTimeOffset CreatedAt, DateTimeOffset? DisabledAt = null)
+{
+    public bool Disabled => DisabledAt is not null;
+}

@@ -88,10 +88,17 @@ public sealed record HazardPoint(
 public sealed record HazardReview(string Reviewer, DateTimeOffset ReviewedAt, string? Label, string? Evidence);
 
 /// <summary>A hazard point with its review fields, the unit every export writes.</summary>
-public sealed record ReviewedHazard(HazardPoint Point, HazardReview? LatestReview)
+/// <param name="Point">The point as found, with its status after review.</param>
+/// <param name="LatestReview">Its latest review, or null.</param>
+/// <param name="ReclassifiedAs">The class of the point's latest reclassification, when it has one
+/// (<see cref="Flights.ReviewRules.FinalClass"/>).</param>
+public sealed record ReviewedHazard(HazardPoint Point, HazardReview? LatestReview, string? ReclassifiedAs = null)
 {
     /// <summary>Status after review (the point's own status carries the latest decision).</summary>
     public HazardStatus Status => Point.Status;
+
+    /// <summary>The class after review: the latest reclassification's, else the model's.</summary>
+    public string FinalClass => ReclassifiedAs ?? Point.ClassName;
 }
 
 /// <summary>What one photo covered on the ground.</summary>

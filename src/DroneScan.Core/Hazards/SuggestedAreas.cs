@@ -17,6 +17,16 @@ public static class SuggestedAreas
     /// 2 × <paramref name="bufferM"/> end up in one area. Ids (<c>sha-</c> + 12 hex digits of SHA-256 over the
     /// member ids) and order (most points first, then id) do not depend on the input order.
     /// </summary>
+    /// <summary>
+    /// The areas of a reviewed flight: <see cref="Build"/> over the points an analyst has not rejected (candidates,
+    /// confirmed, unsure); a rejected point is a false alarm and suggests no hazardous area.
+    /// </summary>
+    public static IReadOnlyList<SuggestedHazardArea> BuildReviewed(IReadOnlyList<ReviewedHazard> hazards, double bufferM)
+    {
+        ArgumentNullException.ThrowIfNull(hazards);
+        return Build([.. hazards.Where(h => h.Status != HazardStatus.Rejected).Select(h => h.Point)], bufferM);
+    }
+
     public static IReadOnlyList<SuggestedHazardArea> Build(IReadOnlyList<HazardPoint> points, double bufferM)
     {
         ArgumentNullException.ThrowIfNull(points);

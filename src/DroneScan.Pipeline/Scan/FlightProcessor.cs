@@ -70,7 +70,7 @@ public sealed class FlightProcessor(IFlightStore store, TiledDetector detector)
         var coverage = CoverageBuilder.Build(photos, maxGsdM);
         var coarse = photos.Where(p => p.Footprint is not null && p.CentreGsdM > maxGsdM).ToList();
         var areas = hazards.Count == 0 ? [] : SuggestedAreas.Build(hazards, options.AreaBufferM);
-        return new FlightFinalisation(observations.Count, hazards, coverage, coarse, areas);
+        return new FlightFinalisation(observations.Count, hazards, coverage, coarse, areas, options.AreaBufferM);
     }
 
     /// <summary><see cref="Build"/>, then <see cref="IFlightStore.ReplaceHazards"/> in one transaction.</summary>
@@ -81,11 +81,16 @@ public sealed class FlightProcessor(IFlightStore store, TiledDetector detector)
         return result;
     }
 
-    /// <summary>Writes a built finalisation (hazard points, coverage, areas) with <see cref="IFlightStore.ReplaceHazards"/>.</summary>
+    /// <summary>Writes a built finalisation (hazard points, coverage, areas) with <see cref="IFlightStore.ReplaceHazards"/>;
+    /// when points kept reviews from an earlier run, the areas are then rebuilt without the rejected ones.</summary>
     public void Save(string flightId, FlightFinalisation result)
     {
         ArgumentNullException.ThrowIfNull(result);
-        store.ReplaceHazards(flightId, result.Hazards, result.Coverage, result.Areas);
+        var replaced = store.ReplaceHazards(flightId, result.Hazards, result.Coverage, result.Areas);
+        if (replaced.ReviewedHazardCount > 0)
+        {
+            store.ReplaceAreas(flightId, hazards => SuggestedAreas.BuildReviewed(hazards, result.AreaBufferM));
+        }
     }
 
     private static string ScopedId(string flightId, string contentId) =>
@@ -172,10 +177,12 @@ public sealed class FlightProcessor(IFlightStore store, TiledDetector detector)
 /// <param name="Hazards">Hazard points.</param>
 /// <param name="Coverage">Ground covered at a GSD fine enough for the model.</param>
 /// <param name="CoarsePhotos">Used photos left out of the coverage because their GSD is over the limit.</param>
-/// <param name="Areas">Suggested hazard areas.</param>
+/// <param name="Areas">Suggested hazard areas (from every point; <see cref="FlightProcessor.Save"/> leaves out rejected ones).</param>
+/// <param name="AreaBufferM">The buffer the areas were built with, metres.</param>
 public sealed record FlightFinalisation(
     int Detections,
     IReadOnlyList<HazardPoint> Hazards,
     CoverageLayer Coverage,
     IReadOnlyList<PhotoCoverage> CoarsePhotos,
-    IReadOnlyList<SuggestedHazardArea> Areas);
+    IReadOnlyList<SuggestedHazardArea> Areas,
+    double AreaBufferM);

@@ -191,6 +191,13 @@ internal static class PostgresSchema
                 created_at timestamptz NOT NULL,
                 revoked_at timestamptz);
             """),
+        (3, "disabled users; who uploaded a flight", """
+            ALTER TABLE users ADD COLUMN disabled_at timestamptz;
+            ALTER TABLE flights ADD COLUMN uploaded_by text COLLATE "C";
+            """),
+        (4, "per-flight processing settings", """
+            ALTER TABLE flights ADD COLUMN settings_json text;
+            """),
     ];
 
     internal static int LatestVersion => Migrations[^1].Version;

@@ -178,6 +178,13 @@ internal static class SqliteSchema
                 created_at TEXT NOT NULL,
                 revoked_at TEXT);
             """),
+        (3, "disabled users; who uploaded a flight", """
+            ALTER TABLE users ADD COLUMN disabled_at TEXT;
+            ALTER TABLE flights ADD COLUMN uploaded_by TEXT;
+            """),
+        (4, "per-flight processing settings", """
+            ALTER TABLE flights ADD COLUMN settings_json TEXT;
+            """),
     ];
 
     internal static int LatestVersion => Migrations[^1].Version;

@@ -23,12 +23,14 @@ public static class FlightEndpoints
         flights.MapGet("", List);
         flights.MapGet("/{id}", Get);
         flights.MapDelete("/{id}", Delete).RequireAuthorization(Policies.Admin);
+        flights.MapPost("/{id}/reprocess", Reprocess).RequireAuthorization(Policies.Upload);
         flights.MapGet("/{id}/hazards", Export).RequireAuthorization(Policies.Export);
         return app;
     }
 
     private static async Task<IResult> UploadAsync(
-        HttpContext http, FlightFolders folders, IFlightStore store, IFlightJobStore work, IBackgroundJobClient jobs, IOptions<UploadOptions> limits, CancellationToken cancellationToken)
+        HttpContext http, FlightFolders folders, IFlightStore store, IFlightJobStore work, IBackgroundJobClient jobs, IOptions<UploadOptions> limits,
+        FlightProcessor processor, CancellationToken cancellationToken)
     {
         if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
         {
@@ -37,9 +39,13 @@ public static class FlightEndpoints
 
         string id = FlightFolders.NewFlightId();
         UploadedFlight upload;
+        FlightSettings settings;
         try
         {
             upload = await new FlightUploadReader(folders, limits.Value).ReadAsync(http.Request, id, cancellationToken).ConfigureAwait(false);
+
+            // Checked before anything is stored: a bad setting leaves no flight and no files.
+            settings = FlightSettingsForm.Parse(upload.Fields, processor.Detector.Model.Name);
         }
         catch
         {
@@ -48,7 +54,7 @@ public static class FlightEndpoints
         }
 
         string name = upload.Fields.TryGetValue("name", out var n) && !string.IsNullOrWhiteSpace(n) ? n.Trim() : id;
-        store.UpsertFlight(new FlightDefinition(id, name, folders.FlightFolder(id), Field(upload, "site"), Field(upload, "notes")));
+        store.UpsertFlight(new FlightDefinition(id, name, folders.FlightFolder(id), Field(upload, "site"), Field(upload, "notes"), http.User.Identity?.Name, settings));
         work.QueuePhotos(id, upload.Photos);
         jobs.Enqueue<FlightJobs>(j => j.PlanFlight(id));
         return Results.Created($"/api/flights/{id}", new FlightCreated(id, upload.Photos.Count, upload.Ignored));
@@ -58,7 +64,7 @@ public static class FlightEndpoints
         .Select(s => (Summary: s, Work: work.GetWork(s.Flight.Id)))
         .Select(x => new FlightListItem(
             x.Summary.Flight.Id, x.Summary.Flight.Name, x.Summary.Flight.Site, Status(x.Summary, x.Work), x.Summary.Flight.CreatedAt,
-            x.Summary.Flight.UpdatedAt, x.Work?.PhotosTotal ?? x.Summary.Photos, x.Summary.Hazards))
+            x.Summary.Flight.UpdatedAt, x.Work?.PhotosTotal ?? x.Summary.Photos, x.Summary.Hazards, x.Summary.Flight.UploadedBy))
         .ToList());
 
     private static IResult Get(string id, IFlightStore store, IFlightJobStore work)
@@ -71,14 +77,40 @@ public static class FlightEndpoints
         var w = work.GetWork(id);
         int total = w?.PhotosTotal ?? work.GetQueuedPhotos(id).Count;
         int done = w?.PhotosDone ?? 0;
-        var problems = store.GetSkippedPhotos(id).Select(p => new PhotoProblem(p.FileName, p.Code, p.Reason)).ToList();
+        var problems = store.GetSkippedPhotos(id).Select(p => new PhotoProblem(p.FileName, p.Code, PhotoProblemAdvice.For(p.Code))).ToList();
         string status = Status(s, w);
-        double progress = status == "done" ? 1 : total == 0 ? 0 : (double)done / total;
+        double progress = IsFinished(status) ? 1 : total == 0 ? 0 : (double)done / total;
         return Results.Ok(new FlightDetail(
             s.Flight.Id, s.Flight.Name, s.Flight.Site, s.Flight.Notes, status, progress, s.Flight.CreatedAt, s.Flight.UpdatedAt,
             new PhotoCounts(total, done, s.PhotosOk, s.PhotosSkipped, s.PhotosFailed, problems),
             new HazardCounts(s.HazardsCandidate, s.HazardsConfirmed, s.HazardsRejected, s.HazardsUnsure, s.Hazards),
-            s.LatestRun is { } run ? $"{run.ModelName} {run.ModelVersion}" : null));
+            s.LatestRun is { } run ? $"{run.ModelName} {run.ModelVersion}" : null, s.Flight.UploadedBy,
+            status == Failed ? PhotoProblemAdvice.NoUsablePhoto : null,
+            s.Flight.Settings ?? new FlightSettings()));
+    }
+
+    /// <summary>
+    /// New settings for a finished flight, and its photos processed again with them (a JSON object of the upload's
+    /// setting fields, e.g. <c>{"agl_m": 60}</c>; a field left out is the service's default). Points that come back
+    /// with the same id keep their reviews, as after a CLI re-scan.
+    /// </summary>
+    private static IResult Reprocess(string id, Dictionary<string, System.Text.Json.JsonElement>? body, IFlightStore store, IFlightJobStore work, IBackgroundJobClient jobs, FlightProcessor processor)
+    {
+        if (store.GetFlight(id) is null)
+        {
+            throw new KeyNotFoundException($"no flight '{id}'");
+        }
+
+        var fields = (body ?? []).Where(f => f.Value.ValueKind is not (System.Text.Json.JsonValueKind.Null or System.Text.Json.JsonValueKind.Undefined))
+            .ToDictionary(f => f.Key, f => f.Value.ValueKind == System.Text.Json.JsonValueKind.String ? f.Value.GetString() ?? "" : f.Value.GetRawText(), StringComparer.Ordinal);
+        var settings = FlightSettingsForm.Parse(fields, processor.Detector.Model.Name);
+        if (!work.RestartWork(id, settings))
+        {
+            throw new InvalidOperationException($"flight '{id}' is being processed (or was not uploaded to this service): reprocess it once it has finished");
+        }
+
+        jobs.Enqueue<FlightJobs>(j => j.PlanFlight(id));
+        return Results.Accepted($"/api/flights/{id}", new { id });
     }
 
     private static IResult Delete(string id, IFlightJobStore work, FlightFolders folders)
@@ -109,20 +141,24 @@ public static class FlightEndpoints
             _ => throw new FormatException($"layer '{layer}': use points, coverage or areas"),
         };
         HazardStatus? filter = status is null ? null : ParseStatus(status);
-        if (store.GetFlight(id) is null)
+        if (store.GetFlight(id) is not { } flight)
         {
             throw new KeyNotFoundException($"no flight '{id}'");
         }
 
         var data = FlightExport.Load(store, id, filter)
             ?? throw new InvalidOperationException($"flight '{id}' is not finished processing: nothing to export yet");
-        string baseName = $"{id}-{which.ToString().ToLowerInvariant()}";
+        string baseName = DownloadName(flight.Flight, which, filter);
         using var output = new MemoryStream();
         switch (fmt)
         {
             case ExportFormat.Shapefile:
                 HazardExporter.WriteShapefileZip(which, data, output, baseName);
                 return Results.File(output.ToArray(), "application/zip", baseName + ".zip");
+            case ExportFormat.Csv:
+                // The CSV with its IMSMA field-mapping template, as the CLI writes them side by side.
+                HazardExporter.WriteCsvZip(which, data, output, baseName);
+                return Results.File(output.ToArray(), "application/zip", baseName + "-csv.zip");
             case ExportFormat.GeoPackage:
                 string temp = Path.Combine(Path.GetTempPath(), $"dronescan-{Guid.NewGuid():N}.gpkg");
                 try
@@ -141,6 +177,27 @@ public static class FlightEndpoints
         }
     }
 
+    /// <summary>The file name of a download, without extension: what a planner recognises in a folder of
+    /// downloads — the flight's name (letters and digits kept, anything else a '-'), the day it was uploaded, the
+    /// layer and, when filtered, the status (e.g. <c>north-field-2026-05-01-points-confirmed</c>).</summary>
+    internal static string DownloadName(FlightRecord flight, ExportLayer layer, HazardStatus? status)
+    {
+        var name = new System.Text.StringBuilder();
+        foreach (char c in flight.Name.Trim().ToLowerInvariant())
+        {
+            bool keep = char.IsLetterOrDigit(c) || c == '_';
+            if (keep || (name.Length > 0 && name[^1] != '-'))
+            {
+                name.Append(keep ? c : '-');
+            }
+        }
+
+        string slug = name.ToString().Trim('-');
+        slug = slug.Length == 0 ? flight.Id : slug[..Math.Min(slug.Length, 60)].TrimEnd('-');
+        string day = flight.CreatedAt.UtcDateTime.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        return $"{slug}-{day}-{layer.ToString().ToLowerInvariant()}" + (status is { } s ? "-" + ApiMapping.Text(s) : "");
+    }
+
     internal static HazardStatus ParseStatus(string status) =>
         Enum.TryParse<HazardStatus>(status, ignoreCase: true, out var s) && Enum.IsDefined(s) && !char.IsDigit(status.Trim()[0])
             ? s
@@ -149,6 +206,27 @@ public static class FlightEndpoints
     private static string? Field(UploadedFlight upload, string key) =>
         upload.Fields.TryGetValue(key, out var v) && !string.IsNullOrWhiteSpace(v) ? v.Trim() : null;
 
-    private static string Status(FlightSummary summary, FlightWork? work) =>
-        work is not null ? ApiMapping.Text(work.State) : summary.Flight.Status == FlightStatus.Finalised ? "done" : ApiMapping.Text(summary.Flight.Status);
+    /// <summary>A finished flight that used none of its photos.</summary>
+    internal const string Failed = "failed";
+
+    /// <summary>A finished flight that could not use some of its photos.</summary>
+    internal const string DoneWithProblems = "done-with-problems";
+
+    /// <summary>Processing has ended, well or not: <c>done</c>, <c>done-with-problems</c> or <c>failed</c>.</summary>
+    internal static bool IsFinished(string status) => status is "done" or DoneWithProblems or Failed;
+
+    /// <summary>
+    /// The flight's state for people: created, processing, finalising while it runs; once finished, <c>failed</c>
+    /// when no photo was usable, <c>done-with-problems</c> when some were not, else <c>done</c>.
+    /// </summary>
+    private static string Status(FlightSummary summary, FlightWork? work)
+    {
+        bool finished = work is not null ? work.State == FlightWorkState.Done : summary.Flight.Status == FlightStatus.Finalised;
+        if (!finished)
+        {
+            return work is not null ? ApiMapping.Text(work.State) : ApiMapping.Text(summary.Flight.Status);
+        }
+
+        return summary.PhotosOk == 0 ? Failed : summary.PhotosSkipped + summary.PhotosFailed > 0 ? DoneWithProblems : "done";
+    }
 }

@@ -1,8 +1,10 @@
 using System.Security.Claims;
 using DroneScan.Core.Flights;
 using DroneScan.Core.Hazards;
+using DroneScan.Pipeline.Scan;
 using DroneScan.Storage;
 using DroneScan.Web.Auth;
+using Microsoft.Extensions.Options;
 
 namespace DroneScan.Web.Api;
 
@@ -26,7 +28,7 @@ public static class HazardEndpoints
         var list = flights
             .SelectMany(f => store.GetHazards(f, filter).Select(h => (Flight: f, Hazard: h)))
             .Where(x => @class is null || string.Equals(x.Hazard.Point.ClassName, @class, StringComparison.OrdinalIgnoreCase))
-            .Select(x => x.Hazard.ToDto(x.Flight, withObservations: false))
+            .Select(x => x.Hazard.ToDto(x.Flight, fileNames: null))
             .ToList();
         return Results.Ok(list);
     }
@@ -34,7 +36,10 @@ public static class HazardEndpoints
     private static IResult Get(string id, IFlightStore store)
     {
         var (flightId, hazard) = Find(store, id);
-        return Results.Ok(hazard.ToDto(flightId, withObservations: true));
+        var fileNames = store.LoadPhotoCoverage(flightId)
+            .GroupBy(p => p.PhotoId, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.First().FileName, StringComparer.Ordinal);
+        return Results.Ok(hazard.ToDto(flightId, fileNames));
     }
 
     /// <summary>Longest review comment kept (a field note, not a document; reviews are append-only).</summary>
@@ -43,7 +48,7 @@ public static class HazardEndpoints
     /// <summary>Longest class label of a reclassification.</summary>
     public const int MaxLabelChars = 100;
 
-    private static IResult Review(string id, ReviewRequest request, ClaimsPrincipal user, IFlightStore store)
+    private static IResult Review(string id, ReviewRequest request, ClaimsPrincipal user, IFlightStore store, IOptions<ScanOptions> scan)
     {
         ArgumentNullException.ThrowIfNull(request);
         string text = request.Decision?.Trim() ?? "";
@@ -58,6 +63,9 @@ public static class HazardEndpoints
         }
 
         var review = store.AddReview(id, decision, request.Label, request.Comment, user.Identity?.Name ?? "");
+
+        // Suggested areas follow the reviews: a rejected point no longer suggests one, an un-rejected one does again.
+        store.ReplaceAreas(review.FlightId, hazards => SuggestedAreas.BuildReviewed(hazards, scan.Value.AreaBufferM));
         return Results.Ok(review.ToDto());
     }
 

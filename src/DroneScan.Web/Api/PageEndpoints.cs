@@ -6,7 +6,9 @@ using DroneScan.Web.Auth;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.WebUtilities;
 
 namespace DroneScan.Web.Api;
 
@@ -15,7 +17,7 @@ public static partial class PageEndpoints
 {
     public static IEndpointRouteBuilder MapPageEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/login", (HttpContext http, IAntiforgery antiforgery, string? returnUrl) => LoginPage(http, antiforgery, returnUrl, null)).AllowAnonymous();
+        app.MapGet("/login", (HttpContext http, IAntiforgery antiforgery, string? returnUrl) => LoginPage(http, antiforgery, returnUrl, null, null)).AllowAnonymous();
         app.MapPost("/login", LoginAsync).AllowAnonymous();
         app.MapPost("/logout", async (HttpContext http) =>
         {
@@ -35,13 +37,13 @@ public static partial class PageEndpoints
             int seconds = (int)Math.Ceiling(wait.TotalSeconds);
             http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
             string message = $"Too many failed sign-ins. Try again in {Math.Max(1, (int)Math.Ceiling(wait.TotalMinutes))} minute(s).";
-            return LoginPage(http, antiforgery, returnUrl, message, StatusCodes.Status429TooManyRequests);
+            return LoginPage(http, antiforgery, returnUrl, name, message, StatusCodes.Status429TooManyRequests);
         }
 
         if (users.CheckPassword(name ?? "", password ?? "") is not { } user)
         {
             throttle.Failed(name ?? "", client);
-            return LoginPage(http, antiforgery, returnUrl, "Wrong user name or password.", StatusCodes.Status401Unauthorized);
+            return LoginPage(http, antiforgery, returnUrl, name, "Wrong user name or password.", StatusCodes.Status401Unauthorized);
         }
 
         throttle.Succeeded(user.Name);
@@ -52,10 +54,41 @@ public static partial class PageEndpoints
     }
 
     /// <summary>The login page (an embedded resource); each <c>{{name}}</c> is filled in by <see cref="LoginPage"/>.</summary>
-    private static readonly string LoginTemplate = ReadLoginTemplate();
+    private static readonly string LoginTemplate = ReadTemplate("LoginPage.html");
 
-    private static IResult LoginPage(HttpContext http, IAntiforgery antiforgery, string? returnUrl, string? error, int status = StatusCodes.Status200OK)
+    /// <summary>The page a signed-in user sees where a role is missing (an embedded resource, no placeholders).</summary>
+    private static readonly string NotAllowedTemplate = ReadTemplate("NotAllowedPage.html");
+
+    /// <summary>
+    /// The answer to a refused page (403 outside <c>/api</c>, e.g. a non-admin opening <c>/hangfire</c>): the same
+    /// "not allowed" page for everyone, as HTML; the API keeps its ProblemDetails.
+    /// </summary>
+    public static async Task WriteStatusCodeAnswerAsync(StatusCodeContext context)
     {
+        ArgumentNullException.ThrowIfNull(context);
+        var http = context.HttpContext;
+        int status = http.Response.StatusCode;
+        if (status == StatusCodes.Status403Forbidden && !http.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase))
+        {
+            http.Response.ContentType = "text/html; charset=utf-8";
+            await http.Response.WriteAsync(NotAllowedTemplate, Encoding.UTF8).ConfigureAwait(false);
+            return;
+        }
+
+        // As UseStatusCodePages() does by itself: ProblemDetails when the service can write them, else one line.
+        var problems = http.RequestServices.GetService<IProblemDetailsService>();
+        if (problems is null || !await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = http, ProblemDetails = { Status = status } }).ConfigureAwait(false))
+        {
+            http.Response.ContentType = "text/plain; charset=utf-8";
+            await http.Response.WriteAsync($"Status Code: {status}; {ReasonPhrases.GetReasonPhrase(status)}").ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The page; after a refused sign-in it keeps the user name typed (so only the password is typed again)
+    /// and puts the cursor in the password field.</summary>
+    private static IResult LoginPage(HttpContext http, IAntiforgery antiforgery, string? returnUrl, string? name, string? error, int status = StatusCodes.Status200OK)
+    {
+        bool known = !string.IsNullOrEmpty(name);
         var tokens = antiforgery.GetAndStoreTokens(http);
         var e = HtmlEncoder.Default;
         var values = new Dictionary<string, string>(StringComparer.Ordinal)
@@ -64,6 +97,9 @@ public static partial class PageEndpoints
             ["tokenField"] = e.Encode(tokens.FormFieldName),
             ["token"] = e.Encode(tokens.RequestToken ?? ""),
             ["returnUrl"] = e.Encode(returnUrl ?? "/"),
+            ["name"] = e.Encode(name ?? ""),
+            ["nameFocus"] = known ? "" : " autofocus",
+            ["passwordFocus"] = known ? " autofocus" : "",
         };
 
         // One pass, so a value that happens to contain "{{…}}" is never filled in again.
@@ -71,15 +107,15 @@ public static partial class PageEndpoints
         return Results.Content(html, "text/html; charset=utf-8", Encoding.UTF8, status);
     }
 
-    private static string ReadLoginTemplate()
+    private static string ReadTemplate(string file)
     {
-        const string Name = "DroneScan.Web.Api.LoginPage.html";
-        using var stream = typeof(PageEndpoints).Assembly.GetManifestResourceStream(Name)
-            ?? throw new InvalidOperationException($"the login page template {Name} is not embedded in {typeof(PageEndpoints).Assembly.GetName().Name}");
+        string name = "DroneScan.Web.Api." + file;
+        using var stream = typeof(PageEndpoints).Assembly.GetManifestResourceStream(name)
+            ?? throw new InvalidOperationException($"the page template {name} is not embedded in {typeof(PageEndpoints).Assembly.GetName().Name}");
         using var reader = new StreamReader(stream, Encoding.UTF8);
         return reader.ReadToEnd();
     }
 
-    [GeneratedRegex(@"\{\{(error|tokenField|token|returnUrl)\}\}")]
+    [GeneratedRegex(@"\{\{(error|tokenField|token|returnUrl|name|nameFocus|passwordFocus)\}\}")]
     private static partial Regex Placeholder();
 }

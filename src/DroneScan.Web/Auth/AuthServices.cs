@@ -43,6 +43,17 @@ public static class AuthServiceCollectionExtensions
                 o.ExpireTimeSpan = TimeSpan.FromHours(12);
                 o.Events.OnRedirectToLogin = context => Refuse(context, StatusCodes.Status401Unauthorized);
                 o.Events.OnRedirectToAccessDenied = context => Refuse(context, StatusCodes.Status403Forbidden);
+
+                // A session ends when its user is disabled (or deleted): checked on every request, one indexed read.
+                o.Events.OnValidatePrincipal = async context =>
+                {
+                    string? name = context.Principal?.Identity?.Name;
+                    if (name is null || context.HttpContext.RequestServices.GetRequiredService<UserAdmin>().Active(name) is null)
+                    {
+                        context.RejectPrincipal();
+                        await context.HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme).ConfigureAwait(false);
+                    }
+                };
             });
         services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())

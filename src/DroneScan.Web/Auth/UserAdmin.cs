@@ -48,7 +48,7 @@ public sealed class UserAdmin(IUserStore users)
         return token;
     }
 
-    /// <summary>The user, when the password is right.</summary>
+    /// <summary>The user, when the password is right and the user is not disabled.</summary>
     public UserRecord? CheckPassword(string name, string password)
     {
         if (users.FindUser(name) is not { } user)
@@ -57,8 +57,13 @@ public sealed class UserAdmin(IUserStore users)
             return null;
         }
 
-        return Hasher.VerifyHashedPassword(name, user.PasswordHash, password) == PasswordVerificationResult.Failed ? null : user;
+        // Verified even for a disabled user: the answer takes as long, and says nothing about the password.
+        bool right = Hasher.VerifyHashedPassword(name, user.PasswordHash, password) != PasswordVerificationResult.Failed;
+        return right && !user.Disabled ? user : null;
     }
+
+    /// <summary>The user behind a session, while it may still act: it exists and is not disabled.</summary>
+    public UserRecord? Active(string name) => users.FindUser(name) is { Disabled: false } user ? user : null;
 
     /// <summary>The user holding a live token, or null.</summary>
     public UserRecord? CheckToken(string token) => users.FindUserByToken(HashToken(token));

@@ -1,8 +1,10 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using DroneScan.Storage;
 using DroneScan.Web.Api;
 using DroneScan.Web.Auth;
 using Hangfire;
+using Microsoft.Extensions.Options;
 
 namespace DroneScan.Web.Hosting;
 
@@ -79,6 +81,13 @@ public static class DroneScanWebApp
         services.AddOptions<UiOptions>().BindConfiguration(UiOptions.Section);
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase)));
         services.AddProblemDetails();
+        services.AddSingleton(sp => new ServerPaths([
+            FlightStoreFactory.DataDir(sp.GetRequiredService<IOptions<StorageOptions>>().Value),
+            (sp.GetRequiredService<DroneScanStores>().Owner as SqlFlightStore)?.Description,
+            sp.GetService<IWebHostEnvironment>()?.ContentRootPath,
+            sp.GetService<IWebHostEnvironment>()?.WebRootPath,
+            AppContext.BaseDirectory,
+        ]));
         services.AddExceptionHandler<ApiExceptionHandler>();
         services.AddHealthChecks();
         return services;
@@ -89,7 +98,7 @@ public static class DroneScanWebApp
     {
         ArgumentNullException.ThrowIfNull(app);
         app.UseExceptionHandler();
-        app.UseStatusCodePages();
+        app.UseStatusCodePages(PageEndpoints.WriteStatusCodeAnswerAsync);
         app.UseDroneScanUiHeaders();
         app.UseDroneScanPublicAssets();
         app.UseAuthentication();

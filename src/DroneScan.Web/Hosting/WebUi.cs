@@ -61,14 +61,17 @@ public static class WebUi
         string csp = ContentSecurityPolicy(app.Services.GetRequiredService<IOptions<UiOptions>>().Value.TileUrl);
         app.Use((context, next) =>
         {
+            // Decided now, from the path as requested: the dashboard's middleware moves "/hangfire" into PathBase
+            // while it runs, so by the time its answer starts the path no longer says it is the dashboard.
+            bool dashboard = context.Request.Path.StartsWithSegments("/hangfire", StringComparison.OrdinalIgnoreCase);
+
             // Set as the answer starts, not now: the exception handler clears the headers of a failed request before
             // it writes its ProblemDetails, and error answers need them as much as pages.
             context.Response.OnStarting(() =>
             {
                 var headers = context.Response.Headers;
-                headers.ContentSecurityPolicy = context.Request.Path.StartsWithSegments("/hangfire", StringComparison.OrdinalIgnoreCase)
-                    ? DashboardContentSecurityPolicy
-                    : csp;
+                // Only the dashboard's own pages get its loose policy; a refusal there (the "not allowed" page) is ours.
+                headers.ContentSecurityPolicy = dashboard && context.Response.StatusCode < 400 ? DashboardContentSecurityPolicy : csp;
                 headers.XContentTypeOptions = "nosniff";
                 headers["Referrer-Policy"] = "same-origin";
                 headers.XFrameOptions = "DENY";

@@ -1,5 +1,6 @@
 using DroneScan.Core.Flights;
 using DroneScan.Core.Hazards;
+using DroneScan.Pipeline.Detect;
 using DroneScan.Pipeline.Scan;
 using DroneScan.Storage;
 using DroneScan.Web.Files;
@@ -26,12 +27,40 @@ public sealed partial class FlightJobs(
     /// recommendation, <c>dronescan.default_conf</c>).</summary>
     private ScanOptions Options => scan.Value with { Detection = processor.Detector.Options };
 
+    /// <summary>The options of one flight: <see cref="Options"/> with the flight's own settings over them (height,
+    /// ground elevation, camera, GPS error, score threshold).</summary>
+    private ScanOptions OptionsOf(string flightId)
+    {
+        var s = store.GetFlight(flightId)?.Flight.Settings ?? new FlightSettings();
+        var options = Options;
+        var geo = options.Georeference;
+        return options with
+        {
+            Georeference = geo with
+            {
+                AltitudeAglM = s.AglM ?? geo.AltitudeAglM,
+                GroundElevationM = s.GroundElevationM ?? geo.GroundElevationM,
+                SensorWidthMm = s.SensorWidthMm ?? geo.SensorWidthMm,
+                FocalLengthPx = s.FocalPx ?? geo.FocalLengthPx,
+                GpsSigmaM = s.GpsSigmaM ?? geo.GpsSigmaM,
+            },
+            Detection = s.Conf is { } conf ? options.Detection with { MinScore = (float)conf } : options.Detection,
+        };
+    }
+
+    /// <summary>The processor for these options: the shared one, or one over the same model at the flight's own
+    /// score threshold (a TiledDetector is cheap; the ONNX session under it is the shared one).</summary>
+    private FlightProcessor ProcessorFor(ScanOptions options) =>
+        options.Detection == processor.Detector.Options
+            ? processor
+            : new FlightProcessor(store, new TiledDetector(processor.Detector.Detector, options.Detection)) { FlightScopedHazardIds = processor.FlightScopedHazardIds };
+
     /// <summary>Starts the flight's run (once) and enqueues a job for each photo not done yet.</summary>
     [AutomaticRetry(Attempts = 5)]
     public void PlanFlight(string flightId)
     {
         var model = processor.Detector.Model;
-        var started = work.StartWork(new RunStart(flightId, model.Name, model.Version, model.Sha256, Options.ToRunJson()));
+        var started = work.StartWork(new RunStart(flightId, model.Name, model.Version, model.Sha256, OptionsOf(flightId).ToRunJson()));
         var pending = work.GetQueuedPhotos(flightId).Where(p => !p.Done).ToList();
         LogPlanned(flightId, started.RunId, pending.Count);
         if (pending.Count == 0)
@@ -81,7 +110,8 @@ public sealed partial class FlightJobs(
 
         try
         {
-            processor.ProcessPhoto(flightId, started.RunId, folders.FlightFolder(flightId), photo.RelativePath, Options, photoId);
+            var options = OptionsOf(flightId);
+            ProcessorFor(options).ProcessPhoto(flightId, started.RunId, folders.FlightFolder(flightId), photo.RelativePath, options, photoId);
         }
         catch (Exception ex) when (ex is not (OutOfMemoryException or StoreUnavailableException) && Attempt(context) >= PhotoAttempts)
         {
@@ -105,7 +135,7 @@ public sealed partial class FlightJobs(
             return;
         }
 
-        var built = processor.Build(flightId, Options);
+        var built = processor.Build(flightId, OptionsOf(flightId));
         store.FinishRun(started.RunId, new RunTotals(
             started.PhotosTotal, flight.PhotosOk, 0, flight.PhotosSkipped, flight.PhotosFailed, built.Detections, built.Hazards.Count));
         processor.Save(flightId, built);

@@ -134,9 +134,13 @@ export function say(text, kind = 'info') {
   box.hidden = !text;
 }
 
+/** Flight states that end processing; a failed flight has nothing to review, map or export. */
+export const FINISHED = Object.freeze(['done', 'done-with-problems', 'failed']);
+
 /** A status badge. */
 export function badge(status) {
-  return el('span', { className: 'badge status-' + String(status).replace(/[^a-z]/g, '') }, status);
+  // 'done-with-problems' reads 'done with problems'; the class keeps the letters only (status-donewithproblems).
+  return el('span', { className: 'badge status-' + String(status).replace(/[^a-z]/g, '') }, String(status).replace(/-/g, ' '));
 }
 
 export function fmtDate(iso) {

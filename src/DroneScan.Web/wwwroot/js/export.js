@@ -5,8 +5,6 @@ const $ = (id) => document.getElementById(id);
 const link = $('download');
 let flights = [];
 
-const EXT = { geojson: '.geojson', kml: '.kml', gpx: '.gpx', csv: '.csv', shp: '.zip', gpkg: '.gpkg' };
-
 function update() {
   const id = $('flight').value;
   const format = $('format').value;
@@ -19,7 +17,7 @@ function update() {
   if (status) q.set('status', status);
   setParams({ flight: id, format, layer: $('layer').value, status });
   const flight = flights.find((f) => f.id === id);
-  const ready = flight && flight.status === 'done';
+  const ready = flight && (flight.status === 'done' || flight.status === 'done-with-problems');
   $('flight-state').textContent = flight
     ? `${flight.photos} photos, ${flight.hazards} hazard points · ${flight.status}` + (ready ? '' : ' (export once processing is done)')
     : 'No flights yet.';
@@ -32,7 +30,8 @@ function update() {
   const href = `api/flights/${encodeURIComponent(id)}/hazards?${q.toString()}`;
   link.href = href;
   link.removeAttribute('aria-disabled');
-  link.download = `${id}-${$('layer').value}${status ? '-' + status : ''}${EXT[format]}`;
+  // The server names the file (flight name, date, layer, status): an empty download attribute keeps its name.
+  link.download = '';
   $('link-text').textContent = new URL(href, location.href).href;
 }
 

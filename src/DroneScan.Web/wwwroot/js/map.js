@@ -12,6 +12,9 @@ let user = null;
 
 const map = L.map('map', { preferCanvas: false, zoomSnap: 0.25, maxZoom: 24 }).setView([0, 0], 2);
 L.control.scale({ imperial: false }).addTo(map);
+// Hazard markers get their own pane above the overlay pane, so footprints and coverage (which keep their tooltips)
+// never lie over a marker and swallow its click, whatever order the layers load or are switched on in.
+map.createPane('hazard-points').style.zIndex = 625;
 const coverageLayer = L.featureGroup().addTo(map);
 const footprintLayer = L.featureGroup().addTo(map);
 const r90Layer = L.featureGroup().addTo(map);
@@ -98,8 +101,8 @@ async function loadPoints(flightId, focusId) {
     const colour = STATUS_COLOURS[h.status] || '#333';
     const at = [h.lat, h.lon];
     L.circle(at, { radius: Math.max(0.05, h.r90M || 0), color: colour, weight: 1, fillOpacity: 0.08, interactive: false }).addTo(r90Layer);
-    const marker = L.circleMarker(at, { radius: 7, color: '#fff', weight: 1.5, fillColor: colour, fillOpacity: 0.95, className: 'hazard-marker status-' + h.status });
-    marker.bindTooltip(tip(`${h.id} · ${h.status}`, `${h.label || h.className} · conf ${fmtConf(h.maxConfidence)} · ${h.observationCount} obs.`,
+    const marker = L.circleMarker(at, { radius: 7, color: '#fff', weight: 1.5, fillColor: colour, fillOpacity: 0.95, className: 'hazard-marker status-' + h.status, pane: 'hazard-points' });
+    marker.bindTooltip(tip(`${h.id} · ${h.status}`, `${h.finalClass || h.className} · conf ${fmtConf(h.maxConfidence)} · ${h.observationCount} obs.`,
       `${fmtDeg(h.lat)}, ${fmtDeg(h.lon)} · r90 ${fmtMetres(h.r90M)}`));
     marker.on('click', () => { location.href = reviewUrl(h.id); });
     marker.on('keypress', (e) => { if (e.originalEvent?.key === 'Enter') location.href = reviewUrl(h.id); });

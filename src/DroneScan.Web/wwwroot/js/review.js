@@ -49,7 +49,7 @@ function showQueue() {
   const tbody = document.querySelector('#queue tbody');
   replace(tbody, queue.map((h, i) => {
     const tr = el('tr', { className: 'clickable' + (i === index ? ' selected' : ''), dataset: { id: h.id } },
-      el('td', {}, String(i + 1)), el('td', {}, h.label || h.className), el('td', { className: 'num' }, fmtConf(h.maxConfidence)), el('td', {}, badge(h.status)));
+      el('td', {}, String(i + 1)), el('td', {}, currentClass(h)), el('td', { className: 'num' }, fmtConf(h.maxConfidence)), el('td', {}, badge(h.status)));
     tr.addEventListener('click', () => go(i));
     return tr;
   }));
@@ -96,17 +96,18 @@ async function show() {
   replace($('hazard-status'), badge(h.status));
 
   const chips = (h.observations || []).slice().sort((a, b) => b.confidence - a.confidence).map((o) => {
-    const img = el('img', { src: chipUrl(h.flightId, o), alt: `photo ${o.photoId}, ${o.className} ${fmtConf(o.confidence)}`, loading: 'lazy', decoding: 'async' });
+    const photo = o.fileName || o.photoId;
+    const img = el('img', { src: chipUrl(h.flightId, o), alt: `photo ${photo}, ${o.className} ${fmtConf(o.confidence)}`, loading: 'lazy', decoding: 'async' });
     img.addEventListener('error', () => img.replaceWith(el('span', { className: 'error-text' }, 'chip not available')));
     return el('figure', { className: 'chip' }, img,
-      el('figcaption', {}, `${o.photoId} · ${o.className} · ${fmtConf(o.confidence)}`, el('br'),
+      el('figcaption', { title: o.photoId }, `${photo} · ${o.className} · ${fmtConf(o.confidence)}`, el('br'),
         `box ${Math.round(o.x1)},${Math.round(o.y1)}–${Math.round(o.x2)},${Math.round(o.y2)} px · σ ${fmtMetres(o.sigmaM)}`));
   });
   replace($('chips'), chips.length ? chips : el('p', { className: 'muted' }, 'No observations.'));
 
   const facts = replace($('facts'));
   const add = (t, v) => facts.append(el('dt', {}, t), el('dd', {}, v));
-  add('Class', h.className);
+  add('Class', currentClass(h) === h.className ? h.className : `${currentClass(h)} (model: ${h.className})`);
   add('Votes', votesText(h.classVotes));
   add('Confidence', `max ${fmtConf(h.maxConfidence)}, mean ${fmtConf(h.meanConfidence)}`);
   add('Observations', String(h.observationCount));
@@ -176,17 +177,32 @@ async function decide(decision, label = null) {
   }
 }
 
+/** The point's class now: the reviewer's label after a reclassification, else the model's. */
+function currentClass(h) {
+  return h.finalClass || h.className;
+}
+
 function reclassify() {
   if (!current) return;
   const dialog = $('reclassify-dialog');
   const select = $('reclassify-class');
-  replace(select, [...knownClasses].sort().map((c) => el('option', { value: c }, c)));
-  select.value = current.label && knownClasses.has(current.label) ? current.label : current.className;
+  // The class it has now is no reclassification: the server refuses it, so it is not offered.
+  const now = currentClass(current);
+  replace(select, [...knownClasses].filter((c) => c !== now).sort().map((c) => el('option', { value: c }, c)));
+  $('reclassify-current').textContent = now;
   $('reclassify-other').value = '';
   dialog.returnValue = '';
   dialog.showModal();
   select.focus();
 }
+
+// Enter in the class list chooses the class (a select does not submit its form by itself).
+$('reclassify-class').addEventListener('keydown', (e) => {
+  if (e.key === 'Enter') {
+    e.preventDefault();
+    $('reclassify-dialog').close('ok');
+  }
+});
 
 $('reclassify-dialog').addEventListener('close', () => {
   const dialog = $('reclassify-dialog');
@@ -229,7 +245,8 @@ document.addEventListener('keydown', (e) => {
     k: () => go(index - 1),
     '?': help,
   };
-  const action = actions[e.key];
+  // Key caps show letters in upper case, as a keyboard does: either case works.
+  const action = actions[e.key.length === 1 ? e.key.toLowerCase() : e.key];
   if (action) {
     e.preventDefault();
     action();

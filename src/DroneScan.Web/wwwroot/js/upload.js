@@ -85,6 +85,10 @@ function send(event) {
   body.append('name', name);
   body.append('site', document.getElementById('site').value.trim());
   body.append('notes', document.getElementById('notes').value.trim());
+  // Processing settings: empty ones are left out (the service's defaults); the server checks each and names a bad one.
+  for (const input of document.querySelectorAll('#settings input[name]')) {
+    if (input.value.trim()) body.append(input.name, input.value.trim());
+  }
   for (const f of files) body.append('photos', f, f.name);
 
   const items = rows(files);
