@@ -31,6 +31,16 @@ public sealed record ErrorDefaults
     /// <summary>GPS altitude minus a given ground elevation (GNSS vertical error is ~1.5× horizontal).</summary>
     public double GpsAltitudeSigmaM { get; init; } = 5.0;
 
+    /// <summary>Laser range finder: the fixed part of its ranging error (DJI H20 series: ±(0.2 m + 0.15 % of the range)).</summary>
+    public double LaserRangeSigmaM { get; init; } = 0.2;
+
+    /// <summary>Laser range finder: the part of its ranging error proportional to the range.</summary>
+    public double LaserRangeSigmaFraction { get; init; } = 0.0015;
+
+    /// <summary>Without a DEM the ground is the level plane through the laser target; the rest of the footprint
+    /// is rarely that level. This 1-σ stands for it.</summary>
+    public double LaserLevelGroundSigmaM { get; init; } = 1.0;
+
     /// <summary>A height above ground given by the user (flight plan).</summary>
     public double UserAglSigmaM { get; init; } = 2.0;
 

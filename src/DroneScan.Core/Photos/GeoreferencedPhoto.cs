@@ -24,8 +24,12 @@ public sealed record GeoreferencedPhoto
 
     public double? AltitudeAglM { get; init; }
 
-    /// <summary>e.g. <c>dji-relative</c>, <c>gps-minus-ground-elevation</c>, <c>user-agl</c>.</summary>
+    /// <summary>e.g. <c>dji-lrf</c>, <c>dji-relative</c>, <c>gps-minus-ground-elevation</c>, <c>user-agl</c>.</summary>
     public string? AltitudeSource { get; init; }
+
+    /// <summary>Elevation of the ground the height is measured to (the laser target's altitude, in the datum of
+    /// the photo's absolute altitude), when known; null otherwise.</summary>
+    public double? GroundElevationM { get; init; }
 
     public CameraAttitude? Attitude { get; init; }
 

@@ -33,6 +33,9 @@ public static class DiagnosticCodes
     public const string FootprintClipped = "footprint-clipped";
     public const string NoImageSize = "no-image-size";
 
+    /// <summary>The photo carries a laser range that is not usable (status not Normal, no pitch, not below the camera).</summary>
+    public const string LaserRangeUnusable = "laser-range-unusable";
+
     /// <summary>The XMP packet was refused (a DTD, too large) or could not be parsed: a warning, EXIF is still used.</summary>
     public const string UnreadableXmp = "unreadable-xmp";
 }

@@ -27,13 +27,17 @@ public static class PhotoGeoreferencer
 
         var position = ResolvePosition(photo, Fail);
         var (focalPx, focalSource) = ResolveFocalLength(photo, options, Warn, Fail);
-        var (agl, aglSource, aglSigma) = ResolveAltitude(photo, options, Fail);
         var (attitude, attitudeSource, tiltSigma, yawSigma, yawUnknown) = ResolveAttitude(photo, options.Errors, Warn, Fail);
         if (attitude is { } att && !(double.IsFinite(att.YawDeg) && double.IsFinite(att.PitchDeg) && double.IsFinite(att.RollDeg)))
         {
             Fail(DiagnosticCodes.InvalidValue, attitudeSource ?? "attitude", $"camera angles {att.YawDeg}/{att.PitchDeg}/{att.RollDeg} ({attitudeSource}) are not finite numbers");
             attitude = null;
         }
+
+        // The laser's slant range becomes a height only with a measured (not assumed) camera pitch.
+        double? measuredPitch = attitudeSource is "dji-gimbal-xmp" or "dji-makernotes" ? attitude?.PitchDeg : null;
+        var laser = LaserHeight.From(photo.Dji, measuredPitch, options.Errors, Warn);
+        var (agl, aglSource, aglSigma) = laser is { } l ? (l.HeightM, LaserHeight.Source, l.SigmaM) : ResolveAltitude(photo, options, Fail);
 
         if (focalPx is { } f && !(double.IsFinite(f) && f > 0))
         {
@@ -51,6 +55,7 @@ public static class PhotoGeoreferencer
             FocalLengthSource = focalSource,
             AltitudeAglM = agl,
             AltitudeSource = aglSource,
+            GroundElevationM = laser?.GroundElevationM,
             Attitude = attitude,
             AttitudeSource = attitudeSource,
             GpsSigmaSource = gpsSource,
