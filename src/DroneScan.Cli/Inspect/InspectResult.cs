@@ -25,9 +25,6 @@ internal sealed record InspectResult
 
     public GroundPoint? PixelGround { get; init; }
 
-    /// <summary>The DEM file's name (never its full path) when one was used; null otherwise.</summary>
-    public string? DemFile { get; init; }
-
     public static InspectResult From(GeoreferencedPhoto photo, PixelPoint? pixel)
     {
         if (photo.Georeference is not { } g)

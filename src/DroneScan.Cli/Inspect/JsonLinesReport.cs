@@ -106,7 +106,7 @@ internal sealed class JsonLinesReport(TextWriter output) : IInspectReport
                 Round(photo.AltitudeAglM, 3),
                 photo.AltitudeSource,
                 Round(photo.GroundElevationM, 3),
-                result.DemFile,
+                photo.DemFile,
                 Round(photo.Attitude?.YawDeg, 3),
                 Round(photo.Attitude?.PitchDeg, 3),
                 Round(photo.Attitude?.RollDeg, 3),

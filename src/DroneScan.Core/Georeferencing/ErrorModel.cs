@@ -7,7 +7,8 @@ namespace DroneScan.Core.Georeferencing;
 /// heading, so they act the same at nadir as when oblique (Euler roll and yaw coincide at nadir). When the yaw
 /// is not known at all, the ground point of a pixel can lie anywhere on a circle around the nadir; that is
 /// modelled as an extra isotropic error whose per-axis variance is d²/2, d being the pixel's ground distance
-/// from the nadir (the variance of a uniform angle).
+/// from the nadir (the variance of a uniform angle). Over a DEM, <see cref="TerrainSigmaM"/> is the DEM's stated
+/// vertical error; it acts like a height error, and the slope under each point adds to it.
 /// </summary>
 public sealed record ErrorModel(
     double GpsSigmaEastM,
@@ -16,7 +17,8 @@ public sealed record ErrorModel(
     double YawSigmaDeg,
     double PitchSigmaDeg,
     double RollSigmaDeg,
-    bool YawUnknown = false);
+    bool YawUnknown = false,
+    double TerrainSigmaM = 0);
 
 /// <summary>The reference error values DroneScan assumes when a photo does not state its own, chosen from the
 /// error budget of consumer drones without RTK (see docs/georeferencing.md). All are overridable.</summary>

@@ -1,6 +1,7 @@
 using DroneScan.Core.Camera;
 using DroneScan.Core.Geodesy;
 using DroneScan.Core.Georeferencing;
+using DroneScan.Core.Terrain;
 
 namespace DroneScan.Core.Photos;
 
@@ -38,6 +39,13 @@ public static class PhotoGeoreferencer
         double? measuredPitch = attitudeSource is "dji-gimbal-xmp" or "dji-makernotes" ? attitude?.PitchDeg : null;
         var laser = LaserHeight.From(photo.Dji, measuredPitch, options.Errors, Warn);
         var (agl, aglSource, aglSigma) = laser is { } l ? (l.HeightM, LaserHeight.Source, l.SigmaM) : ResolveAltitude(photo, options, Fail);
+        double? groundElevation = laser?.GroundElevationM;
+        double frameHeight = photo.GpsAltitudeM ?? 0;
+        ITerrain? terrain = null;
+        if (options.Terrain is { } dem && position is { } camera0 && ResolveDemAltitude(photo, dem, camera0, options.Errors, Warn) is { } overDem)
+        {
+            (agl, aglSource, aglSigma, groundElevation, frameHeight, terrain) = (overDem.AglM, overDem.Source, overDem.SigmaM, overDem.GroundM, overDem.CameraAltitudeM, dem);
+        }
 
         if (focalPx is { } f && !(double.IsFinite(f) && f > 0))
         {
@@ -55,7 +63,8 @@ public static class PhotoGeoreferencer
             FocalLengthSource = focalSource,
             AltitudeAglM = agl,
             AltitudeSource = aglSource,
-            GroundElevationM = laser?.GroundElevationM,
+            GroundElevationM = groundElevation,
+            DemFile = terrain?.Name,
             Attitude = attitude,
             AttitudeSource = attitudeSource,
             GpsSigmaSource = gpsSource,
@@ -77,9 +86,15 @@ public static class PhotoGeoreferencer
             focalPx.Value,
             photo.Dji?.CalibratedOpticalCenterX ?? (photo.RawWidth.Value / 2.0),
             photo.Dji?.CalibratedOpticalCenterY ?? (photo.RawHeight.Value / 2.0));
-        var errors = new ErrorModel(gpsEast, gpsNorth, aglSigma, yawSigma, tiltSigma, tiltSigma, yawUnknown);
+        var errors = new ErrorModel(gpsEast, gpsNorth, aglSigma, yawSigma, tiltSigma, tiltSigma, yawUnknown, terrain?.VerticalSigmaM ?? 0);
         var camera = new CameraGeometry(intrinsics, photo.Orientation, attitude.Value, agl.Value);
-        var georeference = new PhotoGeoreference(position.Value, photo.GpsAltitudeM ?? 0, camera, errors, agl.Value * options.MaxGroundRangeFactor);
+        var georeference = new PhotoGeoreference(position.Value, frameHeight, camera, errors, agl.Value * options.MaxGroundRangeFactor, terrain);
+
+        if (terrain is not null && georeference.MissAt(camera.Centre) is TerrainMiss.LeftDem or TerrainMiss.BeyondRange)
+        {
+            Fail(DiagnosticCodes.DemRaysLeave, "--dem", $"the image centre's ray leaves the DEM {terrain.Name} (or passes {georeference.MaxGroundRangeM:0} m) before it meets the ground; use a DEM that covers the photo");
+            return result with { Errors = errors, Diagnostics = diagnostics };
+        }
 
         if (georeference.PixelToGround(camera.Centre) is null)
         {
@@ -88,7 +103,11 @@ public static class PhotoGeoreferencer
         }
 
         var (_, clipped) = georeference.Footprint();
-        if (clipped)
+        if (clipped && terrain is not null && LeavesDem(georeference))
+        {
+            Warn(DiagnosticCodes.DemRaysLeave, "--dem", $"some of the image's rays leave the DEM {terrain?.Name} before they meet the ground; the footprint is cut there and detections there have no ground position");
+        }
+        else if (clipped)
         {
             Warn(DiagnosticCodes.FootprintClipped, "GimbalPitchDegree", $"oblique view: the footprint is cut at the horizon or at {georeference.MaxGroundRangeM:0} m from the nadir");
         }
@@ -213,6 +232,43 @@ public static class PhotoGeoreferencer
         }
 
         return (agl, source, sigma);
+    }
+
+    private static bool LeavesDem(PhotoGeoreference g)
+    {
+        double w = g.Camera.OrientedWidth, h = g.Camera.OrientedHeight;
+        PixelPoint[] border = [new(0, 0), new(w / 2, 0), new(w, 0), new(w, h / 2), new(w, h), new(w / 2, h), new(0, h), new(0, h / 2)];
+        return border.Any(p => g.MissAt(p) == TerrainMiss.LeftDem);
+    }
+
+    private sealed record DemAltitude(double AglM, string Source, double SigmaM, double GroundM, double CameraAltitudeM);
+
+    /// <summary>Height above the DEM under the camera from the photo's absolute altitude (DJI AbsoluteAltitude,
+    /// else EXIF GPSAltitude), or null (with a warning) when the DEM cannot be used for this photo.</summary>
+    private static DemAltitude? ResolveDemAltitude(PhotoMetadata photo, ITerrain dem, GeoPoint camera, ErrorDefaults d, Action<string, string, string> warn)
+    {
+        (double? altitude, string source) = photo.Dji?.AbsoluteAltitudeM is { } abs ? (abs, "dji-absolute-minus-dem") : (photo.GpsAltitudeM, "gps-minus-dem");
+        if (altitude is not { } cameraAltitude)
+        {
+            warn(DiagnosticCodes.DemNotUsed, "AbsoluteAltitude/GPSAltitude", $"the photo has no absolute altitude, so its height above the DEM {dem.Name} is unknown; using the level ground model");
+            return null;
+        }
+
+        if (dem.HeightAt(camera) is not { } ground)
+        {
+            warn(DiagnosticCodes.DemNotUsed, "GPSLatitude/GPSLongitude", $"the camera position {camera.LatitudeDeg:0.######}, {camera.LongitudeDeg:0.######} is outside the DEM {dem.Name} (or over NoData); using the level ground model");
+            return null;
+        }
+
+        double agl = cameraAltitude - ground;
+        if (!(agl > 0))
+        {
+            warn(DiagnosticCodes.DemNotUsed, "AbsoluteAltitude/GPSAltitude", $"the absolute altitude {cameraAltitude:0.##} m is not above the DEM's {ground:0.##} m under the camera (check --dem-datum and --altitude-datum); using the level ground model");
+            return null;
+        }
+
+        double sigma = photo.Dji is { RtkFlag: 50, RtkStdHgtM: { } rtk } && rtk > 0 ? rtk : d.GpsAltitudeSigmaM;
+        return new DemAltitude(agl, source, sigma, ground, cameraAltitude);
     }
 
     private static (CameraAttitude? Attitude, string? Source, double TiltSigmaDeg, double YawSigmaDeg, bool YawUnknown) ResolveAttitude(
