@@ -50,6 +50,22 @@ public class InspectCommandTests
         Assert.Equal(JsonValueKind.Null, photo.GetProperty("demFile").ValueKind);
     }
 
+    [Theory]
+    [InlineData("rgb-3-bands.tif", "3 bands")]
+    [InlineData("not-a-tiff.tif", "not a TIFF")]
+    [InlineData("web-mercator.tif", "EPSG:3857")]
+    public void Dem_ThatCannotBeUsed_FailsNamingTheFileAndTheProblem(string dem, string problem)
+    {
+        string folder = Path.Combine(TestData.RepoRoot, "tests", "DroneScan.Imaging.Tests", "Fixtures", "dem");
+        var run = CliRun.Of("inspect", "--json", "--dem", Path.Combine(folder, dem), TestData.LaserNadir);
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains($"{dem}: ", run.Error, StringComparison.Ordinal);
+        Assert.Contains(problem, run.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain(folder, run.Error, StringComparison.Ordinal);
+        Assert.Empty(run.Output);
+    }
+
     [Fact]
     public void Json_GivesHandComputedGsdFootprintAndCentre_ForTheSenseFlySample()
     {

@@ -47,6 +47,11 @@ internal static class DetectCommand
 
         command.SetAction(async (parse, cancellationToken) =>
         {
+            if (geo.Read(parse, error) is not { } georeference)
+            {
+                return 1;
+            }
+
             var options = limits.Apply(new TiledDetectionOptions
             {
                 Overlap = parse.GetValue(overlap),
@@ -62,7 +67,7 @@ internal static class DetectCommand
                     MaxDetections = parse.GetValue(maxDetections),
                 },
             }, parse);
-            var request = new DetectRequest(parse.GetValue(paths) ?? [], parse.GetValue(model), parse.GetValue(threads), parse.GetValue(conf), options, geo.Read(parse), parse.GetValue(json));
+            var request = new DetectRequest(parse.GetValue(paths) ?? [], parse.GetValue(model), parse.GetValue(threads), parse.GetValue(conf), options, georeference, parse.GetValue(json));
             return await RunAsync(request, output, error, cancellationToken).ConfigureAwait(false);
         });
         return command;

@@ -46,6 +46,11 @@ internal static class ScanCommand
 
         command.SetAction(async (parse, cancellationToken) =>
         {
+            if (geo.Read(parse, error) is not { } georeference)
+            {
+                return 1;
+            }
+
             var request = new ScanRequest(
                 parse.GetValue(folder)!,
                 parse.GetValue(outFile),
@@ -57,7 +62,7 @@ internal static class ScanCommand
                 parse.GetValue(conf),
                 new ScanOptions
                 {
-                    Georeference = geo.Read(parse),
+                    Georeference = georeference,
                     Detection = limits.Apply(new TiledDetectionOptions { MinObjectSizeM = parse.GetValue(minSize) / 100 }, parse),
                     TruthFile = parse.GetValue(truth),
                     MaxGsdFactor = parse.GetValue(maxGsdFactor),

@@ -43,6 +43,9 @@ public static class DiagnosticCodes
     /// <summary>Some of the photo's rays leave the DEM (or its range) before meeting the ground.</summary>
     public const string DemRaysLeave = "dem-rays-leave";
 
+    /// <summary>The ground the photo implies (its laser range) and the DEM disagree by more than the DEM's error.</summary>
+    public const string DemDisagrees = "dem-disagrees";
+
     /// <summary>The XMP packet was refused (a DTD, too large) or could not be parsed: a warning, EXIF is still used.</summary>
     public const string UnreadableXmp = "unreadable-xmp";
 }

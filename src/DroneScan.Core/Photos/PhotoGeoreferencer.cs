@@ -102,6 +102,13 @@ public static class PhotoGeoreferencer
             return result with { Errors = errors, Diagnostics = diagnostics };
         }
 
+        if (terrain is not null && laser?.GroundElevationM is { } laserGround
+            && georeference.PixelToGround(camera.Centre) is { } target && terrain.HeightAt(target) is { } demGround
+            && Math.Abs(laserGround - demGround) > 2 * terrain.VerticalSigmaM)
+        {
+            Warn(DiagnosticCodes.DemDisagrees, "LRFTargetDistance", $"the laser puts the ground under the image centre at {laserGround:0.0} m, the DEM {terrain.Name} at {demGround:0.0} m: {laserGround - demGround:+0.0;-0.0} m, more than twice the DEM's stated error ({terrain.VerticalSigmaM:0.0} m); check the altitude and DEM datums");
+        }
+
         var (_, clipped) = georeference.Footprint();
         if (clipped && terrain is not null && LeavesDem(georeference))
         {

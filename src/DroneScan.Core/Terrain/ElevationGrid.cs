@@ -88,10 +88,15 @@ public sealed class ElevationGrid : ITerrain
         var (x, y) = Projection.Project(point);
         double col = (x - CentreX0) / StepX;
         double row = (CentreY0 - y) / StepY;
-        if (!(col >= 0 && row >= 0 && col <= Width - 1 && row <= Height - 1))
+        // A hair of tolerance so that the outermost sample centres, computed back from coordinates, are inside.
+        const double Hair = 1e-6;
+        if (!(col >= -Hair && row >= -Hair && col <= Width - 1 + Hair && row <= Height - 1 + Hair))
         {
             return null;
         }
+
+        col = Math.Clamp(col, 0, Width - 1);
+        row = Math.Clamp(row, 0, Height - 1);
 
         int c0 = Math.Min((int)col, Width - 2), r0 = Math.Min((int)row, Height - 2);
         double fx = col - c0, fy = row - r0;

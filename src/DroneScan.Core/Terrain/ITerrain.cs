@@ -33,5 +33,5 @@ public sealed class ShiftedTerrain(ITerrain inner, Func<GeoPoint, double> offset
     /// <summary>What the offset is, for messages (e.g. "EGM2008 → EGM96").</summary>
     public string DatumNote => datumNote;
 
-    public double? HeightAt(GeoPoint point) => inner.HeightAt(point) is { } h ? h + offsetM(point) : null;
+    public double? HeightAt(GeoPoint point) => inner.HeightAt(point) is { } h && h + offsetM(point) is var shifted && double.IsFinite(shifted) ? shifted : null;
 }
