@@ -92,6 +92,43 @@ public class TerrainTests
     }
 
     [Fact]
+    public void Intersect_WithTheGridsSlopeBound_AgreesWithTheUnboundedMarch()
+    {
+        // A DEM grid sloping ~0.3 east and ~0.1 north around the site, 900–1000 m under the camera's 1000 m.
+        const int n = 41;
+        var heights = new float[n * n];
+        for (int r = 0; r < n; r++)
+        {
+            for (int c = 0; c < n; c++)
+            {
+                heights[(r * n) + c] = (float)(880 + (c * 0.3 * 7.4) - (r * 0.1 * 11.1));
+            }
+        }
+
+        var grid = new ElevationGrid("g", n, n, heights, Site.LongitudeDeg - 0.002, Site.LatitudeDeg + 0.002, 0.0001, 0.0001, GridProjection.Geographic, 0);
+        Assert.InRange(grid.MaxGradient, 0.31, 0.36);
+        var bounded = new TerrainRayCaster(Frame, grid);
+        var unbounded = new TerrainRayCaster(Frame, new FrameTerrainOf(grid));
+        foreach (var ray in new[] { new Vec3(0, 0, -1), new Vec3(0.4, -0.2, -1), new Vec3(-0.6, 0.3, -1), new Vec3(0.1, 0.9, -1) })
+        {
+            var a = bounded.Intersect(ray, 1000).Ground;
+            AssertNear(unbounded.Intersect(ray, 1000).Ground!.Value, a);
+        }
+    }
+
+    /// <summary>A terrain's heights without its slope bound.</summary>
+    private sealed class FrameTerrainOf(ITerrain inner) : ITerrain
+    {
+        public string Name => inner.Name;
+
+        public double VerticalSigmaM => inner.VerticalSigmaM;
+
+        public double ResolutionM => inner.ResolutionM;
+
+        public double? HeightAt(GeoPoint point) => inner.HeightAt(point);
+    }
+
+    [Fact]
     public void PhotoGeoreference_OverALevelDem_PlacesPixelsWhereThePlaneDoes()
     {
         // A DEM level with the plane 30 m under the camera gives the plane's ground points (to < 1 cm).

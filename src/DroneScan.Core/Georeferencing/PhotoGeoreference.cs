@@ -74,6 +74,8 @@ public sealed class PhotoGeoreference
     }
 
     /// <summary>Ground point (ENU, camera at the origin) of a pixel: on the DEM when there is one, else on the plane.</summary>
+    public Enu? GroundOffset(PixelPoint pixel) => GroundEnu(pixel);
+
     private Enu? GroundEnu(PixelPoint pixel) =>
         _terrain is null ? Camera.PixelToGround(pixel) : _terrain.Intersect(Camera.Ray(pixel), MaxGroundRangeM).Ground;
 

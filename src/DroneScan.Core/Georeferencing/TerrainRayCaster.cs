@@ -25,14 +25,16 @@ public enum TerrainMiss
 /// Earth's curvature is part of the intersection.
 /// </summary>
 /// <remarks>
-/// March, then bisect: the step is half the ray's clearance above the ground (never under 5 cm), which cannot
-/// step through slopes up to 45°; once the clearance changes sign the bracket is bisected down to 5 mm along
-/// the ray, so the ground point is within 1 cm. A vertical step in the ground (a wall) is found at the wall.
+/// March, then bisect. With a slope bound from the terrain (<see cref="ITerrain.MaxGradient"/>, a DEM grid has
+/// one) each step is the longest that cannot pass under the ground, and the march ends within 1 mm above it.
+/// Without one the step is half the ray's clearance above the ground (never under 5 cm), which cannot
+/// step through slopes up to 45°; once the clearance changes sign the bracket is bisected down to 1 mm along
+/// the ray and the crossing interpolated in it, so the ground point is well within 1 cm. A vertical step in the ground (a wall) is found at the wall.
 /// </remarks>
 public sealed class TerrainRayCaster(LocalTangentPlane frame, ITerrain terrain)
 {
     private const double MinStepM = 0.05;
-    private const double ToleranceM = 0.005;
+    private const double ToleranceM = 0.001;
     private const int MaxSteps = 10_000;
 
     public ITerrain Terrain => terrain;
@@ -61,9 +63,20 @@ public sealed class TerrainRayCaster(LocalTangentPlane frame, ITerrain terrain)
             return (Point(d, 0, cameraUpM), TerrainMiss.None);
         }
 
+        // With a slope bound G the ground cannot rise more than G per metre of horizontal run, so a step of
+        // f / (|d_up| + G · |d_horizontal|) never passes under it: the march closes in from above.
+        double gradient = terrain.MaxGradient;
+        bool bounded = double.IsFinite(gradient);
+        // 10⁻⁴ more for the Earth's curvature: the ground drops away from the tangent plane by 1/R per metre of run.
+        double closing = bounded ? -d.Z + ((gradient + 1e-4) * horizontal) : double.NaN;
         for (int i = 0; i < MaxSteps; i++)
         {
-            double s1 = s0 + Math.Max(f0 / 2, MinStepM);
+            if (bounded && f0 < ToleranceM)
+            {
+                return (Point(d, s0 + (f0 / -d.Z), cameraUpM), TerrainMiss.None);
+            }
+
+            double s1 = s0 + (bounded ? f0 / closing : Math.Max(f0 / 2, MinStepM));
             if (s1 > maxS)
             {
                 return (null, TerrainMiss.BeyondRange);
@@ -87,6 +100,7 @@ public sealed class TerrainRayCaster(LocalTangentPlane frame, ITerrain terrain)
 
     private (Enu?, TerrainMiss) Bisect(Vec3 d, double above, double below, double cameraUpM)
     {
+        double fAbove = double.NaN, fBelow = double.NaN;
         while (below - above > ToleranceM)
         {
             double mid = (above + below) / 2;
@@ -97,15 +111,20 @@ public sealed class TerrainRayCaster(LocalTangentPlane frame, ITerrain terrain)
 
             if (f > 0)
             {
-                above = mid;
+                (above, fAbove) = (mid, f);
             }
             else
             {
-                below = mid;
+                (below, fBelow) = (mid, f);
             }
         }
 
-        return (Point(d, (above + below) / 2, cameraUpM), TerrainMiss.None);
+        // Within the last millimetre the ground is a plane (bilinear cells are smooth): interpolate the crossing,
+        // so that neighbouring pixels get consistent points (the synthetic renderer differentiates them).
+        double s = double.IsFinite(fAbove) && double.IsFinite(fBelow) && fAbove - fBelow > 0
+            ? above + (fAbove / (fAbove - fBelow) * (below - above))
+            : (above + below) / 2;
+        return (Point(d, s, cameraUpM), TerrainMiss.None);
     }
 
     /// <summary>Height of the ray's point at distance s above the terrain under it; null where the terrain has none.</summary>

@@ -42,7 +42,12 @@ public sealed class ElevationGrid : ITerrain
         var middle = Projection == GridProjection.Geographic ? new GeoPoint(centreY0 - (height * stepY / 2), centreX0 + (width * stepX / 2)) : default;
         var (me, mn) = projection.MetresPerUnit(middle);
         ResolutionM = Math.Max(stepX * me, stepY * mn);
+        MaxGradient = GradientBound(stepX * me, stepY * mn);
     }
+
+    /// <summary>Bilinear interpolation never slopes more than the steepest neighbouring samples do along each
+    /// axis, so √(gx² + gy²) of those bounds it (5 % added for the metres-per-degree varying over the grid).</summary>
+    public double MaxGradient { get; }
 
     public string Name { get; }
 
@@ -63,6 +68,29 @@ public sealed class ElevationGrid : ITerrain
     public double VerticalSigmaM { get; }
 
     public double ResolutionM { get; }
+
+    private double GradientBound(double metresX, double metresY)
+    {
+        double gx = 0, gy = 0;
+        for (int r = 0; r < Height; r++)
+        {
+            for (int c = 0; c < Width; c++)
+            {
+                double h = Sample(c, r);
+                if (c + 1 < Width && Math.Abs(Sample(c + 1, r) - h) is var dx && !double.IsNaN(dx))
+                {
+                    gx = Math.Max(gx, dx / metresX);
+                }
+
+                if (r + 1 < Height && Math.Abs(Sample(c, r + 1) - h) is var dy && !double.IsNaN(dy))
+                {
+                    gy = Math.Max(gy, dy / metresY);
+                }
+            }
+        }
+
+        return Math.Sqrt((gx * gx) + (gy * gy)) * 1.05;
+    }
 
     /// <summary>The stored sample at (col, row); NaN for NoData.</summary>
     public float Sample(int col, int row) => _heights[(row * Width) + col];

@@ -19,6 +19,10 @@ public interface ITerrain
     double ResolutionM { get; }
 
     double? HeightAt(GeoPoint point);
+
+    /// <summary>An upper bound of the ground's slope (rise over horizontal run) anywhere in the model, or NaN when
+    /// none is known (a vertical step). A bound lets the ray caster take long safe steps.</summary>
+    double MaxGradient => double.NaN;
 }
 
 /// <summary>A terrain whose heights are another's plus a position-dependent offset (a vertical datum change).</summary>
@@ -32,6 +36,9 @@ public sealed class ShiftedTerrain(ITerrain inner, Func<GeoPoint, double> offset
 
     /// <summary>What the offset is, for messages (e.g. "EGM2008 → EGM96").</summary>
     public string DatumNote => datumNote;
+
+    /// <summary>The inner bound plus a margin for the geoid's own slope (well under 10⁻³).</summary>
+    public double MaxGradient => inner.MaxGradient + 0.001;
 
     public double? HeightAt(GeoPoint point) => inner.HeightAt(point) is { } h && h + offsetM(point) is var shifted && double.IsFinite(shifted) ? shifted : null;
 }
