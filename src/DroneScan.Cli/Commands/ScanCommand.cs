@@ -65,6 +65,7 @@ internal static class ScanCommand
                     Georeference = georeference,
                     Detection = limits.Apply(new TiledDetectionOptions { MinObjectSizeM = parse.GetValue(minSize) / 100 }, parse),
                     TruthFile = parse.GetValue(truth),
+                    NotPhotos = parse.GetValue(geo.Terrain.Dem) is { } demFile ? [demFile] : [],
                     MaxGsdFactor = parse.GetValue(maxGsdFactor),
                     AreaBufferM = parse.GetValue(areaBuffer),
                 },

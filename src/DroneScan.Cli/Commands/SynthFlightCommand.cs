@@ -33,6 +33,7 @@ internal static class SynthFlightCommand
         var ground = new Option<double>("--ground-elevation") { Description = "Ground elevation (GPS altitude datum), metres", DefaultValueFactory = _ => defaults.GroundElevationM, HelpName = "M" };
         var mosaicGsd = new Option<double>("--mosaic-gsd") { Description = "GSD of the ground mosaic the photos are rendered from, metres per pixel", DefaultValueFactory = _ => defaults.MosaicGsdM, HelpName = "M" };
         var dem = new Option<string?>("--dem") { Description = "Drape the ground over this DEM (single-band GeoTIFF); the flight centre defaults to the DEM's centre and the altitudes are written in the DEM's datum", HelpName = "FILE" };
+        var takeOffBelow = new Option<double>("--take-off-below") { Description = "With --dem: the drone took off this far below the ground under the flight centre (its relative altitude is that much more)", DefaultValueFactory = _ => defaults.TakeOffBelowCentreM, HelpName = "M" };
         var background = new Option<string?>("--background") { Description = $"Ground photo as PATH=AGL_M (default: {DefaultBackground})", HelpName = "PATH[=AGL]" };
         CliChecks.AtLeast(photos, 2);
         CliChecks.AtLeast(lines, 1);
@@ -48,7 +49,7 @@ internal static class SynthFlightCommand
 
         var flight = new Command("flight", "Write a demo flight: photos of planted items with DJI-style metadata, truth.geojson, flight.json")
         {
-            outDir, seed, photos, lines, agl, heading, width, height, focal35, targets, negatives, biasEast, biasNorth, lat, lon, ground, mosaicGsd, background, dem,
+            outDir, seed, photos, lines, agl, heading, width, height, focal35, targets, negatives, biasEast, biasNorth, lat, lon, ground, mosaicGsd, background, dem, takeOffBelow,
         };
         flight.Validators.Add(r =>
         {
@@ -110,6 +111,7 @@ internal static class SynthFlightCommand
                 OriginLatitudeDeg = terrain is not null && parse.GetResult(lat) is not { Implicit: false } ? terrain.CentreY0 - ((terrain.Height - 1) * terrain.StepY / 2) : parse.GetValue(lat),
                 OriginLongitudeDeg = terrain is not null && parse.GetResult(lon) is not { Implicit: false } ? terrain.CentreX0 + ((terrain.Width - 1) * terrain.StepX / 2) : parse.GetValue(lon),
                 Terrain = terrain,
+                TakeOffBelowCentreM = parse.GetValue(takeOffBelow),
                 GroundElevationM = parse.GetValue(ground),
                 MosaicGsdM = parse.GetValue(mosaicGsd),
             };

@@ -215,38 +215,45 @@ public sealed class PhotoGeoreference
         _terrain is null ? PropagateOverPlane(pixel, nominal) : PropagateOverTerrain(pixel, nominal, _terrain);
 
     /// <summary>
-    /// As over the plane, with every perturbed ray intersected with the DEM, so the slope under the point is in
-    /// the Jacobian. The camera height error, the DEM's stated error and the DEM's interpolation error on a slope
+    /// As over the plane, with every perturbed ray — and the camera moved east and north by its position
+    /// error — intersected with the DEM, so the slope under the point is in the Jacobian. The camera height error, the DEM's stated error and the DEM's interpolation error on a slope
     /// (slope × spacing / 4) act alike — they move the camera against the ground — and are combined into one.
     /// </summary>
     private HorizontalUncertainty PropagateOverTerrain(PixelPoint pixel, Enu nominal, TerrainRayCaster caster)
     {
         var e = Errors;
-        double cee = e.GpsSigmaEastM * e.GpsSigmaEastM, cnn = e.GpsSigmaNorthM * e.GpsSigmaNorthM, cen = 0;
+        double cee = 0, cnn = 0, cen = 0;
         var ray = Camera.Ray(pixel);
+        double range = MaxGroundRangeM * 2;
 
-        void Add(Enu? p, Enu? m, double step, double sigma)
+        // Sigma-point differences: each error moved by ±1 σ (not by a centimetre) and the two ground points
+        // differenced, which follows the terrain's curvature over the span the error really covers.
+        void Add(Enu? p, Enu? m)
         {
-            if (sigma <= 0 || p is not { } a || m is not { } b)
+            if (p is not { } a || m is not { } b)
             {
                 return;
             }
 
-            double de = (a.EastM - b.EastM) / (2 * step) * sigma;
-            double dn = (a.NorthM - b.NorthM) / (2 * step) * sigma;
+            double de = (a.EastM - b.EastM) / 2, dn = (a.NorthM - b.NorthM) / 2;
             cee += de * de;
             cnn += dn * dn;
             cen += de * dn;
         }
 
-        Enu? Cast(Vec3 r, double up = 0) => caster.Intersect(r, MaxGroundRangeM * 2, up).Ground;
+        Enu? From(Vec3 origin, Vec3 r) => caster.Intersect(origin, r, range).Ground;
+        Enu? Turned(double pitch, double roll, double yaw) => From(default, Camera.Perturbed(pitch, roll, yaw, Camera.AltitudeAglM).Ray(pixel));
 
         double slope = SlopeAt(nominal, caster);
         double interpolation = slope * caster.Terrain.ResolutionM / 4;
         double vertical = Math.Sqrt((e.AltitudeSigmaM * e.AltitudeSigmaM) + (e.TerrainSigmaM * e.TerrainSigmaM) + (interpolation * interpolation));
-        Add(Cast(ray, StepM), Cast(ray, -StepM), StepM, vertical);
-        Add(Cast(Camera.Perturbed(StepDeg, 0, 0, Camera.AltitudeAglM).Ray(pixel)), Cast(Camera.Perturbed(-StepDeg, 0, 0, Camera.AltitudeAglM).Ray(pixel)), StepDeg, e.PitchSigmaDeg);
-        Add(Cast(Camera.Perturbed(0, StepDeg, 0, Camera.AltitudeAglM).Ray(pixel)), Cast(Camera.Perturbed(0, -StepDeg, 0, Camera.AltitudeAglM).Ray(pixel)), StepDeg, e.RollSigmaDeg);
+        Add(From(new Vec3(0, 0, vertical), ray), From(new Vec3(0, 0, -vertical), ray));
+
+        // On a slope a camera moved sideways sees its ray land higher or lower, so not one-to-one as over a plane.
+        Add(From(new Vec3(e.GpsSigmaEastM, 0, 0), ray), From(new Vec3(-e.GpsSigmaEastM, 0, 0), ray));
+        Add(From(new Vec3(0, e.GpsSigmaNorthM, 0), ray), From(new Vec3(0, -e.GpsSigmaNorthM, 0), ray));
+        Add(Turned(e.PitchSigmaDeg, 0, 0), Turned(-e.PitchSigmaDeg, 0, 0));
+        Add(Turned(0, e.RollSigmaDeg, 0), Turned(0, -e.RollSigmaDeg, 0));
         if (e.YawUnknown)
         {
             double d2 = (nominal.EastM * nominal.EastM) + (nominal.NorthM * nominal.NorthM);
@@ -255,7 +262,7 @@ public sealed class PhotoGeoreference
         }
         else
         {
-            Add(Cast(Camera.Perturbed(0, 0, StepDeg, Camera.AltitudeAglM).Ray(pixel)), Cast(Camera.Perturbed(0, 0, -StepDeg, Camera.AltitudeAglM).Ray(pixel)), StepDeg, e.YawSigmaDeg);
+            Add(Turned(0, 0, e.YawSigmaDeg), Turned(0, 0, -e.YawSigmaDeg));
         }
 
         return HorizontalUncertainty.FromCovariance(cee, cen, cnn);

@@ -40,7 +40,11 @@ public sealed class TerrainRayCaster(LocalTangentPlane frame, ITerrain terrain)
     public ITerrain Terrain => terrain;
 
     /// <summary>The ground point of a ray (ENU, relative to the frame origin), or why there is none.</summary>
-    public (Enu? Ground, TerrainMiss Miss) Intersect(Vec3 ray, double maxRangeM, double cameraUpM = 0)
+    public (Enu? Ground, TerrainMiss Miss) Intersect(Vec3 ray, double maxRangeM, double cameraUpM = 0) =>
+        Intersect(new Vec3(0, 0, cameraUpM), ray, maxRangeM);
+
+    /// <summary>The ground point of a ray from another origin in the frame (a camera moved by a position error).</summary>
+    public (Enu? Ground, TerrainMiss Miss) Intersect(Vec3 origin, Vec3 ray, double maxRangeM)
     {
         double length = ray.Length;
         if (!(length > 0) || ray.Z >= -1e-9 * length)
@@ -52,7 +56,7 @@ public sealed class TerrainRayCaster(LocalTangentPlane frame, ITerrain terrain)
         double horizontal = Math.Sqrt((d.X * d.X) + (d.Y * d.Y));
         double maxS = horizontal > 1e-12 ? maxRangeM / horizontal : double.PositiveInfinity;
         double s0 = 0;
-        if (Clearance(d, 0, cameraUpM) is not { } f0)
+        if (Clearance(d, 0, origin) is not { } f0)
         {
             return (null, TerrainMiss.LeftDem);
         }
@@ -60,7 +64,7 @@ public sealed class TerrainRayCaster(LocalTangentPlane frame, ITerrain terrain)
         if (f0 <= 0)
         {
             // The camera is at or under the ground here: the ground point is the camera's own position.
-            return (Point(d, 0, cameraUpM), TerrainMiss.None);
+            return (Point(d, 0, origin), TerrainMiss.None);
         }
 
         // With a slope bound G the ground cannot rise more than G per metre of horizontal run, so a step of
@@ -73,7 +77,7 @@ public sealed class TerrainRayCaster(LocalTangentPlane frame, ITerrain terrain)
         {
             if (bounded && f0 < ToleranceM)
             {
-                return (Point(d, s0 + (f0 / -d.Z), cameraUpM), TerrainMiss.None);
+                return (Point(d, s0 + (f0 / -d.Z), origin), TerrainMiss.None);
             }
 
             double s1 = s0 + (bounded ? f0 / closing : Math.Max(f0 / 2, MinStepM));
@@ -82,14 +86,14 @@ public sealed class TerrainRayCaster(LocalTangentPlane frame, ITerrain terrain)
                 return (null, TerrainMiss.BeyondRange);
             }
 
-            if (Clearance(d, s1, cameraUpM) is not { } f1)
+            if (Clearance(d, s1, origin) is not { } f1)
             {
                 return (null, TerrainMiss.LeftDem);
             }
 
             if (f1 <= 0)
             {
-                return Bisect(d, s0, s1, cameraUpM);
+                return Bisect(d, s0, s1, origin);
             }
 
             (s0, f0) = (s1, f1);
@@ -98,13 +102,13 @@ public sealed class TerrainRayCaster(LocalTangentPlane frame, ITerrain terrain)
         return (null, TerrainMiss.BeyondRange);
     }
 
-    private (Enu?, TerrainMiss) Bisect(Vec3 d, double above, double below, double cameraUpM)
+    private (Enu?, TerrainMiss) Bisect(Vec3 d, double above, double below, Vec3 origin)
     {
         double fAbove = double.NaN, fBelow = double.NaN;
         while (below - above > ToleranceM)
         {
             double mid = (above + below) / 2;
-            if (Clearance(d, mid, cameraUpM) is not { } f)
+            if (Clearance(d, mid, origin) is not { } f)
             {
                 return (null, TerrainMiss.LeftDem);
             }
@@ -124,15 +128,15 @@ public sealed class TerrainRayCaster(LocalTangentPlane frame, ITerrain terrain)
         double s = double.IsFinite(fAbove) && double.IsFinite(fBelow) && fAbove - fBelow > 0
             ? above + (fAbove / (fAbove - fBelow) * (below - above))
             : (above + below) / 2;
-        return (Point(d, s, cameraUpM), TerrainMiss.None);
+        return (Point(d, s, origin), TerrainMiss.None);
     }
 
     /// <summary>Height of the ray's point at distance s above the terrain under it; null where the terrain has none.</summary>
-    private double? Clearance(Vec3 d, double s, double cameraUpM)
+    private double? Clearance(Vec3 d, double s, Vec3 origin)
     {
-        var (point, height) = frame.ToGeodetic(Point(d, s, cameraUpM));
+        var (point, height) = frame.ToGeodetic(Point(d, s, origin));
         return terrain.HeightAt(point) is { } ground ? height - ground : null;
     }
 
-    private static Enu Point(Vec3 d, double s, double cameraUpM) => new(s * d.X, s * d.Y, cameraUpM + (s * d.Z));
+    private static Enu Point(Vec3 d, double s, Vec3 origin) => new(origin.X + (s * d.X), origin.Y + (s * d.Y), origin.Z + (s * d.Z));
 }
