@@ -99,6 +99,49 @@ public class PhotoGeoreferencerDemTests
     }
 
     [Fact]
+    public void Resolve_WithLaserAndDem_PutsTheCameraTheLaserHeightAboveTheDemAtTheTarget()
+    {
+        // The photo says 1830 m, the laser 38 m down to a DEM at 1800 m: the camera is placed at 1838 m, 38 m up.
+        var photo = PhotoGeoreferencer.Resolve(Photo(1830, laserRange: 38), new GeoreferenceOptions { Terrain = Level1800 });
+
+        Assert.Equal("dji-lrf+dem", photo.AltitudeSource);
+        Assert.Equal(38, photo.AltitudeAglM!.Value, 0.01);
+        Assert.Equal(1838, photo.Georeference!.Frame.OriginHeightM, 0.01);
+        Assert.Equal(38 / TestCameras.FocalPx, photo.Georeference.CentreGsdM!.Value, 1e-5);
+
+        // Its error is the laser's measurement alone: 0.2 + 0.0015 · 38 = 0.257 m (nadir: no pitch term).
+        Assert.Equal(0.257, photo.Errors!.AltitudeSigmaM, 3);
+        Assert.Equal(2.5, photo.Errors.TerrainSigmaM);
+    }
+
+    [Fact]
+    public void Resolve_WithLaserAndDem_FollowsTheDemUnderAnObliqueTarget()
+    {
+        // Ground rising 0.1 per metre north (DEM grid), camera looking north at −60°: the target lies where the
+        // ray meets the slope, and the camera ends 40 m (vertically) above the DEM there.
+        const int n = 21;
+        var heights = new float[n * n];
+        for (int r = 0; r < n; r++)
+        {
+            for (int c = 0; c < n; c++)
+            {
+                heights[(r * n) + c] = (float)(1800 + (0.1 * 111.2 * (10 - r)));
+            }
+        }
+
+        var slope = new ElevationGrid("slope.tif", n, n, heights, 37.49, 48.51, 0.001, 0.001, GridProjection.Geographic, 2.5);
+        var metadata = Photo(1830, laserRange: 40 / Math.Sin(60 * Math.PI / 180));
+        metadata = metadata with { Dji = metadata.Dji! with { GimbalPitchDeg = -60 } };
+
+        var photo = PhotoGeoreferencer.Resolve(metadata, new GeoreferenceOptions { Terrain = slope });
+
+        Assert.Equal("dji-lrf+dem", photo.AltitudeSource);
+        var g = photo.Georeference!;
+        var target = g.PixelToGround(g.Camera.Centre)!.Value;
+        Assert.Equal(40, g.Frame.OriginHeightM - slope.HeightAt(target)!.Value, 0.01);
+    }
+
+    [Fact]
     public void Resolve_FailsNamingTheDem_WhenTheImageCentreLooksOffIt()
     {
         // Camera near the DEM's north edge looking north at 40° below the horizon: the centre ray lands

@@ -9,11 +9,14 @@ namespace DroneScan.Core.Photos;
 /// pitch-corrected answer), else the slant range times sin(−pitch) of the centre ray.
 /// </summary>
 /// <remarks>
+/// With a DEM the laser anchors the camera to the DEM instead (<c>dji-lrf+dem</c>): the camera altitude becomes the
+/// DEM's height at the laser target plus this height, so <see cref="MeasurementSigmaM"/> (without the level-ground
+/// term) is its error.
 /// Error model (1-σ): the ranging error (0.2 m + 0.15 % of the range, DJI's stated accuracy), the pitch error
 /// moving the height by range · cos(pitch) · σpitch, and, since the ground elsewhere in the footprint is taken
 /// as the level plane through the laser target, <see cref="ErrorDefaults.LaserLevelGroundSigmaM"/>.
 /// </remarks>
-public sealed record LaserHeight(double HeightM, double SigmaM, double? GroundElevationM, double SlantRangeM)
+public sealed record LaserHeight(double HeightM, double SigmaM, double? GroundElevationM, double SlantRangeM, double MeasurementSigmaM)
 {
     /// <summary>The <c>altitudeSource</c> of a height from the laser.</summary>
     public const string Source = "dji-lrf";
@@ -62,20 +65,21 @@ public sealed record LaserHeight(double HeightM, double SigmaM, double? GroundEl
         double pitchSigmaRad = LocalTangentPlane.DegToRad(errors.GimbalTiltSigmaDeg);
         double rangeSigma = errors.LaserRangeSigmaM + (errors.LaserRangeSigmaFraction * range);
         double pitchTerm = range * Math.Cos(LocalTangentPlane.DegToRad(pitch)) * pitchSigmaRad;
-        double sigma = Math.Sqrt((rangeSigma * rangeSigma) + (pitchTerm * pitchTerm) + (errors.LaserLevelGroundSigmaM * errors.LaserLevelGroundSigmaM));
+        double measurement = Math.Sqrt((rangeSigma * rangeSigma) + (pitchTerm * pitchTerm));
+        double sigma = Math.Sqrt((measurement * measurement) + (errors.LaserLevelGroundSigmaM * errors.LaserLevelGroundSigmaM));
 
         if (dji.AbsoluteAltitudeM is { } cameraAlt && dji.LrfTargetAbsoluteAltitudeM is { } targetAlt)
         {
             double height = cameraAlt - targetAlt;
             if (height > 0 && height <= range * 1.01)
             {
-                return new LaserHeight(height, sigma, targetAlt, range);
+                return new LaserHeight(height, sigma, targetAlt, range, measurement);
             }
 
             warn(DiagnosticCodes.LaserRangeUnusable, "LRFTargetAbsAlt", $"AbsoluteAltitude − LRFTargetAbsAlt = {height:0.###} m does not fit the slant range {range:0.###} m; using the slant range and the pitch");
         }
 
         double slantHeight = range * sinDown;
-        return new LaserHeight(slantHeight, sigma, dji.AbsoluteAltitudeM - slantHeight, range);
+        return new LaserHeight(slantHeight, sigma, dji.AbsoluteAltitudeM - slantHeight, range, measurement);
     }
 }

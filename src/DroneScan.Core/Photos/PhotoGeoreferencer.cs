@@ -109,6 +109,14 @@ public static class PhotoGeoreferencer
             Warn(DiagnosticCodes.DemDisagrees, "LRFTargetDistance", $"the laser puts the ground under the image centre at {laserGround:0.0} m, the DEM {terrain.Name} at {demGround:0.0} m: {laserGround - demGround:+0.0;-0.0} m, more than twice the DEM's stated error ({terrain.VerticalSigmaM:0.0} m); check the altitude and DEM datums");
         }
 
+        if (terrain is not null && laser is { } anchor && AnchorToLaser(georeference, terrain, anchor, position.Value, options.MaxGroundRangeFactor) is { } anchored)
+        {
+            // The laser measures the height over the DEM's ground at the image centre far better than the
+            // absolute altitude does (barometric, datum-dependent): the camera is placed that high above it.
+            (georeference, camera) = (anchored, anchored.Camera);
+            result = result with { AltitudeAglM = anchored.Camera.AltitudeAglM, AltitudeSource = LaserHeight.Source + "+dem" };
+        }
+
         var (_, clipped) = georeference.Footprint();
         if (clipped && terrain is not null && LeavesDem(georeference))
         {
@@ -119,7 +127,43 @@ public static class PhotoGeoreferencer
             Warn(DiagnosticCodes.FootprintClipped, "GimbalPitchDegree", $"oblique view: the footprint is cut at the horizon or at {georeference.MaxGroundRangeM:0} m from the nadir");
         }
 
-        return result with { Errors = errors, Georeference = georeference, Diagnostics = diagnostics };
+        return result with { Errors = georeference.Errors, Georeference = georeference, Diagnostics = diagnostics };
+    }
+
+    /// <summary>
+    /// The georeference with the camera at the DEM's height under the laser target plus the laser height, found
+    /// by fixed-point iteration (the target moves with the camera height, a little); null when the centre ray or
+    /// the camera leaves the DEM.
+    /// </summary>
+    private static PhotoGeoreference? AnchorToLaser(PhotoGeoreference start, ITerrain terrain, LaserHeight laser, GeoPoint position, double rangeFactor)
+    {
+        var g = start;
+        double altitude = start.Frame.OriginHeightM;
+        for (int i = 0; i < 6; i++)
+        {
+            if (g.PixelToGround(g.Camera.Centre) is not { } target || terrain.HeightAt(target) is not { } targetGround || terrain.HeightAt(position) is not { } under)
+            {
+                return null;
+            }
+
+            double next = targetGround + laser.HeightM;
+            double agl = next - under;
+            if (!(agl > 0))
+            {
+                return null;
+            }
+
+            var camera = start.Camera.With(start.Camera.Attitude, agl);
+            g = new PhotoGeoreference(position, next, camera, start.Errors with { AltitudeSigmaM = laser.MeasurementSigmaM }, agl * rangeFactor, terrain);
+            if (Math.Abs(next - altitude) < 0.001)
+            {
+                break;
+            }
+
+            altitude = next;
+        }
+
+        return g;
     }
 
     private static GeoPoint? ResolvePosition(PhotoMetadata photo, Action<string, string, string> fail)
