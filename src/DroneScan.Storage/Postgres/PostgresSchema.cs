@@ -191,6 +191,10 @@ internal static class PostgresSchema
                 created_at timestamptz NOT NULL,
                 revoked_at timestamptz);
             """),
+        (3, "ground elevation and height source per detection (terrain-aware georeferencing)", """
+            ALTER TABLE detections ADD COLUMN ground_elevation_m double precision;
+            ALTER TABLE detections ADD COLUMN height_source text;
+            """),
     ];
 
     internal static int LatestVersion => Migrations[^1].Version;

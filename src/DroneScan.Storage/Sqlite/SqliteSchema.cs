@@ -178,6 +178,10 @@ internal static class SqliteSchema
                 created_at TEXT NOT NULL,
                 revoked_at TEXT);
             """),
+        (3, "ground elevation and height source per detection (terrain-aware georeferencing)", """
+            ALTER TABLE detections ADD COLUMN ground_elevation_m REAL;
+            ALTER TABLE detections ADD COLUMN height_source TEXT;
+            """),
     ];
 
     internal static int LatestVersion => Migrations[^1].Version;
