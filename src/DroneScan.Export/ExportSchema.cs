@@ -41,6 +41,8 @@ internal static class ExportSchema
         new("model", "model", FieldType.Text, "Detector model name", "", "Data source"),
         new("model_version", "model_ver", FieldType.Text, "Detector model version", "", "Data source version"),
         new("model_class", "model_cls", FieldType.Text, "Class the model found (most votes across photos), before review", "ap_mine, at_mine, uxo, …", "Device type (detected)"),
+        new("ground_elevation_m", "ground_ele", FieldType.Real, "Ground elevation at the point (mean of its observations: the DEM there, or the laser target's level), in the datum of the photos' absolute altitudes; empty when the ground was only assumed level with take-off", "m", "Elevation"),
+        new("height_source", "height_src", FieldType.Text, "Where the photos' height above ground came from (altitudeSource: dji-absolute-minus-dem, dji-lrf+dem, dji-lrf, dji-relative, …), distinct values joined by ';'", "", "Notes (method)"),
     ];
 
     public static readonly IReadOnlyList<ExportField> CoverageFields =
@@ -120,8 +122,21 @@ internal static class ExportSchema
             p.Id, hazard.FinalClass, ClassVotes(p), p.MaxConfidence, p.MeanConfidence, (long)p.ObservationCount, photos,
             p.SigmaM, p.R90M, StatusCode(hazard.Status), review?.Reviewer, review?.ReviewedAt, review?.Label,
             review?.Evidence, flight.FlightId, flight.FlightName, flight.ModelName, flight.ModelVersion, p.ClassName,
+            GroundElevation(p), HeightSources(p),
         ];
         return new ExportFeature(geometry, values);
+    }
+
+    private static double? GroundElevation(HazardPoint p)
+    {
+        var known = p.Observations.Where(o => o.GroundElevationM.HasValue).Select(o => o.GroundElevationM!.Value).ToList();
+        return known.Count == 0 ? null : known.Average();
+    }
+
+    private static string? HeightSources(HazardPoint p)
+    {
+        var sources = p.Observations.Select(o => o.HeightSource).OfType<string>().Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        return sources.Count == 0 ? null : string.Join(ListSeparator, sources);
     }
 
     private static IEnumerable<ExportFeature> CoverageFeatures(ExportData data)

@@ -14,7 +14,7 @@ public abstract partial class SqlFlightStore
     private const string ObservationColumns = """
         d.photo_id, d.detection_index, d.class_name, d.confidence, d.x1, d.y1, d.x2, d.y2, d.lat, d.lon,
         d.ground_box_wkt, d.sigma_m, d.r90_m, d.semi_major_m, d.semi_minor_m, d.major_axis_azimuth_deg,
-        d.shared_sigma_m, d.captured_at
+        d.shared_sigma_m, d.captured_at, d.ground_elevation_m, d.height_source
         """;
 
     /// <inheritdoc/>
@@ -49,13 +49,14 @@ public abstract partial class SqlFlightStore
                 ("sigma", o.Uncertainty.SigmaM), ("r90", o.Uncertainty.R90M), ("major", o.Uncertainty.SemiMajorM),
                 ("minor", o.Uncertainty.SemiMinorM), ("azimuth", o.Uncertainty.MajorAxisAzimuthDeg),
                 ("shared", o.SharedSigmaM), ("box", o.GroundBox), ("captured", o.CaptureTime),
+                ("ground", o.GroundElevationM), ("height", o.HeightSource),
             ])).ToList();
             return rows.Count == 0 ? 0 : c.Execute("""
                 INSERT INTO detections (flight_id, photo_id, detection_index, run_id, class_name, confidence,
                     x1, y1, x2, y2, lat, lon, sigma_m, r90_m, semi_major_m, semi_minor_m, major_axis_azimuth_deg,
-                    shared_sigma_m, ground_box_wkt, captured_at)
+                    shared_sigma_m, ground_box_wkt, captured_at, ground_elevation_m, height_source)
                 VALUES (@flight, @photo, @index, @run, @class, @conf, @x1, @y1, @x2, @y2, @lat, @lon, @sigma, @r90,
-                    @major, @minor, @azimuth, @shared, @box, @captured);
+                    @major, @minor, @azimuth, @shared, @box, @captured, @ground, @height);
                 """, rows, tx);
         });
     }
@@ -109,7 +110,9 @@ public abstract partial class SqlFlightStore
         GroundBox: r.PolygonOrNull("ground_box_wkt"),
         Uncertainty: new HorizontalUncertainty(r.Double("sigma_m"), r.Double("r90_m"), r.Double("semi_major_m"), r.Double("semi_minor_m"), r.Double("major_axis_azimuth_deg")),
         SharedSigmaM: r.Double("shared_sigma_m"),
-        CaptureTime: r.TimeOrNull("captured_at"));
+        CaptureTime: r.TimeOrNull("captured_at"),
+        GroundElevationM: r.DoubleOrNull("ground_elevation_m"),
+        HeightSource: r.TextOrNull("height_source"));
 
     private void MarkPhoto(string flightId, PhotoRecord photo, PhotoStatus status, SkippedPhoto reason)
     {

@@ -20,7 +20,7 @@ public class InspectCommandTests
     private static readonly string[] ContractFields =
     [
         "file", "width", "height", "make", "model", "capturedAt", "latitude", "longitude", "altitudeAglM", "altitudeSource",
-        "yawDeg", "pitchDeg", "rollDeg", "attitudeSource", "focalLengthPx", "gsdM", "center", "footprint", "uncertaintyM", "warnings",
+        "groundElevationM", "demFile", "yawDeg", "pitchDeg", "rollDeg", "attitudeSource", "focalLengthPx", "gsdM", "center", "footprint", "uncertaintyM", "warnings",
     ];
 
     [Fact]
@@ -37,6 +37,33 @@ public class InspectCommandTests
 
         Assert.Equal("IMG_0504.jpg", photo.GetProperty("file").GetString());
         Assert.Equal(JsonValueKind.Array, photo.GetProperty("warnings").ValueKind);
+    }
+
+    [Fact]
+    public void Json_ReportsLaserHeightAndGroundElevation_ForAPhotoWithALaserRange()
+    {
+        var photo = Assert.Single(CliRun.Of("inspect", "--json", TestData.LaserNadir).JsonLines());
+
+        Assert.Equal("dji-lrf", photo.GetProperty("altitudeSource").GetString());
+        Assert.Equal(252.519 - 181.400, photo.GetProperty("altitudeAglM").GetDouble(), 3);
+        Assert.Equal(181.4, photo.GetProperty("groundElevationM").GetDouble(), 3);
+        Assert.Equal(JsonValueKind.Null, photo.GetProperty("demFile").ValueKind);
+    }
+
+    [Theory]
+    [InlineData("rgb-3-bands.tif", "3 bands")]
+    [InlineData("not-a-tiff.tif", "not a TIFF")]
+    [InlineData("web-mercator.tif", "EPSG:3857")]
+    public void Dem_ThatCannotBeUsed_FailsNamingTheFileAndTheProblem(string dem, string problem)
+    {
+        string folder = Path.Combine(TestData.RepoRoot, "tests", "DroneScan.Imaging.Tests", "Fixtures", "dem");
+        var run = CliRun.Of("inspect", "--json", "--dem", Path.Combine(folder, dem), TestData.LaserNadir);
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains($"{dem}: ", run.Error, StringComparison.Ordinal);
+        Assert.Contains(problem, run.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain(folder, run.Error, StringComparison.Ordinal);
+        Assert.Empty(run.Output);
     }
 
     [Fact]

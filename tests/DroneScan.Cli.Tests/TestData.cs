@@ -12,6 +12,9 @@ internal static class TestData
     public static string Seneca => Path.Combine(RepoRoot, "data-samples", "seneca", "IMG_0504.jpg");
 
     /// <summary>The 18-photo synthetic demo flight (with its truth.geojson).</summary>
+    /// <summary>ZH20T-style photo with a laser range (tools/fixtures/make-lrf-photos.sh): 71.119 m above the laser target at 181.400 m.</summary>
+    public static string LaserNadir => Path.Combine(RepoRoot, "tests", "DroneScan.Imaging.Tests", "Fixtures", "lrf", "DJI_0101_T.JPG");
+
     public static string DemoFlight => Path.Combine(RepoRoot, "data-samples", "demo-flight");
 
     public static string ShippedModel => Path.Combine(RepoRoot, "models", "dronescan-rgb.onnx");

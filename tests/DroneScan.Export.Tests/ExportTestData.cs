@@ -34,7 +34,7 @@ internal static class ExportTestData
         var hazards = new[]
         {
             new ReviewedHazard(
-                Point("a1b2c3d4e5f6", PositionA, "ap_mine", new() { ["ap_mine"] = 3, ["uxo"] = 1 }, HazardStatus.Confirmed, "photohash1", "photohash2"),
+                OnTerrain(Point("a1b2c3d4e5f6", PositionA, "ap_mine", new() { ["ap_mine"] = 3, ["uxo"] = 1 }, HazardStatus.Confirmed, "photohash1", "photohash2")),
                 new HazardReview(ReviewerA, new DateTimeOffset(2025, 5, 2, 10, 20, 30, TimeSpan.Zero), LabelA, EvidenceA),
                 ReclassifiedAs: LabelA),
             new ReviewedHazard(Point("b2c3d4e5f6a1", PositionB, "uxo", new() { ["uxo"] = 1 }, HazardStatus.Candidate, "photohash2"), null),
@@ -61,6 +61,10 @@ internal static class ExportTestData
             new DateTimeOffset(2025, 5, 1, 9, 0, i, TimeSpan.Zero))).ToArray();
         return new HazardPoint(id, position, className, votes, 0.9, 0.85, observations, 1.25, 2.5, status);
     }
+
+    /// <summary>Point A was placed on a DEM (ground 251.25 m); the others on level ground, so their fields stay empty.</summary>
+    private static HazardPoint OnTerrain(HazardPoint p) =>
+        p with { Observations = [.. p.Observations.Select(o => o with { GroundElevationM = 251.25, HeightSource = "dji-absolute-minus-dem" })] };
 
     private static Polygon Square(double lon, double lat, double sizeDeg) => Factory.CreatePolygon(
     [

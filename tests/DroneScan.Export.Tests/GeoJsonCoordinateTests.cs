@@ -55,6 +55,33 @@ public sealed class GeoJsonCoordinateTests
         Assert.Null(collection[1].Attributes["reviewer"]);
     }
 
+    [Fact]
+    public void Write_Points_CarryGroundElevationAndHeightSource_FromTheirObservations()
+    {
+        // Two views of point A placed on a DEM at 1800.0 and 1802.0 m (one with the laser): the mean, both sources.
+        var data = ExportTestData.Create();
+        var a = data.Hazards[0];
+        var observations = a.Point.Observations
+            .Select((o, i) => o with { GroundElevationM = 1800.0 + (2 * i), HeightSource = i == 0 ? "dji-absolute-minus-dem" : "dji-lrf+dem" })
+            .ToList();
+        Assert.Equal(2, observations.Count);
+        var hazards = data.Hazards.ToList();
+        hazards[0] = a with { Point = a.Point with { Observations = observations } };
+        using var stream = new MemoryStream();
+        HazardExporter.Write(ExportFormat.GeoJson, ExportLayer.Points, data with { Hazards = hazards }, stream);
+
+        using var doc = JsonDocument.Parse(stream.ToArray());
+        var features = doc.RootElement.GetProperty("features");
+        var first = features[0].GetProperty("properties");
+        Assert.Equal(1801.0, first.GetProperty("ground_elevation_m").GetDouble(), 9);
+        Assert.Equal("dji-absolute-minus-dem;dji-lrf+dem", first.GetProperty("height_source").GetString());
+
+        // Observations without them (level ground assumed): empty.
+        var second = features[1].GetProperty("properties");
+        Assert.Equal(JsonValueKind.Null, second.GetProperty("ground_elevation_m").ValueKind);
+        Assert.Equal(JsonValueKind.Null, second.GetProperty("height_source").ValueKind);
+    }
+
     private static string WriteGeoJson(ExportLayer layer)
     {
         using var stream = new MemoryStream();

@@ -110,6 +110,21 @@ public sealed class ScanRunnerTests : IDisposable
     }
 
     [Fact]
+    public async Task TheDemKeptBesideThePhotos_IsNotReadAsAPhoto()
+    {
+        string folder = NewFlightFolder();
+        File.WriteAllText(Path.Combine(folder, "dem.tif"), "a DEM, not a photo");
+        using var store = OpenStore();
+
+        var report = await new ScanRunner(store, new TiledDetector(_model, new TiledDetectionOptions()), TimeProvider.System)
+            .RunAsync(folder, Options with { NotPhotos = [Path.Combine(folder, "dem.tif")] });
+
+        Assert.Equal(SyntheticFlight.PhotoCount, report.PhotosUsed);
+        Assert.DoesNotContain(report.Photos, p => p.File == "dem.tif");
+        Assert.Equal((0, 0), (report.Totals.PhotosSkipped, report.Totals.PhotosFailed));
+    }
+
+    [Fact]
     public async Task AFolderWithoutPhotos_IsRefusedWithTheFolderNamed()
     {
         string empty = Path.Combine(_temp.Path, "empty");

@@ -28,7 +28,11 @@ public abstract class PhotoStoreContract : IDisposable
     {
         long run = Run();
         var photo = TestData.Photo(1, run);
-        Observation[] observations = [TestData.Obs(1, 0), TestData.Obs(1, 1, "uxo", 0.33) with { GroundBox = null, CaptureTime = null }];
+        Observation[] observations =
+        [
+            TestData.Obs(1, 0) with { GroundElevationM = 1817.25, HeightSource = "dji-lrf+dem" },
+            TestData.Obs(1, 1, "uxo", 0.33) with { GroundBox = null, CaptureTime = null },
+        ];
 
         db.Store.SavePhotoResult(flightId, photo, observations);
 

@@ -12,14 +12,15 @@ if ! command -v dotnet >/dev/null 2>&1; then
   exit 1
 fi
 
-# The export tests read every written file back with GDAL's ogrinfo (they fail, not skip, without it).
-if ! command -v ogrinfo >/dev/null 2>&1; then
+# The export tests read every written file back with GDAL's ogrinfo, and the vertical-datum tests read the EGM96
+# geoid grid of Debian's proj-data (/usr/share/proj/egm96_15.gtx); they fail, not skip, without them.
+if ! command -v ogrinfo >/dev/null 2>&1 || [ ! -f /usr/share/proj/egm96_15.gtx ]; then
   sudo_cmd=()
   if [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1; then
     sudo_cmd=(sudo)
   fi
   "${sudo_cmd[@]}" apt-get update
-  "${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends gdal-bin
+  "${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends gdal-bin proj-data
 fi
 
 # The PostgreSQL store tests need a server (they fail, not skip, without one). Unless DRONESCAN_TEST_POSTGRES

@@ -44,8 +44,16 @@ internal static class BenchCommand
         {
             photos, cache, model, batch, threads, spinning, agl, width, height, focal35, noGsdScaling, maxScale, modelPhotos, prepareOnly, parallel,
         };
+        var terrain = new DemCliOptions();
+        terrain.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
+            var dem = terrain.Read(parse, error, out bool demOk);
+            if (!demOk)
+            {
+                return 1;
+            }
+
             string? modelPath = parse.GetValue(model) ?? DefaultModel.Find();
             if (modelPath is null || !File.Exists(modelPath))
             {
@@ -100,6 +108,7 @@ internal static class BenchCommand
                 Detection = new TiledDetectionOptions { GsdScaling = !parse.GetValue(noGsdScaling), MaxScale = parse.GetValue(maxScale) },
                 Variants = [.. from b in batches from t in threadCounts from s in spins from n in parallelCounts select new BenchVariant(b, t, s, n)],
                 ModelAlonePhotos = parse.GetValue(modelPhotos),
+                Georeference = new Core.Photos.GeoreferenceOptions { Terrain = dem },
             };
             output.WriteLine(Describe(options, folder));
             IReadOnlyList<ScanBenchResult> results;

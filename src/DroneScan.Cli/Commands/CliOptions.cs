@@ -17,6 +17,8 @@ internal sealed class GeoreferenceCliOptions
 
     public Option<double?> GpsSigma { get; } = new("--gps-sigma") { Description = "Horizontal GPS 1-sigma per axis, metres (default: RTK std-devs, else 3)", HelpName = "M" };
 
+    public DemCliOptions Terrain { get; } = new();
+
     /// <summary>Adds the options and their checks to a command.</summary>
     public void AddTo(Command command)
     {
@@ -24,6 +26,8 @@ internal sealed class GeoreferenceCliOptions
         {
             command.Options.Add(option);
         }
+
+        Terrain.AddTo(command);
 
         foreach (var positive in new[] { Agl, SensorWidth, FocalPx, GpsSigma })
         {
@@ -39,14 +43,23 @@ internal sealed class GeoreferenceCliOptions
         });
     }
 
-    public GeoreferenceOptions Read(ParseResult parse) => new()
+    /// <summary>The options, with the DEM read; null (the problem written to <paramref name="error"/>) when the
+    /// DEM or a geoid grid cannot be used.</summary>
+    public GeoreferenceOptions? Read(ParseResult parse, TextWriter error)
     {
-        AltitudeAglM = parse.GetValue(Agl),
-        GroundElevationM = parse.GetValue(GroundElevation),
-        SensorWidthMm = parse.GetValue(SensorWidth),
-        FocalLengthPx = parse.GetValue(FocalPx),
-        GpsSigmaM = parse.GetValue(GpsSigma),
-    };
+        var terrain = Terrain.Read(parse, error, out bool ok);
+        return ok
+            ? new()
+            {
+                AltitudeAglM = parse.GetValue(Agl),
+                GroundElevationM = parse.GetValue(GroundElevation),
+                SensorWidthMm = parse.GetValue(SensorWidth),
+                FocalLengthPx = parse.GetValue(FocalPx),
+                GpsSigmaM = parse.GetValue(GpsSigma),
+                Terrain = terrain,
+            }
+            : null;
+    }
 }
 
 /// <summary>Limits on reading one photo that <c>detect</c> and <c>scan</c> share: what a hostile file may cost.</summary>

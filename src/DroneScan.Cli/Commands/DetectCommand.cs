@@ -47,6 +47,11 @@ internal static class DetectCommand
 
         command.SetAction(async (parse, cancellationToken) =>
         {
+            if (geo.Read(parse, error) is not { } georeference)
+            {
+                return 1;
+            }
+
             var options = limits.Apply(new TiledDetectionOptions
             {
                 Overlap = parse.GetValue(overlap),
@@ -62,7 +67,7 @@ internal static class DetectCommand
                     MaxDetections = parse.GetValue(maxDetections),
                 },
             }, parse);
-            var request = new DetectRequest(parse.GetValue(paths) ?? [], parse.GetValue(model), parse.GetValue(threads), parse.GetValue(conf), options, geo.Read(parse), parse.GetValue(json));
+            var request = new DetectRequest(parse.GetValue(paths) ?? [], parse.GetValue(model), parse.GetValue(threads), parse.GetValue(conf), options, georeference, parse.GetValue(json)) { DemFile = parse.GetValue(geo.Terrain.Dem) };
             return await RunAsync(request, output, error, cancellationToken).ConfigureAwait(false);
         });
         return command;
@@ -71,6 +76,13 @@ internal static class DetectCommand
     private static async Task<int> RunAsync(DetectRequest request, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
         var (files, missing) = PhotoFiles.Expand(request.Paths, PhotoFiles.ImageExtensions, recursive: true);
+
+        // A DEM kept beside the photos (dem.tif) is not a photo.
+        if (request.DemFile is { } dem)
+        {
+            files = [.. files.Where(f => !string.Equals(Path.GetFullPath(f), Path.GetFullPath(dem), StringComparison.Ordinal))];
+        }
+
         foreach (var m in missing)
         {
             error.WriteLine($"{m}: no such file or folder");
@@ -116,7 +128,10 @@ internal static class DetectCommand
         return missing.Count == 0 ? 0 : 1;
     }
 
-    private sealed record DetectRequest(string[] Paths, string? ModelPath, int Threads, double? Conf, TiledDetectionOptions Options, Core.Photos.GeoreferenceOptions Georeference, bool Json);
+    private sealed record DetectRequest(string[] Paths, string? ModelPath, int Threads, double? Conf, TiledDetectionOptions Options, Core.Photos.GeoreferenceOptions Georeference, bool Json)
+    {
+        public string? DemFile { get; init; }
+    }
 }
 
 /// <summary>Where the shipped model is looked for: beside the program, then under the current folder.</summary>

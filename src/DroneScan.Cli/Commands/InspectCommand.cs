@@ -32,7 +32,11 @@ internal static class InspectCommand
 
         command.SetAction(parse =>
         {
-            var options = geo.Read(parse);
+            if (geo.Read(parse, error) is not { } options)
+            {
+                return 1;
+            }
+
             var pixelPoint = parse.GetValue(pixel) is { } p ? ParsePixel(p) : null;
             return Run(parse.GetValue(photos) ?? [], options, pixelPoint, parse.GetValue(json), output, error);
         });

@@ -46,6 +46,11 @@ internal static class ScanCommand
 
         command.SetAction(async (parse, cancellationToken) =>
         {
+            if (geo.Read(parse, error) is not { } georeference)
+            {
+                return 1;
+            }
+
             var request = new ScanRequest(
                 parse.GetValue(folder)!,
                 parse.GetValue(outFile),
@@ -57,9 +62,10 @@ internal static class ScanCommand
                 parse.GetValue(conf),
                 new ScanOptions
                 {
-                    Georeference = geo.Read(parse),
+                    Georeference = georeference,
                     Detection = limits.Apply(new TiledDetectionOptions { MinObjectSizeM = parse.GetValue(minSize) / 100 }, parse),
                     TruthFile = parse.GetValue(truth),
+                    NotPhotos = parse.GetValue(geo.Terrain.Dem) is { } demFile ? [demFile] : [],
                     MaxGsdFactor = parse.GetValue(maxGsdFactor),
                     AreaBufferM = parse.GetValue(areaBuffer),
                 },

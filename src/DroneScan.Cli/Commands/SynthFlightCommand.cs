@@ -32,6 +32,8 @@ internal static class SynthFlightCommand
         var lon = new Option<double>("--lon") { Description = "Longitude of the flight centre, degrees", DefaultValueFactory = _ => defaults.OriginLongitudeDeg };
         var ground = new Option<double>("--ground-elevation") { Description = "Ground elevation (GPS altitude datum), metres", DefaultValueFactory = _ => defaults.GroundElevationM, HelpName = "M" };
         var mosaicGsd = new Option<double>("--mosaic-gsd") { Description = "GSD of the ground mosaic the photos are rendered from, metres per pixel", DefaultValueFactory = _ => defaults.MosaicGsdM, HelpName = "M" };
+        var dem = new Option<string?>("--dem") { Description = "Drape the ground over this DEM (single-band GeoTIFF); the flight centre defaults to the DEM's centre and the altitudes are written in the DEM's datum", HelpName = "FILE" };
+        var takeOffBelow = new Option<double>("--take-off-below") { Description = "With --dem: the drone took off this far below the ground under the flight centre (its relative altitude is that much more)", DefaultValueFactory = _ => defaults.TakeOffBelowCentreM, HelpName = "M" };
         var background = new Option<string?>("--background") { Description = $"Ground photo as PATH=AGL_M (default: {DefaultBackground})", HelpName = "PATH[=AGL]" };
         CliChecks.AtLeast(photos, 2);
         CliChecks.AtLeast(lines, 1);
@@ -47,7 +49,7 @@ internal static class SynthFlightCommand
 
         var flight = new Command("flight", "Write a demo flight: photos of planted items with DJI-style metadata, truth.geojson, flight.json")
         {
-            outDir, seed, photos, lines, agl, heading, width, height, focal35, targets, negatives, biasEast, biasNorth, lat, lon, ground, mosaicGsd, background,
+            outDir, seed, photos, lines, agl, heading, width, height, focal35, targets, negatives, biasEast, biasNorth, lat, lon, ground, mosaicGsd, background, dem, takeOffBelow,
         };
         flight.Validators.Add(r =>
         {
@@ -71,6 +73,26 @@ internal static class SynthFlightCommand
                 return 1;
             }
 
+            DroneScan.Core.Terrain.ElevationGrid? terrain = null;
+            if (parse.GetValue(dem) is { } demPath)
+            {
+                try
+                {
+                    terrain = DroneScan.Imaging.Terrain.GeoTiffDemReader.Read(demPath, DemCliOptions.DefaultSigmaM).Grid;
+                }
+                catch (DroneScan.Imaging.Terrain.DemFileException ex)
+                {
+                    error.WriteLine($"--dem: {ex.Message}");
+                    return 1;
+                }
+
+                if (terrain.Projection != DroneScan.Core.Terrain.GridProjection.Geographic && (parse.GetResult(lat) is not { Implicit: false } || parse.GetResult(lon) is not { Implicit: false }))
+                {
+                    error.WriteLine($"--dem: {terrain.Name} is in {terrain.Projection}; give the flight centre with --lat and --lon");
+                    return 1;
+                }
+            }
+
             var options = new FlightOptions
             {
                 Background = found[0],
@@ -86,8 +108,10 @@ internal static class SynthFlightCommand
                 Negatives = parse.GetValue(negatives),
                 GpsBiasEastM = parse.GetValue(biasEast),
                 GpsBiasNorthM = parse.GetValue(biasNorth),
-                OriginLatitudeDeg = parse.GetValue(lat),
-                OriginLongitudeDeg = parse.GetValue(lon),
+                OriginLatitudeDeg = terrain is not null && parse.GetResult(lat) is not { Implicit: false } ? terrain.CentreY0 - ((terrain.Height - 1) * terrain.StepY / 2) : parse.GetValue(lat),
+                OriginLongitudeDeg = terrain is not null && parse.GetResult(lon) is not { Implicit: false } ? terrain.CentreX0 + ((terrain.Width - 1) * terrain.StepX / 2) : parse.GetValue(lon),
+                Terrain = terrain,
+                TakeOffBelowCentreM = parse.GetValue(takeOffBelow),
                 GroundElevationM = parse.GetValue(ground),
                 MosaicGsdM = parse.GetValue(mosaicGsd),
             };

@@ -12,7 +12,7 @@ namespace DroneScan.Cli.Inspect;
 
 /// <summary>
 /// One JSON object per photo per line. The property names are a contract other tools read: file, width,
-/// height, make, model, capturedAt, latitude, longitude, altitudeAglM, altitudeSource, yawDeg, pitchDeg,
+/// height, make, model, capturedAt, latitude, longitude, altitudeAglM, altitudeSource, groundElevationM, demFile, yawDeg, pitchDeg,
 /// rollDeg, attitudeSource, focalLengthPx, gsdM, center {lat, lon}, footprint (GeoJSON Polygon),
 /// uncertaintyM, warnings [], and pixelGround with --pixel. Absent values are null.
 /// </summary>
@@ -66,6 +66,8 @@ internal sealed class JsonLinesReport(TextWriter output) : IInspectReport
         double? GpsAltitudeM,
         double? AltitudeAglM,
         string? AltitudeSource,
+        double? GroundElevationM,
+        string? DemFile,
         double? YawDeg,
         double? PitchDeg,
         double? RollDeg,
@@ -103,6 +105,8 @@ internal sealed class JsonLinesReport(TextWriter output) : IInspectReport
                 Round(m.GpsAltitudeM, 3),
                 Round(photo.AltitudeAglM, 3),
                 photo.AltitudeSource,
+                Round(photo.GroundElevationM, 3),
+                photo.DemFile,
                 Round(photo.Attitude?.YawDeg, 3),
                 Round(photo.Attitude?.PitchDeg, 3),
                 Round(photo.Attitude?.RollDeg, 3),

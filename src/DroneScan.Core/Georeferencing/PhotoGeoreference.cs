@@ -1,5 +1,6 @@
 using DroneScan.Core.Camera;
 using DroneScan.Core.Geodesy;
+using DroneScan.Core.Terrain;
 using NetTopologySuite.Algorithm;
 using NetTopologySuite.Geometries;
 
@@ -11,20 +12,30 @@ public sealed record GroundPoint(GeoPoint Position, Enu OffsetFromCamera, Horizo
 /// <summary>
 /// Where a photo's pixels lie on the ground: a <see cref="CameraGeometry"/> placed at the camera's WGS84
 /// position, with the pose errors that go with it. Ground is the level plane <c>AltitudeAglM</c> below the
-/// camera. Pixel positions are in the oriented image frame.
+/// camera, or, given a terrain, the DEM: each pixel's ray is intersected with it (<see cref="TerrainRayCaster"/>),
+/// the camera altitude then being in the terrain's vertical datum. Pixel positions are in the oriented image frame.
 /// </summary>
 public sealed class PhotoGeoreference
 {
     private const double StepM = 0.01;
     private const double StepDeg = 0.01;
 
-    public PhotoGeoreference(GeoPoint cameraPosition, double cameraEllipsoidHeightM, CameraGeometry camera, ErrorModel errors, double maxGroundRangeM)
+    // Points sampled along each side of the image for a footprint over a DEM.
+    private const int FootprintSamplesPerSide = 8;
+
+    private readonly TerrainRayCaster? _terrain;
+
+    public PhotoGeoreference(GeoPoint cameraPosition, double cameraEllipsoidHeightM, CameraGeometry camera, ErrorModel errors, double maxGroundRangeM, ITerrain? terrain = null)
     {
         Frame = new LocalTangentPlane(cameraPosition.LatitudeDeg, cameraPosition.LongitudeDeg, cameraEllipsoidHeightM);
         Camera = camera;
         Errors = errors;
         MaxGroundRangeM = maxGroundRangeM;
+        _terrain = terrain is null ? null : new TerrainRayCaster(Frame, terrain);
     }
+
+    /// <summary>The DEM the pixels are placed on; null over the level plane.</summary>
+    public ITerrain? Terrain => _terrain?.Terrain;
 
     public LocalTangentPlane Frame { get; }
 
@@ -37,12 +48,12 @@ public sealed class PhotoGeoreference
 
     /// <summary>WGS84 ground position of an oriented pixel, or null when its ray is at or above the horizon.</summary>
     public GeoPoint? PixelToGround(PixelPoint pixel) =>
-        Camera.PixelToGround(pixel) is { } enu ? ToGeo(enu) : null;
+        GroundEnu(pixel) is { } enu ? ToGeo(enu) : null;
 
     /// <summary>Ground position and uncertainty of a pixel, or null when it sees no ground.</summary>
     public GroundPoint? Locate(PixelPoint pixel)
     {
-        if (Camera.PixelToGround(pixel) is not { } enu)
+        if (GroundEnu(pixel) is not { } enu)
         {
             return null;
         }
@@ -50,10 +61,33 @@ public sealed class PhotoGeoreference
         return new GroundPoint(ToGeo(enu), enu, Propagate(pixel, enu));
     }
 
+    /// <summary>Why a pixel has no ground point over the DEM (<see cref="TerrainMiss.None"/> when it has one, or
+    /// when there is no DEM and the pixel looks below the horizon).</summary>
+    public TerrainMiss MissAt(PixelPoint pixel)
+    {
+        if (_terrain is null)
+        {
+            return Camera.PixelToGround(pixel) is null ? TerrainMiss.AboveHorizon : TerrainMiss.None;
+        }
+
+        return _terrain.Intersect(Camera.Ray(pixel), MaxGroundRangeM).Miss;
+    }
+
+    /// <summary>Ground point (ENU, camera at the origin) of a pixel: on the DEM when there is one, else on the plane.</summary>
+    public Enu? GroundOffset(PixelPoint pixel) => GroundEnu(pixel);
+
+    private Enu? GroundEnu(PixelPoint pixel) =>
+        _terrain is null ? Camera.PixelToGround(pixel) : _terrain.Intersect(Camera.Ray(pixel), MaxGroundRangeM).Ground;
+
     /// <summary>Oriented pixel position of a WGS84 ground point (on the ground plane), or null when it is behind
     /// the camera. Use <see cref="CameraGeometry.Contains"/> to know whether it is inside the image.</summary>
     public PixelPoint? GroundToPixel(GeoPoint ground)
     {
+        if (_terrain?.Terrain.HeightAt(ground) is { } terrainHeight)
+        {
+            return Camera.GroundToPixel(Frame.ToEnu(ground, terrainHeight));
+        }
+
         // Back onto the same level plane PixelToGround intersects (the tangent plane rises d²/2R above the
         // ellipsoid), so that pixel → ground → pixel is exact.
         var enu = Frame.ToEnu(ground, Frame.OriginHeightM - Camera.AltitudeAglM);
@@ -61,7 +95,12 @@ public sealed class PhotoGeoreference
     }
 
     /// <summary>Ground sample distance at the image centre, metres per pixel.</summary>
-    public double? CentreGsdM => Camera.GroundSampleDistanceM(Camera.Centre);
+    public double? CentreGsdM => _terrain is null ? Camera.GroundSampleDistanceM(Camera.Centre) : TerrainGsdM(Camera.Centre);
+
+    /// <summary>GSD over a DEM: that of the level plane through the pixel's ground point (finite differences
+    /// of ray–DEM hits a pixel apart would be at the mercy of the intersection's tolerance).</summary>
+    private double? TerrainGsdM(PixelPoint p) =>
+        GroundEnu(p) is { } g && -g.UpM > 0 ? Camera.With(Camera.Attitude, -g.UpM).GroundSampleDistanceM(p) : null;
 
     /// <summary>
     /// The ground seen by the photo, as a WGS84 polygon (exterior ring counter-clockwise, as RFC 7946 asks),
@@ -69,7 +108,7 @@ public sealed class PhotoGeoreference
     /// </summary>
     public (Polygon? Footprint, bool Clipped) Footprint()
     {
-        var (vertices, horizonClipped) = Camera.GroundPolygon(MaxGroundRangeM);
+        var (vertices, horizonClipped) = _terrain is null ? Camera.GroundPolygon(MaxGroundRangeM) : TerrainOutline();
         if (vertices.Count < 3)
         {
             return (null, true);
@@ -112,6 +151,42 @@ public sealed class PhotoGeoreference
         return (Geometries.Wgs84.CreatePolygon(geo), clipped);
     }
 
+    /// <summary>
+    /// The ray–DEM outline: the ground points of pixels sampled along the image border (a pinhole's straight
+    /// edges are not straight on uneven ground). Border pixels whose rays leave the DEM, look above the horizon
+    /// or reach past the maximum range are left out, and the outline is then marked clipped.
+    /// </summary>
+    private (IReadOnlyList<Enu> Vertices, bool Clipped) TerrainOutline()
+    {
+        double w = Camera.OrientedWidth, h = Camera.OrientedHeight;
+        var vertices = new List<Enu>(4 * FootprintSamplesPerSide);
+        bool clipped = false;
+        for (int side = 0; side < 4; side++)
+        {
+            for (int i = 0; i < FootprintSamplesPerSide; i++)
+            {
+                double f = (double)i / FootprintSamplesPerSide;
+                var p = side switch
+                {
+                    0 => new PixelPoint(f * w, 0),
+                    1 => new PixelPoint(w, f * h),
+                    2 => new PixelPoint((1 - f) * w, h),
+                    _ => new PixelPoint(0, (1 - f) * h),
+                };
+                if (GroundEnu(p) is { } g)
+                {
+                    vertices.Add(g);
+                }
+                else
+                {
+                    clipped = true;
+                }
+            }
+        }
+
+        return (vertices, clipped);
+    }
+
     /// <summary>Ground area of a WGS84 polygon near this photo, square metres (computed in the photo's local frame).</summary>
     public double AreaM2(Polygon wgs84)
     {
@@ -134,9 +209,80 @@ public sealed class PhotoGeoreference
     /// the unknown-yaw circle (see <see cref="ErrorModel"/>).
     /// </summary>
     public HorizontalUncertainty UncertaintyAt(PixelPoint pixel) =>
-        Camera.PixelToGround(pixel) is { } enu ? Propagate(pixel, enu) : throw new ArgumentException("The pixel sees no ground.", nameof(pixel));
+        GroundEnu(pixel) is { } enu ? Propagate(pixel, enu) : throw new ArgumentException("The pixel sees no ground.", nameof(pixel));
 
-    private HorizontalUncertainty Propagate(PixelPoint pixel, Enu nominal)
+    private HorizontalUncertainty Propagate(PixelPoint pixel, Enu nominal) =>
+        _terrain is null ? PropagateOverPlane(pixel, nominal) : PropagateOverTerrain(pixel, nominal, _terrain);
+
+    /// <summary>
+    /// As over the plane, with every perturbed ray — and the camera moved east and north by its position
+    /// error — intersected with the DEM, so the slope under the point is in the Jacobian. The camera height error, the DEM's stated error and the DEM's interpolation error on a slope
+    /// (slope × spacing / 4) act alike — they move the camera against the ground — and are combined into one.
+    /// </summary>
+    private HorizontalUncertainty PropagateOverTerrain(PixelPoint pixel, Enu nominal, TerrainRayCaster caster)
+    {
+        var e = Errors;
+        double cee = 0, cnn = 0, cen = 0;
+        var ray = Camera.Ray(pixel);
+        double range = MaxGroundRangeM * 2;
+
+        // Sigma-point differences: each error moved by ±1 σ (not by a centimetre) and the two ground points
+        // differenced, which follows the terrain's curvature over the span the error really covers.
+        void Add(Enu? p, Enu? m)
+        {
+            if (p is not { } a || m is not { } b)
+            {
+                return;
+            }
+
+            double de = (a.EastM - b.EastM) / 2, dn = (a.NorthM - b.NorthM) / 2;
+            cee += de * de;
+            cnn += dn * dn;
+            cen += de * dn;
+        }
+
+        Enu? From(Vec3 origin, Vec3 r) => caster.Intersect(origin, r, range).Ground;
+        Enu? Turned(double pitch, double roll, double yaw) => From(default, Camera.Perturbed(pitch, roll, yaw, Camera.AltitudeAglM).Ray(pixel));
+
+        double slope = SlopeAt(nominal, caster);
+        double interpolation = slope * caster.Terrain.ResolutionM / 4;
+        double vertical = Math.Sqrt((e.AltitudeSigmaM * e.AltitudeSigmaM) + (e.TerrainSigmaM * e.TerrainSigmaM) + (interpolation * interpolation));
+        Add(From(new Vec3(0, 0, vertical), ray), From(new Vec3(0, 0, -vertical), ray));
+
+        // On a slope a camera moved sideways sees its ray land higher or lower, so not one-to-one as over a plane.
+        Add(From(new Vec3(e.GpsSigmaEastM, 0, 0), ray), From(new Vec3(-e.GpsSigmaEastM, 0, 0), ray));
+        Add(From(new Vec3(0, e.GpsSigmaNorthM, 0), ray), From(new Vec3(0, -e.GpsSigmaNorthM, 0), ray));
+        Add(Turned(e.PitchSigmaDeg, 0, 0), Turned(-e.PitchSigmaDeg, 0, 0));
+        Add(Turned(0, e.RollSigmaDeg, 0), Turned(0, -e.RollSigmaDeg, 0));
+        if (e.YawUnknown)
+        {
+            double d2 = (nominal.EastM * nominal.EastM) + (nominal.NorthM * nominal.NorthM);
+            cee += d2 / 2;
+            cnn += d2 / 2;
+        }
+        else
+        {
+            Add(Turned(0, 0, e.YawSigmaDeg), Turned(0, 0, -e.YawSigmaDeg));
+        }
+
+        return HorizontalUncertainty.FromCovariance(cee, cen, cnn);
+    }
+
+    /// <summary>Ground slope (rise over run) at a ground point, from the DEM one sample spacing either side.</summary>
+    private double SlopeAt(Enu at, TerrainRayCaster caster)
+    {
+        double half = caster.Terrain.ResolutionM / 2;
+        double? H(double de, double dn) => caster.Terrain.HeightAt(ToGeo(at with { EastM = at.EastM + de, NorthM = at.NorthM + dn }));
+        if (H(half, 0) is not { } east || H(-half, 0) is not { } west || H(0, half) is not { } north || H(0, -half) is not { } south)
+        {
+            return 0;
+        }
+
+        double gx = (east - west) / (2 * half), gy = (north - south) / (2 * half);
+        return Math.Sqrt((gx * gx) + (gy * gy));
+    }
+
+    private HorizontalUncertainty PropagateOverPlane(PixelPoint pixel, Enu nominal)
     {
         var e = Errors;
         double cee = e.GpsSigmaEastM * e.GpsSigmaEastM, cnn = e.GpsSigmaNorthM * e.GpsSigmaNorthM, cen = 0;

@@ -39,6 +39,9 @@ public enum HazardStatus
 /// error is 3 m.
 /// </param>
 /// <param name="CaptureTime">When the photo was taken, when known.</param>
+/// <param name="GroundElevationM">Elevation of the ground point (the DEM's there, or the laser target's level), in
+/// the datum of the photo's absolute altitude; null when the photo's ground was only assumed level with take-off.</param>
+/// <param name="HeightSource">Where the photo's height above ground came from (its <c>altitudeSource</c>).</param>
 public sealed record Observation(
     string PhotoId,
     int DetectionIndex,
@@ -49,7 +52,9 @@ public sealed record Observation(
     Polygon? GroundBox,
     HorizontalUncertainty Uncertainty,
     double SharedSigmaM,
-    DateTimeOffset? CaptureTime);
+    DateTimeOffset? CaptureTime,
+    double? GroundElevationM = null,
+    string? HeightSource = null);
 
 /// <summary>
 /// One candidate hazard: every observation of the same object across overlapping photos, merged.

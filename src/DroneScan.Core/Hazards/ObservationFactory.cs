@@ -71,8 +71,11 @@ public static class ObservationFactory
             }
 
             string className = d.ClassId >= 0 && d.ClassId < classNames.Count ? classNames[d.ClassId] : $"class-{d.ClassId}";
+            // Over a DEM the ground point's own height; with a laser alone, the level of the laser target.
+            double? groundElevation = georeference.Terrain is not null ? georeference.Frame.OriginHeightM + ground.OffsetFromCamera.UpM : photo.GroundElevationM;
             observations.Add(new Observation(
-                photoId, i, className, d.Score, d.Box, ground.Position, GroundBox(georeference, d.Box), ground.Uncertainty, sharedSigmaM, captureTime));
+                photoId, i, className, d.Score, d.Box, ground.Position, GroundBox(georeference, d.Box), ground.Uncertainty, sharedSigmaM, captureTime,
+                groundElevation, photo.AltitudeSource));
         }
 
         return new PhotoObservations(observations, skipped);

@@ -1,4 +1,5 @@
 using DroneScan.Core.Georeferencing;
+using DroneScan.Core.Terrain;
 
 namespace DroneScan.Core.Photos;
 
@@ -22,6 +23,13 @@ public sealed record GeoreferenceOptions
 
     /// <summary>Ground farther from the nadir than this multiple of the AGL is not in the footprint.</summary>
     public double MaxGroundRangeFactor { get; init; } = 20;
+
+    /// <summary>
+    /// A DEM, with heights in the vertical datum of the photos' absolute altitudes (DJI AbsoluteAltitude, else
+    /// EXIF GPSAltitude). When set, the height above ground is the absolute altitude minus the DEM under the
+    /// camera, and every pixel's ground point is on the DEM. Null: the level-plane model.
+    /// </summary>
+    public ITerrain? Terrain { get; init; }
 
     public ErrorDefaults Errors { get; init; } = new();
 }

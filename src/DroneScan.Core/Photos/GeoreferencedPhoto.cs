@@ -24,8 +24,15 @@ public sealed record GeoreferencedPhoto
 
     public double? AltitudeAglM { get; init; }
 
-    /// <summary>e.g. <c>dji-relative</c>, <c>gps-minus-ground-elevation</c>, <c>user-agl</c>.</summary>
+    /// <summary>e.g. <c>dji-lrf</c>, <c>dji-relative</c>, <c>gps-minus-ground-elevation</c>, <c>user-agl</c>.</summary>
     public string? AltitudeSource { get; init; }
+
+    /// <summary>Elevation of the ground the height is measured to — the DEM under the camera, else the laser
+    /// target's altitude — in the datum of the photo's absolute altitude, when known; null otherwise.</summary>
+    public double? GroundElevationM { get; init; }
+
+    /// <summary>Name of the DEM the photo is placed on; null on the level ground model.</summary>
+    public string? DemFile { get; init; }
 
     public CameraAttitude? Attitude { get; init; }
 

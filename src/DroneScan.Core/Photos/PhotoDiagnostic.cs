@@ -33,6 +33,19 @@ public static class DiagnosticCodes
     public const string FootprintClipped = "footprint-clipped";
     public const string NoImageSize = "no-image-size";
 
+    /// <summary>The photo carries a laser range that is not usable (status not Normal, no pitch, not below the camera).</summary>
+    public const string LaserRangeUnusable = "laser-range-unusable";
+
+    /// <summary>A DEM was given but cannot be used for this photo (no absolute altitude, camera outside the DEM);
+    /// the photo is placed on the level plane instead.</summary>
+    public const string DemNotUsed = "dem-not-used";
+
+    /// <summary>Some of the photo's rays leave the DEM (or its range) before meeting the ground.</summary>
+    public const string DemRaysLeave = "dem-rays-leave";
+
+    /// <summary>The ground the photo implies (its laser range) and the DEM disagree by more than the DEM's error.</summary>
+    public const string DemDisagrees = "dem-disagrees";
+
     /// <summary>The XMP packet was refused (a DTD, too large) or could not be parsed: a warning, EXIF is still used.</summary>
     public const string UnreadableXmp = "unreadable-xmp";
 }

@@ -1,6 +1,7 @@
 using DroneScan.Core.Camera;
 using DroneScan.Core.Geodesy;
 using DroneScan.Core.Georeferencing;
+using DroneScan.Core.Terrain;
 
 namespace DroneScan.Core.Photos;
 
@@ -27,12 +28,23 @@ public static class PhotoGeoreferencer
 
         var position = ResolvePosition(photo, Fail);
         var (focalPx, focalSource) = ResolveFocalLength(photo, options, Warn, Fail);
-        var (agl, aglSource, aglSigma) = ResolveAltitude(photo, options, Fail);
         var (attitude, attitudeSource, tiltSigma, yawSigma, yawUnknown) = ResolveAttitude(photo, options.Errors, Warn, Fail);
         if (attitude is { } att && !(double.IsFinite(att.YawDeg) && double.IsFinite(att.PitchDeg) && double.IsFinite(att.RollDeg)))
         {
             Fail(DiagnosticCodes.InvalidValue, attitudeSource ?? "attitude", $"camera angles {att.YawDeg}/{att.PitchDeg}/{att.RollDeg} ({attitudeSource}) are not finite numbers");
             attitude = null;
+        }
+
+        // The laser's slant range becomes a height only with a measured (not assumed) camera pitch.
+        double? measuredPitch = attitudeSource is "dji-gimbal-xmp" or "dji-makernotes" ? attitude?.PitchDeg : null;
+        var laser = LaserHeight.From(photo.Dji, measuredPitch, options.Errors, Warn);
+        var (agl, aglSource, aglSigma) = laser is { } l ? (l.HeightM, LaserHeight.Source, l.SigmaM) : ResolveAltitude(photo, options, Fail);
+        double? groundElevation = laser?.GroundElevationM;
+        double frameHeight = photo.GpsAltitudeM ?? 0;
+        ITerrain? terrain = null;
+        if (options.Terrain is { } dem && position is { } camera0 && ResolveDemAltitude(photo, dem, camera0, options.Errors, Warn) is { } overDem)
+        {
+            (agl, aglSource, aglSigma, groundElevation, frameHeight, terrain) = (overDem.AglM, overDem.Source, overDem.SigmaM, overDem.GroundM, overDem.CameraAltitudeM, dem);
         }
 
         if (focalPx is { } f && !(double.IsFinite(f) && f > 0))
@@ -51,6 +63,8 @@ public static class PhotoGeoreferencer
             FocalLengthSource = focalSource,
             AltitudeAglM = agl,
             AltitudeSource = aglSource,
+            GroundElevationM = groundElevation,
+            DemFile = terrain?.Name,
             Attitude = attitude,
             AttitudeSource = attitudeSource,
             GpsSigmaSource = gpsSource,
@@ -72,9 +86,15 @@ public static class PhotoGeoreferencer
             focalPx.Value,
             photo.Dji?.CalibratedOpticalCenterX ?? (photo.RawWidth.Value / 2.0),
             photo.Dji?.CalibratedOpticalCenterY ?? (photo.RawHeight.Value / 2.0));
-        var errors = new ErrorModel(gpsEast, gpsNorth, aglSigma, yawSigma, tiltSigma, tiltSigma, yawUnknown);
+        var errors = new ErrorModel(gpsEast, gpsNorth, aglSigma, yawSigma, tiltSigma, tiltSigma, yawUnknown, terrain?.VerticalSigmaM ?? 0);
         var camera = new CameraGeometry(intrinsics, photo.Orientation, attitude.Value, agl.Value);
-        var georeference = new PhotoGeoreference(position.Value, photo.GpsAltitudeM ?? 0, camera, errors, agl.Value * options.MaxGroundRangeFactor);
+        var georeference = new PhotoGeoreference(position.Value, frameHeight, camera, errors, agl.Value * options.MaxGroundRangeFactor, terrain);
+
+        if (terrain is not null && georeference.MissAt(camera.Centre) is TerrainMiss.LeftDem or TerrainMiss.BeyondRange)
+        {
+            Fail(DiagnosticCodes.DemRaysLeave, "--dem", $"the image centre's ray leaves the DEM {terrain.Name} (or passes {georeference.MaxGroundRangeM:0} m) before it meets the ground; use a DEM that covers the photo");
+            return result with { Errors = errors, Diagnostics = diagnostics };
+        }
 
         if (georeference.PixelToGround(camera.Centre) is null)
         {
@@ -82,13 +102,68 @@ public static class PhotoGeoreferencer
             return result with { Errors = errors, Diagnostics = diagnostics };
         }
 
+        if (terrain is not null && laser?.GroundElevationM is { } laserGround
+            && georeference.PixelToGround(camera.Centre) is { } target && terrain.HeightAt(target) is { } demGround
+            && Math.Abs(laserGround - demGround) > 2 * terrain.VerticalSigmaM)
+        {
+            Warn(DiagnosticCodes.DemDisagrees, "LRFTargetDistance", $"the laser puts the ground under the image centre at {laserGround:0.0} m, the DEM {terrain.Name} at {demGround:0.0} m: {laserGround - demGround:+0.0;-0.0} m, more than twice the DEM's stated error ({terrain.VerticalSigmaM:0.0} m); check the altitude and DEM datums");
+        }
+
+        if (terrain is not null && laser is { } anchor && AnchorToLaser(georeference, terrain, anchor, position.Value, options.MaxGroundRangeFactor) is { } anchored)
+        {
+            // The laser measures the height over the DEM's ground at the image centre far better than the
+            // absolute altitude does (barometric, datum-dependent): the camera is placed that high above it.
+            (georeference, camera) = (anchored, anchored.Camera);
+            result = result with { AltitudeAglM = anchored.Camera.AltitudeAglM, AltitudeSource = LaserHeight.Source + "+dem" };
+        }
+
         var (_, clipped) = georeference.Footprint();
-        if (clipped)
+        if (clipped && terrain is not null && LeavesDem(georeference))
+        {
+            Warn(DiagnosticCodes.DemRaysLeave, "--dem", $"some of the image's rays leave the DEM {terrain?.Name} before they meet the ground; the footprint is cut there and detections there have no ground position");
+        }
+        else if (clipped)
         {
             Warn(DiagnosticCodes.FootprintClipped, "GimbalPitchDegree", $"oblique view: the footprint is cut at the horizon or at {georeference.MaxGroundRangeM:0} m from the nadir");
         }
 
-        return result with { Errors = errors, Georeference = georeference, Diagnostics = diagnostics };
+        return result with { Errors = georeference.Errors, Georeference = georeference, Diagnostics = diagnostics };
+    }
+
+    /// <summary>
+    /// The georeference with the camera at the DEM's height under the laser target plus the laser height, found
+    /// by fixed-point iteration (the target moves with the camera height, a little); null when the centre ray or
+    /// the camera leaves the DEM.
+    /// </summary>
+    private static PhotoGeoreference? AnchorToLaser(PhotoGeoreference start, ITerrain terrain, LaserHeight laser, GeoPoint position, double rangeFactor)
+    {
+        var g = start;
+        double altitude = start.Frame.OriginHeightM;
+        for (int i = 0; i < 6; i++)
+        {
+            if (g.PixelToGround(g.Camera.Centre) is not { } target || terrain.HeightAt(target) is not { } targetGround || terrain.HeightAt(position) is not { } under)
+            {
+                return null;
+            }
+
+            double next = targetGround + laser.HeightM;
+            double agl = next - under;
+            if (!(agl > 0))
+            {
+                return null;
+            }
+
+            var camera = start.Camera.With(start.Camera.Attitude, agl);
+            g = new PhotoGeoreference(position, next, camera, start.Errors with { AltitudeSigmaM = laser.MeasurementSigmaM }, agl * rangeFactor, terrain);
+            if (Math.Abs(next - altitude) < 0.001)
+            {
+                break;
+            }
+
+            altitude = next;
+        }
+
+        return g;
     }
 
     private static GeoPoint? ResolvePosition(PhotoMetadata photo, Action<string, string, string> fail)
@@ -208,6 +283,43 @@ public static class PhotoGeoreferencer
         }
 
         return (agl, source, sigma);
+    }
+
+    private static bool LeavesDem(PhotoGeoreference g)
+    {
+        double w = g.Camera.OrientedWidth, h = g.Camera.OrientedHeight;
+        PixelPoint[] border = [new(0, 0), new(w / 2, 0), new(w, 0), new(w, h / 2), new(w, h), new(w / 2, h), new(0, h), new(0, h / 2)];
+        return border.Any(p => g.MissAt(p) == TerrainMiss.LeftDem);
+    }
+
+    private sealed record DemAltitude(double AglM, string Source, double SigmaM, double GroundM, double CameraAltitudeM);
+
+    /// <summary>Height above the DEM under the camera from the photo's absolute altitude (DJI AbsoluteAltitude,
+    /// else EXIF GPSAltitude), or null (with a warning) when the DEM cannot be used for this photo.</summary>
+    private static DemAltitude? ResolveDemAltitude(PhotoMetadata photo, ITerrain dem, GeoPoint camera, ErrorDefaults d, Action<string, string, string> warn)
+    {
+        (double? altitude, string source) = photo.Dji?.AbsoluteAltitudeM is { } abs ? (abs, "dji-absolute-minus-dem") : (photo.GpsAltitudeM, "gps-minus-dem");
+        if (altitude is not { } cameraAltitude)
+        {
+            warn(DiagnosticCodes.DemNotUsed, "AbsoluteAltitude/GPSAltitude", $"the photo has no absolute altitude, so its height above the DEM {dem.Name} is unknown; using the level ground model");
+            return null;
+        }
+
+        if (dem.HeightAt(camera) is not { } ground)
+        {
+            warn(DiagnosticCodes.DemNotUsed, "GPSLatitude/GPSLongitude", $"the camera position {camera.LatitudeDeg:0.######}, {camera.LongitudeDeg:0.######} is outside the DEM {dem.Name} (or over NoData); using the level ground model");
+            return null;
+        }
+
+        double agl = cameraAltitude - ground;
+        if (!(agl > 0))
+        {
+            warn(DiagnosticCodes.DemNotUsed, "AbsoluteAltitude/GPSAltitude", $"the absolute altitude {cameraAltitude:0.##} m is not above the DEM's {ground:0.##} m under the camera (check --dem-datum and --altitude-datum); using the level ground model");
+            return null;
+        }
+
+        double sigma = photo.Dji is { RtkFlag: 50, RtkStdHgtM: { } rtk } && rtk > 0 ? rtk : d.GpsAltitudeSigmaM;
+        return new DemAltitude(agl, source, sigma, ground, cameraAltitude);
     }
 
     private static (CameraAttitude? Attitude, string? Source, double TiltSigmaDeg, double YawSigmaDeg, bool YawUnknown) ResolveAttitude(

@@ -113,9 +113,18 @@ public sealed record DjiXmp
 
     public double? LrfTargetLongitudeDeg { get; init; }
 
+    /// <summary>LRFTargetAlt: the laser target's altitude as the payload writes it (its datum is not documented;
+    /// not used for the height).</summary>
     public double? LrfTargetAltitudeM { get; init; }
 
+    /// <summary>LRFTargetAbsAlt: the laser target's altitude in the same datum as <see cref="AbsoluteAltitudeM"/>.</summary>
+    public double? LrfTargetAbsoluteAltitudeM { get; init; }
+
+    /// <summary>LRFTargetDistance: the laser's slant range from the camera to the target under the image centre, metres.</summary>
     public double? LrfTargetDistanceM { get; init; }
+
+    /// <summary>LRFStatus as written (<c>Normal</c> when the range is valid; other words mean no valid echo).</summary>
+    public string? LrfStatus { get; init; }
 
     public bool HasGimbalAngles => GimbalYawDeg.HasValue && GimbalPitchDeg.HasValue && GimbalRollDeg.HasValue;
 }

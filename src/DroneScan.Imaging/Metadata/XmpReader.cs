@@ -32,7 +32,9 @@ internal static class XmpReader
             LrfTargetLatitudeDeg = r.Number("LRFTargetLat"),
             LrfTargetLongitudeDeg = r.Number("LRFTargetLon"),
             LrfTargetAltitudeM = r.Number("LRFTargetAlt"),
+            LrfTargetAbsoluteAltitudeM = r.Number("LRFTargetAbsAlt"),
             LrfTargetDistanceM = r.Number("LRFTargetDistance"),
+            LrfStatus = r.Text("LRFStatus"),
         };
         return r.FoundAny ? dji : null;
     }
@@ -58,7 +60,7 @@ internal static class XmpReader
         // A namespace no packet has declared is simply absent (XmpCore throws for it).
         private readonly bool _declared = XmpMetaFactory.SchemaRegistry.GetNamespacePrefix(ns) is not null;
 
-        public double? Number(string name)
+        public string? Text(string name)
         {
             if (!_declared)
             {
@@ -76,12 +78,21 @@ internal static class XmpReader
                 return null;
             }
 
-            if (text is null)
+            if (text is not null)
+            {
+                FoundAny = true;
+            }
+
+            return text?.Trim();
+        }
+
+        public double? Number(string name)
+        {
+            if (Text(name) is not { } text)
             {
                 return null;
             }
 
-            FoundAny = true;
             if (double.TryParse(text.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out double value) && double.IsFinite(value))
             {
                 return value;

@@ -39,6 +39,9 @@ public sealed record ScanBenchOptions
 
     public IReadOnlyList<BenchVariant> Variants { get; init; } = [new(4, 0, false)];
 
+    /// <summary>Georeferencing as the scan runs it (e.g. with a DEM, to measure what it adds).</summary>
+    public GeoreferenceOptions Georeference { get; init; } = new();
+
     /// <summary>Photos whose tiles the model-alone loop runs (the first ones of the folder); its time per tile is
     /// applied to every tile of the scan. All photos when 0 or more than the folder holds.</summary>
     public int ModelAlonePhotos { get; init; } = 10;
@@ -98,7 +101,7 @@ public static class ScanBenchmark
         {
             using var model = OnnxDetector.Load(options.ModelPath, new DetectorOptions { IntraOpThreads = variant.Threads, AllowSpinning = variant.AllowSpinning });
             var detection = options.Detection with { BatchSize = variant.BatchSize, MinScore = options.MinScore ?? TiledDetectionOptions.RecommendedMinScore(model.Info) };
-            var plan = PlanTiles(listing, new TiledDetector(model, detection));
+            var plan = PlanTiles(listing, new TiledDetector(model, detection), options.Georeference);
             progress?.Invoke(FormattableString.Invariant($"{variant}: {plan.Count} photos, {plan.Sum(p => p.Tiles)} tiles ({plan.Average(p => p.Scale):0.###}× GSD rescale on average)"));
 
             var (msPerTile, cpuMsPerTile) = ModelAlone(model, detection, listing, plan, options.ModelAlonePhotos, variant.ParallelPhotos);
@@ -106,7 +109,7 @@ public static class ScanBenchmark
             var modelAlone = TimeSpan.FromMilliseconds(msPerTile * tiles);
             progress?.Invoke(FormattableString.Invariant($"  (a) model alone: {msPerTile:0.0} ms per tile ({cpuMsPerTile:0.0} ms CPU), {modelAlone.TotalSeconds:0.0} s for the scan's {tiles} tiles"));
 
-            var (elapsed, cpu, peakRss, times) = await EndToEndAsync(model, detection, options.PhotoFolder, options.OpenStore, variant.ParallelPhotos, cancellationToken).ConfigureAwait(false);
+            var (elapsed, cpu, peakRss, times) = await EndToEndAsync(model, detection, options.Georeference, options.PhotoFolder, options.OpenStore, variant.ParallelPhotos, cancellationToken).ConfigureAwait(false);
             var result = new ScanBenchResult(variant, plan.Count, plan.Sum(p => p.Megapixels), tiles, msPerTile, modelAlone, elapsed, peakRss, Enum.GetValues<ScanStage>().ToDictionary(s => s, s => times[s]))
             {
                 ModelAloneCpu = TimeSpan.FromMilliseconds(cpuMsPerTile * tiles),
@@ -121,13 +124,13 @@ public static class ScanBenchmark
     }
 
     /// <summary>The tiles the scan will cut from each photo: its GSD rescale and the tile plan of the rescaled size.</summary>
-    private static List<PlannedPhoto> PlanTiles(ScanFolder listing, TiledDetector detector)
+    private static List<PlannedPhoto> PlanTiles(ScanFolder listing, TiledDetector detector, GeoreferenceOptions georeference)
     {
         var plan = new List<PlannedPhoto>(listing.Photos.Count);
         foreach (var relative in listing.Photos)
         {
             string path = listing.FullPath(relative);
-            var photo = PhotoGeoreferencer.Resolve(PhotoMetadataReader.Read(path), new GeoreferenceOptions());
+            var photo = PhotoGeoreferencer.Resolve(PhotoMetadataReader.Read(path), georeference);
             int width, height;
             if (photo.Georeference is { } geo)
             {
@@ -207,7 +210,7 @@ public static class ScanBenchmark
     /// <summary>(b): the scan use case on the folder into a fresh store; elapsed and process CPU time, peak
     /// resident memory sampled during the scan, time per stage.</summary>
     private static async Task<(TimeSpan Elapsed, TimeSpan Cpu, long PeakRss, StageTimes Stages)> EndToEndAsync(
-        OnnxDetector model, TiledDetectionOptions detection, string folder, Func<string, IFlightStore> openStore, int parallelPhotos, CancellationToken cancellationToken)
+        OnnxDetector model, TiledDetectionOptions detection, GeoreferenceOptions georeference, string folder, Func<string, IFlightStore> openStore, int parallelPhotos, CancellationToken cancellationToken)
     {
         string temp = Path.Combine(Path.GetTempPath(), "dronescan-bench-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(temp);
@@ -233,7 +236,7 @@ public static class ScanBenchmark
                 var runner = new ScanRunner(store, new TiledDetector(model, detection) { Times = times }, TimeProvider.System) { Times = times, ParallelPhotos = parallelPhotos };
                 var cpuStart = ProcessCpu();
                 var clock = Stopwatch.StartNew();
-                await runner.RunAsync(folder, new ScanOptions { Detection = detection }, null, cancellationToken).ConfigureAwait(false);
+                await runner.RunAsync(folder, new ScanOptions { Detection = detection, Georeference = georeference }, null, cancellationToken).ConfigureAwait(false);
                 elapsed = clock.Elapsed;
                 cpu = ProcessCpu() - cpuStart;
             }

@@ -46,6 +46,12 @@ public sealed class ScanRunner(IFlightStore store, TiledDetector detector, TimeP
         ArgumentNullException.ThrowIfNull(options);
         progress ??= NullScanProgress.Instance;
         var listing = ScanFolder.List(folder);
+        if (options.NotPhotos.Count > 0)
+        {
+            var skip = options.NotPhotos.Select(Path.GetFullPath).ToHashSet(StringComparer.Ordinal);
+            listing = listing with { Photos = [.. listing.Photos.Where(p => !skip.Contains(listing.FullPath(p)))] };
+        }
+
         if (listing.Photos.Count == 0)
         {
             throw new ScanException(listing.Hidden.Count == 0

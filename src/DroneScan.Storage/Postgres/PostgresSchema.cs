@@ -198,6 +198,10 @@ internal static class PostgresSchema
         (4, "per-flight processing settings", """
             ALTER TABLE flights ADD COLUMN settings_json text;
             """),
+        (5, "ground elevation and height source per detection (terrain-aware georeferencing)", """
+            ALTER TABLE detections ADD COLUMN ground_elevation_m double precision;
+            ALTER TABLE detections ADD COLUMN height_source text;
+            """),
     ];
 
     internal static int LatestVersion => Migrations[^1].Version;

@@ -185,6 +185,10 @@ internal static class SqliteSchema
         (4, "per-flight processing settings", """
             ALTER TABLE flights ADD COLUMN settings_json TEXT;
             """),
+        (5, "ground elevation and height source per detection (terrain-aware georeferencing)", """
+            ALTER TABLE detections ADD COLUMN ground_elevation_m REAL;
+            ALTER TABLE detections ADD COLUMN height_source TEXT;
+            """),
     ];
 
     internal static int LatestVersion => Migrations[^1].Version;

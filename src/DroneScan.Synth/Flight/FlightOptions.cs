@@ -64,6 +64,18 @@ public sealed record FlightOptions
 
     public int JpegQuality { get; init; } = 88;
 
+    /// <summary>
+    /// A real DEM to drape the ground over (heights in its own datum, which the written altitudes then use), or
+    /// null for flat ground. With it, <see cref="GroundElevationM"/> is ignored: the ground under the flight
+    /// centre is the DEM's, the camera flies at a constant altitude <see cref="AltitudeAglM"/> above that point,
+    /// and every pixel is ray-cast against the terrain with DroneScan's own model.
+    /// </summary>
+    public DroneScan.Core.Terrain.ITerrain? Terrain { get; init; }
+
+    /// <summary>With a DEM: how far below the flight centre's ground the drone took off; its relative altitude
+    /// (what a flat-ground model takes as the height) is then this much more than the height over the centre.</summary>
+    public double TakeOffBelowCentreM { get; init; } = 8;
+
     /// <summary>Capture time of the first photo (local time, written with its UTC offset).</summary>
     public DateTime StartLocal { get; init; } = new(2025, 5, 14, 10, 30, 0, DateTimeKind.Unspecified);
 

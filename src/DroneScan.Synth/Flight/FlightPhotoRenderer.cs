@@ -22,10 +22,12 @@ internal sealed class FlightPhotoRenderer
     private readonly GroundMosaic _mosaic;
     private readonly Mat3 _toMosaic;
     private readonly Vec3 _cameraInMosaic;
+    private readonly LocalTangentPlane _mosaicFrame;
 
     public FlightPhotoRenderer(PhotoGeoreference georeference, LocalTangentPlane mosaicFrame, GroundMosaic mosaic)
     {
         _georeference = georeference;
+        _mosaicFrame = mosaicFrame;
         _mosaic = mosaic;
         var frame = georeference.Frame;
         _cameraInMosaic = ToVec(mosaicFrame.ToEnu(frame.Origin, frame.OriginHeightM));
@@ -46,7 +48,8 @@ internal sealed class FlightPhotoRenderer
     /// <summary>Mosaic position seen at an oriented pixel position, or null above the horizon.</summary>
     public (double X, double Y)? PixelToMosaic(PixelPoint p)
     {
-        if (Camera.PixelToGround(p) is not { } g)
+        // The photo's own ground model: the plane, or the ray–DEM intersection when the flight has a DEM.
+        if (_georeference.GroundOffset(p) is not { } g)
         {
             return null;
         }
@@ -58,8 +61,30 @@ internal sealed class FlightPhotoRenderer
     /// <summary>Oriented pixel position of a ground point of the mosaic frame (metres east, north; on the ground).</summary>
     public PixelPoint? GroundToPixel(double eastM, double northM)
     {
-        var c = _toMosaic.Transpose() * (new Vec3(eastM, northM, 0) - _cameraInMosaic);
+        double up = TerrainUpM(_mosaicFrame, _georeference.Terrain, eastM, northM);
+        var c = _toMosaic.Transpose() * (new Vec3(eastM, northM, up) - _cameraInMosaic);
         return Camera.GroundToPixel(new Enu(c.X, c.Y, c.Z));
+    }
+
+    /// <summary>Height (mosaic frame Up) of the ground at a mosaic position: 0 on flat ground, the DEM's otherwise.
+    /// The mosaic is the ground's texture seen from above, so a position keeps its east/north on the terrain.</summary>
+    public static double TerrainUpM(LocalTangentPlane mosaicFrame, DroneScan.Core.Terrain.ITerrain? terrain, double eastM, double northM)
+    {
+        if (terrain is null)
+        {
+            return 0;
+        }
+
+        double up = 0;
+        for (int i = 0; i < 3; i++)
+        {
+            // The vertical through a point leans by its distance over the Earth's radius: two passes settle it.
+            var (point, _) = mosaicFrame.ToGeodetic(new Enu(eastM, northM, up));
+            double h = terrain.HeightAt(point) ?? throw new ArgumentException($"the ground at {eastM:0.#} m east, {northM:0.#} m north of the flight centre is outside the DEM {terrain.Name}");
+            up = mosaicFrame.ToEnu(point, h).UpM;
+        }
+
+        return up;
     }
 
     public Image<Rgb24> Render(uint noiseSeed, double exposure, double vignette, double noiseSigma)

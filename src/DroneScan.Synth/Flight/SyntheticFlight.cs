@@ -16,6 +16,13 @@ public static class SyntheticFlight
     {
         ArgumentNullException.ThrowIfNull(o);
         Directory.CreateDirectory(outputDirectory);
+        if (o.Terrain is { } dem)
+        {
+            var centre = new GeoPoint(o.OriginLatitudeDeg, o.OriginLongitudeDeg);
+            double ground = dem.HeightAt(centre) ?? throw new ArgumentException($"the flight centre {centre.LatitudeDeg}, {centre.LongitudeDeg} is outside the DEM {dem.Name}");
+            o = o with { GroundElevationM = Math.Round(ground, 3) };
+        }
+
         var frame = new LocalTangentPlane(o.OriginLatitudeDeg, o.OriginLongitudeDeg, o.GroundElevationM);
         var poses = FlightPlan.Plan(o, Stage(o.Seed, 1));
 
@@ -23,6 +30,9 @@ public static class SyntheticFlight
         // the shift of a 1.5° tilt, half a metre to spare.
         var (across, along) = FlightPlan.Footprint(o);
         double reach = (Math.Sqrt((across * across) + (along * along)) / 2 * 1.05) + (o.AltitudeAglM * Math.Tan(1.5 * Math.PI / 180)) + 0.5;
+
+        // Over a DEM the ground falls away in places, and footprints grow there.
+        reach *= o.Terrain is null ? 1 : 1.6;
         var mosaic = GroundMosaic.Build(
             o.Background,
             poses.Min(p => p.EastM) - reach,
@@ -47,7 +57,7 @@ public static class SyntheticFlight
         foreach (var pose in poses)
         {
             var (truePose, written) = Poses(o, frame, pose);
-            var photo = PhotoGeoreferencer.Resolve(InMemoryMetadata(o, pose, truePose), new GeoreferenceOptions());
+            var photo = PhotoGeoreferencer.Resolve(InMemoryMetadata(o, pose, truePose), new GeoreferenceOptions { Terrain = o.Terrain });
             var georeference = photo.Georeference ?? throw new InvalidOperationException($"{pose.FileName}: {string.Join("; ", photo.Diagnostics.Select(d => d.Message))}");
             var renderer = new FlightPhotoRenderer(georeference, frame, mosaic);
             double gsd = georeference.CentreGsdM!.Value;
@@ -92,7 +102,7 @@ public static class SyntheticFlight
 
         var truth = items.Select(i =>
         {
-            var (point, _) = frame.ToGeodetic(new Enu(i.EastM, i.NorthM, 0));
+            var (point, _) = frame.ToGeodetic(new Enu(i.EastM, i.NorthM, FlightPhotoRenderer.TerrainUpM(frame, o.Terrain, i.EastM, i.NorthM)));
             return new TruthItem(i.Id, i.Kind.ClassName, i.Kind.Name, i.Kind.ClassName is not null, i.LengthCm, point.LatitudeDeg, point.LongitudeDeg, i.EastM, i.NorthM, visibleIn[i.Id]);
         }).ToList();
         var (spacing, step) = FlightPlan.Spacing(o);
@@ -144,7 +154,7 @@ public static class SyntheticFlight
                 FlightPhotoWriter.QuantizeDegrees(point.LatitudeDeg),
                 FlightPhotoWriter.QuantizeDegrees(point.LongitudeDeg),
                 Math.Round(o.GroundElevationM + p.AltitudeAglM, 3),
-                p.AltitudeAglM,
+                o.Terrain is null ? p.AltitudeAglM : Math.Round(p.AltitudeAglM + o.TakeOffBelowCentreM, 2),
                 p.Gimbal.YawDeg,
                 p.Gimbal.PitchDeg,
                 p.Gimbal.RollDeg,
