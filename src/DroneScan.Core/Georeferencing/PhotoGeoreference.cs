@@ -226,8 +226,12 @@ public sealed class PhotoGeoreference
         var ray = Camera.Ray(pixel);
         double range = MaxGroundRangeM * 2;
 
-        // Sigma-point differences: each error moved by ±1 σ (not by a centimetre) and the two ground points
-        // differenced, which follows the terrain's curvature over the span the error really covers.
+        // Divided differences of second order (Nørgaard, Poulsen and Ravn 2000, "DD2"): each error moved by ±h σ
+        // (h = √3, the Gaussian's kurtosis), not by a centimetre, and the two ground points both differenced (the
+        // slope over the span the error really covers) and compared with the nominal point (the curvature of the
+        // terrain there, which makes the spread heavier than a straight line would: a grazing ray over a ridge).
+        const double H = 1.7320508075688772;
+        double curvature = Math.Sqrt(((H * H) - 1) / (4 * H * H * H * H));
         void Add(Enu? p, Enu? m)
         {
             if (p is not { } a || m is not { } b)
@@ -235,10 +239,11 @@ public sealed class PhotoGeoreference
                 return;
             }
 
-            double de = (a.EastM - b.EastM) / 2, dn = (a.NorthM - b.NorthM) / 2;
-            cee += de * de;
-            cnn += dn * dn;
-            cen += de * dn;
+            double de = (a.EastM - b.EastM) / (2 * H), dn = (a.NorthM - b.NorthM) / (2 * H);
+            double ce = (a.EastM + b.EastM - (2 * nominal.EastM)) * curvature, cn = (a.NorthM + b.NorthM - (2 * nominal.NorthM)) * curvature;
+            cee += (de * de) + (ce * ce);
+            cnn += (dn * dn) + (cn * cn);
+            cen += (de * dn) + (ce * cn);
         }
 
         Enu? From(Vec3 origin, Vec3 r) => caster.Intersect(origin, r, range).Ground;
@@ -247,13 +252,13 @@ public sealed class PhotoGeoreference
         double slope = SlopeAt(nominal, caster);
         double interpolation = slope * caster.Terrain.ResolutionM / 4;
         double vertical = Math.Sqrt((e.AltitudeSigmaM * e.AltitudeSigmaM) + (e.TerrainSigmaM * e.TerrainSigmaM) + (interpolation * interpolation));
-        Add(From(new Vec3(0, 0, vertical), ray), From(new Vec3(0, 0, -vertical), ray));
+        Add(From(new Vec3(0, 0, H * vertical), ray), From(new Vec3(0, 0, -H * vertical), ray));
 
         // On a slope a camera moved sideways sees its ray land higher or lower, so not one-to-one as over a plane.
-        Add(From(new Vec3(e.GpsSigmaEastM, 0, 0), ray), From(new Vec3(-e.GpsSigmaEastM, 0, 0), ray));
-        Add(From(new Vec3(0, e.GpsSigmaNorthM, 0), ray), From(new Vec3(0, -e.GpsSigmaNorthM, 0), ray));
-        Add(Turned(e.PitchSigmaDeg, 0, 0), Turned(-e.PitchSigmaDeg, 0, 0));
-        Add(Turned(0, e.RollSigmaDeg, 0), Turned(0, -e.RollSigmaDeg, 0));
+        Add(From(new Vec3(H * e.GpsSigmaEastM, 0, 0), ray), From(new Vec3(-H * e.GpsSigmaEastM, 0, 0), ray));
+        Add(From(new Vec3(0, H * e.GpsSigmaNorthM, 0), ray), From(new Vec3(0, -H * e.GpsSigmaNorthM, 0), ray));
+        Add(Turned(H * e.PitchSigmaDeg, 0, 0), Turned(-H * e.PitchSigmaDeg, 0, 0));
+        Add(Turned(0, H * e.RollSigmaDeg, 0), Turned(0, -H * e.RollSigmaDeg, 0));
         if (e.YawUnknown)
         {
             double d2 = (nominal.EastM * nominal.EastM) + (nominal.NorthM * nominal.NorthM);
@@ -262,7 +267,7 @@ public sealed class PhotoGeoreference
         }
         else
         {
-            Add(Turned(0, 0, e.YawSigmaDeg), Turned(0, 0, -e.YawSigmaDeg));
+            Add(Turned(0, 0, H * e.YawSigmaDeg), Turned(0, 0, -H * e.YawSigmaDeg));
         }
 
         return HorizontalUncertainty.FromCovariance(cee, cen, cnn);
