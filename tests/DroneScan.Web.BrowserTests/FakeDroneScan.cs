@@ -205,7 +205,13 @@ public sealed class FakeDroneScan : IAsyncDisposable
             {
                 // Names an upload may carry, echoed as the real service does: in a refusal's detail, in the ignored list.
                 var form = await request.ReadFormAsync();
-                Owner!.UploadSettings.Enqueue(form.Where(f => f.Key is not ("name" or "site" or "notes")).ToDictionary(f => f.Key, f => f.Value.ToString()));
+                var settings = form.Where(f => f.Key is not ("name" or "site" or "notes")).ToDictionary(f => f.Key, f => f.Value.ToString());
+                if (form.Files.GetFile("dem") is { } dem)
+                {
+                    settings["dem (file)"] = dem.FileName;
+                }
+
+                Owner!.UploadSettings.Enqueue(settings);
                 return form["name"] == "refuse"
                     ? Results.Problem(statusCode: 400, title: "Upload rejected", detail: $"file '{XssFileName}': a control character or one of : * ? \" < > | in the name")
                     : Results.Created($"/api/flights/fl-new", new

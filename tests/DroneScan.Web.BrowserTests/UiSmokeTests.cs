@@ -129,13 +129,18 @@ public sealed partial class UiSmokeTests(BrowserFixture browser) : IAsyncLifetim
         await page.Locator("#settings summary").ClickAsync();
         await page.Locator("#agl_m").FillAsync("60");
         await page.Locator("#gps_sigma_m").FillAsync(" 4.5 ");
+        await page.Locator("#dem").SetInputFilesAsync(new FilePayload { Name = "hill.tif", MimeType = "image/tiff", Buffer = [0x49, 0x49, 0x2A, 0x00] });
+        await page.Locator("#dem_datum").SelectOptionAsync("egm96");
         await page.Locator("#photos").SetInputFilesAsync(new FilePayload { Name = "a.jpg", MimeType = "image/jpeg", Buffer = [0xFF, 0xD8, 0xFF, 0xD9] });
         await page.Locator("#submit").ClickAsync();
         await Assertions.Expect(page.Locator("#ignored li")).ToHaveCountAsync(2); // the answer arrived
 
         var sent = server.UploadSettings.Last();
         Assert.Equal(("60", "4.5", "auto"), (sent["agl_m"], sent["gps_sigma_m"], sent["model"]));
+        Assert.Equal(("hill.tif", "egm96"), (sent["dem (file)"], sent["dem_datum"]));
         Assert.False(sent.ContainsKey("conf"));
+        Assert.False(sent.ContainsKey("altitude_datum"));
+        Assert.False(sent.ContainsKey("dem"), "the DEM goes as a file, not as a text field");
         w.AssertClean();
     }
 

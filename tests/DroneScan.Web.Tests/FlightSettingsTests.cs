@@ -26,6 +26,8 @@ public sealed class FlightSettingsTests(ServiceFixture service)
     [InlineData("conf", "1.5")]
     [InlineData("conf", "0")]
     [InlineData("model", "dronescan-thermal")]
+    [InlineData("dem_datum", "navd88")]
+    [InlineData("altitude_datum", "msl")]
     public async Task ABadSetting_Is400NamingTheField_AndStoresNothing(string field, string value)
     {
         using var client = service.Client(Roles.Operator);

@@ -12,7 +12,7 @@ namespace DroneScan.Cli.Commands;
 internal sealed class DemCliOptions
 {
     /// <summary>Copernicus GLO-30's absolute vertical accuracy is better than 4 m (90 %), about 2.5 m at 1 σ.</summary>
-    public const double DefaultSigmaM = 2.5;
+    public const double DefaultSigmaM = DemRequest.DefaultSigmaM;
 
     public Option<string?> Dem { get; } = new("--dem") { Description = "Single-band GeoTIFF DEM (EPSG:4326 or a WGS84 UTM zone): place pixels on the terrain instead of a level plane", HelpName = "FILE" };
 
@@ -73,32 +73,9 @@ internal sealed class DemCliOptions
 
         try
         {
-            var dem = GeoTiffDemReader.Read(path, parse.GetValue(DemSigma));
-            var from = parse.GetValue(DemDatum) is { } given ? ParseDatum(given)!.Value : dem.StatedDatum switch
-            {
-                DemVerticalDatum.Egm96 => VerticalDatum.Egm96,
-                DemVerticalDatum.Ellipsoid => VerticalDatum.Ellipsoid,
-                _ => VerticalDatum.Egm2008,
-            };
-            var to = ParseDatum(parse.GetValue(AltitudeDatum)!)!.Value;
-            if (from == to)
-            {
-                return dem.Grid;
-            }
-
-            bool needs96 = from == VerticalDatum.Egm96 || to == VerticalDatum.Egm96 || parse.GetValue(Egm2008Grid) is null;
-            var egm96 = needs96 ? GtxGeoidReader.Read(parse.GetValue(Egm96Grid)!) : null;
-            var egm2008 = parse.GetValue(Egm2008Grid) is { } g08 ? GeoTiffDemReader.Read(g08, 0).Grid : null;
-            var geoids = new GeoidModels(egm96, egm2008);
-            if (from == VerticalDatum.Egm2008 || to == VerticalDatum.Egm2008)
-            {
-                foreach (var note in geoids.Approximations)
-                {
-                    error.WriteLine($"warning: {note}");
-                }
-            }
-
-            return geoids.Convert(dem.Grid, from, to);
+            var datum = parse.GetValue(DemDatum) is { } given ? ParseDatum(given) : null;
+            var request = new DemRequest(path, parse.GetValue(DemSigma), datum, ParseDatum(parse.GetValue(AltitudeDatum)!)!.Value, parse.GetValue(Egm96Grid)!, parse.GetValue(Egm2008Grid));
+            return DemLoader.Load(request, note => error.WriteLine($"warning: {note}"));
         }
         catch (DemFileException ex)
         {
@@ -108,11 +85,5 @@ internal sealed class DemCliOptions
         }
     }
 
-    internal static VerticalDatum? ParseDatum(string text) => text.Trim().ToLowerInvariant() switch
-    {
-        "egm2008" or "egm08" => VerticalDatum.Egm2008,
-        "egm96" => VerticalDatum.Egm96,
-        "ellipsoid" or "wgs84" => VerticalDatum.Ellipsoid,
-        _ => null,
-    };
+    internal static VerticalDatum? ParseDatum(string text) => DemRequest.ParseDatum(text);
 }

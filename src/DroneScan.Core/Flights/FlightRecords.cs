@@ -71,6 +71,15 @@ public sealed record FlightSettings
     /// <summary><c>auto</c> (the default) or a model name.</summary>
     public string Model { get; init; } = "auto";
 
+    /// <summary>The name of the flight's own DEM as uploaded (kept with the flight), or null: level ground.</summary>
+    public string? DemFile { get; init; }
+
+    /// <summary>The DEM's vertical datum (<c>egm2008</c>, <c>egm96</c>, <c>ellipsoid</c>), or null: the file's own, else EGM2008.</summary>
+    public string? DemDatum { get; init; }
+
+    /// <summary>The datum of the photos' absolute altitudes, or null: EGM96 (most DJI firmware).</summary>
+    public string? AltitudeDatum { get; init; }
+
     /// <summary>No setting differs from the service's defaults.</summary>
     public bool IsDefault() => this == new FlightSettings();
 }

@@ -29,14 +29,14 @@ public sealed record ScanOptions
     /// </summary>
     public double SameObjectIoS { get; init; } = 0.4;
 
-    /// <summary>
-    /// A GeoJSON file of planted items (a synthetic or test flight's <c>truth.geojson</c>) to score the result
-    /// against; null looks for <c>truth.geojson</c> in the scanned folder.
-    /// </summary>
     /// <summary>Files in the flight folder that are not photos though their extension says so (the DEM given
     /// with --dem, often kept beside the photos as dem.tif): absolute paths, left out of the scan.</summary>
     public IReadOnlyList<string> NotPhotos { get; init; } = [];
 
+    /// <summary>
+    /// A GeoJSON file of planted items (a synthetic or test flight's <c>truth.geojson</c>) to score the result
+    /// against; null looks for <c>truth.geojson</c> in the scanned folder.
+    /// </summary>
     public string? TruthFile { get; init; }
 
     /// <summary>

@@ -46,6 +46,15 @@ public static class FlightEndpoints
 
             // Checked before anything is stored: a bad setting leaves no flight and no files.
             settings = FlightSettingsForm.Parse(upload.Fields, processor.Detector.Model.Name);
+            if (upload.DemFileName is { } dem)
+            {
+                settings = settings with { DemFile = dem };
+                FlightTerrain.Check(settings, folders.DemPath(id));
+            }
+            else if (settings.DemDatum is not null)
+            {
+                throw new FormatException("dem_datum: give the DEM itself in the dem field too");
+            }
         }
         catch
         {
@@ -96,14 +105,22 @@ public static class FlightEndpoints
     /// </summary>
     private static IResult Reprocess(string id, Dictionary<string, System.Text.Json.JsonElement>? body, IFlightStore store, IFlightJobStore work, IBackgroundJobClient jobs, FlightProcessor processor)
     {
-        if (store.GetFlight(id) is null)
+        if (store.GetFlight(id) is not { } flight)
         {
             throw new KeyNotFoundException($"no flight '{id}'");
         }
 
         var fields = (body ?? []).Where(f => f.Value.ValueKind is not (System.Text.Json.JsonValueKind.Null or System.Text.Json.JsonValueKind.Undefined))
             .ToDictionary(f => f.Key, f => f.Value.ValueKind == System.Text.Json.JsonValueKind.String ? f.Value.GetString() ?? "" : f.Value.GetRawText(), StringComparer.Ordinal);
-        var settings = FlightSettingsForm.Parse(fields, processor.Detector.Model.Name);
+        // The flight's DEM and its datums stay with it unless given (a new DEM comes with a new upload).
+        var before = flight.Flight.Settings ?? new FlightSettings();
+        var given = FlightSettingsForm.Parse(fields, processor.Detector.Model.Name);
+        var settings = given with { DemFile = before.DemFile, DemDatum = given.DemDatum ?? before.DemDatum, AltitudeDatum = given.AltitudeDatum ?? before.AltitudeDatum };
+        if (settings.DemFile is null && settings.DemDatum is not null)
+        {
+            throw new FormatException("dem_datum: this flight has no DEM (upload one with the flight)");
+        }
+
         if (!work.RestartWork(id, settings))
         {
             throw new InvalidOperationException($"flight '{id}' is being processed (or was not uploaded to this service): reprocess it once it has finished");

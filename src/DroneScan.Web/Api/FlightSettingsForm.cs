@@ -1,5 +1,6 @@
 using System.Globalization;
 using DroneScan.Core.Flights;
+using DroneScan.Imaging.Terrain;
 
 namespace DroneScan.Web.Api;
 
@@ -11,7 +12,7 @@ namespace DroneScan.Web.Api;
 public static class FlightSettingsForm
 {
     /// <summary>The field names, as the form and <c>POST /api/flights</c> send them.</summary>
-    public static readonly IReadOnlyList<string> FieldNames = ["agl_m", "ground_elevation_m", "sensor_width_mm", "focal_px", "gps_sigma_m", "conf", "model"];
+    public static readonly IReadOnlyList<string> FieldNames = ["agl_m", "ground_elevation_m", "sensor_width_mm", "focal_px", "gps_sigma_m", "conf", "model", "dem_datum", "altitude_datum"];
 
     /// <summary>The settings the fields give.</summary>
     /// <param name="fields">The upload's form fields (other fields are ignored).</param>
@@ -35,8 +36,16 @@ public static class FlightSettingsForm
             GpsSigmaM = Number(fields, "gps_sigma_m", 0, 1000, "the GPS position error (1 sigma) in metres, more than 0 and at most 1000"),
             Conf = Number(fields, "conf", 0, 1, "the detector's score threshold, more than 0 and at most 1"),
             Model = model.Equals("auto", StringComparison.OrdinalIgnoreCase) ? "auto" : modelName,
+            DemDatum = Datum(fields, "dem_datum"),
+            AltitudeDatum = Datum(fields, "altitude_datum"),
         };
     }
+
+    private static string? Datum(IReadOnlyDictionary<string, string> fields, string key) => Text(fields, key) is not { } text
+        ? null
+        : DemRequest.ParseDatum(text) is { } datum
+            ? datum.ToString().ToLowerInvariant()
+            : throw new FormatException($"{key} '{text}': give egm2008, egm96 or ellipsoid");
 
     private static string? Text(IReadOnlyDictionary<string, string> fields, string key) =>
         fields.TryGetValue(key, out var v) && !string.IsNullOrWhiteSpace(v) ? v.Trim() : null;

@@ -27,6 +27,9 @@ public sealed partial class FlightFolders(string dataDir)
 
     /// <summary>The absolute path of a file of the flight, checked to lie inside its folder.</summary>
     /// <exception cref="ArgumentException">The relative path is not a safe one (see <see cref="TryNormalise"/>).</exception>
+    /// <summary>Where a flight's own DEM is kept: in a hidden folder of the flight's folder, never taken for a photo.</summary>
+    public string DemPath(string flightId) => Path.Combine(FlightFolder(flightId), ".dem", "dem.tif");
+
     public string PathOf(string flightId, string relativePath)
     {
         string folder = FlightFolder(flightId);

@@ -35,7 +35,8 @@ public sealed record IgnoredFile(string File, string Code, string Reason);
 /// <param name="Fields">Form fields (name, site, notes).</param>
 /// <param name="Photos">Photos by content hash, first copy only.</param>
 /// <param name="Ignored">Files not used: not photos, hidden files, or a second copy of a photo.</param>
-public sealed record UploadedFlight(IReadOnlyDictionary<string, string> Fields, IReadOnlyList<QueuedPhoto> Photos, IReadOnlyList<IgnoredFile> Ignored);
+/// <param name="DemFileName">The name of the DEM sent in the <c>dem</c> field (kept at <see cref="FlightFolders.DemPath"/>), or null.</param>
+public sealed record UploadedFlight(IReadOnlyDictionary<string, string> Fields, IReadOnlyList<QueuedPhoto> Photos, IReadOnlyList<IgnoredFile> Ignored, string? DemFileName = null);
 
 /// <summary>
 /// Streams a multipart upload into a flight's folder: many photo files, or zips of them, hashing as it writes.
@@ -52,6 +53,7 @@ public sealed class FlightUploadReader(FlightFolders folders, Hosting.UploadOpti
     private readonly HashSet<string> paths = new(StringComparer.OrdinalIgnoreCase);
     private readonly HashSet<string> folderPaths = new(StringComparer.OrdinalIgnoreCase);
     private readonly List<IgnoredFile> ignored = [];
+    private string? demFileName;
 
     /// <summary>Reads the request into <paramref name="flightId"/>'s folder (created here).</summary>
     /// <exception cref="UploadRejectedException">Not multipart, a bad name, a bad zip, or a limit passed.</exception>
@@ -82,7 +84,11 @@ public sealed class FlightUploadReader(FlightFolders folders, Hosting.UploadOpti
             }
 
             string fileName = HeaderUtilities.RemoveQuotes(disposition.FileNameStar.HasValue ? disposition.FileNameStar : disposition.FileName).Value ?? "";
-            if (fileName.EndsWith(".zip", StringComparison.OrdinalIgnoreCase))
+            if (string.Equals(HeaderUtilities.RemoveQuotes(disposition.Name).Value, "dem", StringComparison.OrdinalIgnoreCase))
+            {
+                await ReadDemAsync(section.Body, flightId, fileName, cancellationToken).ConfigureAwait(false);
+            }
+            else if (fileName.EndsWith(".zip", StringComparison.OrdinalIgnoreCase))
             {
                 await ReadZipAsync(section.Body, flightId, folder, cancellationToken).ConfigureAwait(false);
             }
@@ -98,7 +104,33 @@ public sealed class FlightUploadReader(FlightFolders folders, Hosting.UploadOpti
             throw new UploadRejectedException("no photos (JPEG, PNG or TIFF files) in the upload");
         }
 
-        return new UploadedFlight(fields, photos.Values.OrderBy(p => p.RelativePath, StringComparer.Ordinal).ToList(), ignored);
+        return new UploadedFlight(fields, photos.Values.OrderBy(p => p.RelativePath, StringComparer.Ordinal).ToList(), ignored, demFileName);
+    }
+
+    /// <summary>The flight's DEM (the <c>dem</c> file field): one GeoTIFF, kept apart from the photos; whether it is a
+    /// DEM DroneScan reads is checked once the whole upload is in.</summary>
+    private async Task ReadDemAsync(Stream body, string flightId, string fileName, CancellationToken cancellationToken)
+    {
+        if (demFileName is not null)
+        {
+            throw new UploadRejectedException("dem: give one DEM file");
+        }
+
+        string name = Path.GetFileName(fileName.Replace('\\', '/'));
+        if (!name.EndsWith(".tif", StringComparison.OrdinalIgnoreCase) && !name.EndsWith(".tiff", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new UploadRejectedException($"dem '{name}': give a single-band GeoTIFF (.tif or .tiff)");
+        }
+
+        string path = folders.DemPath(flightId);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, useAsync: true);
+        await using (file.ConfigureAwait(false))
+        {
+            await body.CopyToAsync(file, cancellationToken).ConfigureAwait(false);
+        }
+
+        demFileName = name.Length > 0 ? name : "dem.tif";
     }
 
     private static async Task<string> ReadFieldAsync(Stream body, string key, CancellationToken cancellationToken)

@@ -28,7 +28,7 @@ public sealed partial class FlightJobs(
     private ScanOptions Options => scan.Value with { Detection = processor.Detector.Options };
 
     /// <summary>The options of one flight: <see cref="Options"/> with the flight's own settings over them (height,
-    /// ground elevation, camera, GPS error, score threshold).</summary>
+    /// ground elevation, camera, GPS error, score threshold, its own DEM).</summary>
     private ScanOptions OptionsOf(string flightId)
     {
         var s = store.GetFlight(flightId)?.Flight.Settings ?? new FlightSettings();
@@ -43,6 +43,7 @@ public sealed partial class FlightJobs(
                 SensorWidthMm = s.SensorWidthMm ?? geo.SensorWidthMm,
                 FocalLengthPx = s.FocalPx ?? geo.FocalLengthPx,
                 GpsSigmaM = s.GpsSigmaM ?? geo.GpsSigmaM,
+                Terrain = FlightTerrain.Load(s, folders.DemPath(flightId)) ?? geo.Terrain,
             },
             Detection = s.Conf is { } conf ? options.Detection with { MinScore = (float)conf } : options.Detection,
         };

@@ -60,6 +60,8 @@ function showDetail(d) {
     'GPS error': d.settings?.gpsSigmaM != null ? `${d.settings.gpsSigmaM} m` : null,
     'score threshold': d.settings?.conf != null ? String(d.settings.conf) : null,
     model: d.settings?.model && d.settings.model !== 'auto' ? d.settings.model : null,
+    'terrain (DEM)': d.settings?.demFile ? `${d.settings.demFile}${d.settings.demDatum ? ` (${d.settings.demDatum})` : ''}` : null,
+    'altitude datum': d.settings?.altitudeDatum ?? null,
   }).filter(([, v]) => v !== null).map(([k, v]) => `${k} ${v}`);
   fact(facts, 'Settings', settings.length ? settings.join(', ') : 'service defaults');
   const h = d.hazards;

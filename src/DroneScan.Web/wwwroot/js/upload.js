@@ -86,9 +86,11 @@ function send(event) {
   body.append('site', document.getElementById('site').value.trim());
   body.append('notes', document.getElementById('notes').value.trim());
   // Processing settings: empty ones are left out (the service's defaults); the server checks each and names a bad one.
-  for (const input of document.querySelectorAll('#settings input[name]')) {
+  for (const input of document.querySelectorAll('#settings input[name]:not([type=file]), #settings select[name]')) {
     if (input.value.trim()) body.append(input.name, input.value.trim());
   }
+  const dem = document.getElementById('dem').files[0];
+  if (dem) body.append('dem', dem, dem.name);
   for (const f of files) body.append('photos', f, f.name);
 
   const items = rows(files);
