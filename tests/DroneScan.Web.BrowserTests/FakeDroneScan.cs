@@ -242,7 +242,8 @@ public sealed class FakeDroneScan : IAsyncDisposable
 
         private static object ListItem(string id, string name, string status) => new
         {
-            id, name, site = "North field", status, createdAt = DateTimeOffset.Parse("2026-05-01T10:00:00Z", System.Globalization.CultureInfo.InvariantCulture),
+            // The empty flight is the newest: pages that open on a flight must not open on one with nothing to show.
+            id, name, site = "North field", status, createdAt = DateTimeOffset.Parse(id == EmptyFlightId ? "2026-05-02T10:00:00Z" : "2026-05-01T10:00:00Z", System.Globalization.CultureInfo.InvariantCulture),
             updatedAt = DateTimeOffset.UtcNow, photos = 21, hazards = id == FlightId ? 3 : 0,
         };
 

@@ -120,6 +120,7 @@ async function load() {
     document.getElementById('counts').textContent = 'No flights yet.';
     return;
   }
+  say('');
   try {
     const [photos, { hazards, focus }] = await Promise.all([loadCoverage(flightId), loadPoints(flightId, param('hazard'))]);
     document.getElementById('counts').textContent = `${hazards.length} hazard point(s)` + (photos ? `, ${photos} photo footprint(s)` : '');
@@ -129,6 +130,8 @@ async function load() {
       focus.openTooltip();
     } else if (bounds.isValid()) {
       map.fitBounds(bounds, { padding: [20, 20], maxZoom: 22 });
+    } else {
+      say('This flight has no hazard points or photo footprints to show yet.', 'info');
     }
   } catch (e) {
     say('Could not load the map data: ' + e.message, 'error');
@@ -164,7 +167,12 @@ const tiles = param('tiles') || localStorage.getItem(TILE_KEY) || server.url;
 tilesInput.value = tiles;
 useTiles(tiles);
 try {
-  await fillFlights(flightSelect, { selected: param('flight') });
+  const flights = await fillFlights(flightSelect, { selected: param('flight') });
+  // Without a flight in the address, open the newest one with something to show (hazard points), not an empty map.
+  if (!param('flight')) {
+    const shown = flights.find((f) => f.hazards > 0);
+    if (shown) flightSelect.value = shown.id;
+  }
   await load();
 } catch (e) {
   say('Could not load the flights: ' + e.message, 'error');
