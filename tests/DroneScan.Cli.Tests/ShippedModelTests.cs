@@ -37,6 +37,18 @@ public class ShippedModelTests
         Assert.True(File.Exists(Path.ChangeExtension(Model(file), ".md")), "every model has a model card");
     }
 
+    [Theory]
+    [InlineData("dronescan-rgb.onnx", DroneScan.Core.Photos.ImageSensor.Rgb, "red,green,blue")]
+    [InlineData("dronescan-thermal.onnx", DroneScan.Core.Photos.ImageSensor.Thermal, "lwir,lwir,lwir")]
+    public void AShippedModel_DeclaresItsSensorAndBands(string file, DroneScan.Core.Photos.ImageSensor sensor, string bands)
+    {
+        using var detector = OnnxDetector.Load(Model(file));
+
+        Assert.True(detector.Info.SensorDeclared);
+        Assert.Equal(sensor, detector.Info.Sensor);
+        Assert.Equal(bands.Split(','), detector.Info.Bands);
+    }
+
     [Fact]
     public void TheRgbModel_DeclaresItsGsdAndItemTypes()
     {
