@@ -1,10 +1,12 @@
+using DroneScan.Core.Photos;
+
 namespace DroneScan.Detection;
 
 /// <summary>
 /// What a detection model declares about itself. Read from the ONNX graph and its metadata: Ultralytics keys
 /// (<c>names</c>, a Python-dict string; <c>imgsz</c>; <c>stride</c>; <c>version</c>) and DroneScan keys
 /// (<c>dronescan.gsd_m</c>, <c>dronescan.classes</c>, <c>dronescan.model_name</c>, <c>dronescan.model_version</c>,
-/// <c>dronescan.default_conf</c>; and for a second stage <c>dronescan.verifier</c>, <c>dronescan.proposal_score</c>).
+/// <c>dronescan.default_conf</c>, <c>dronescan.sensor</c>, <c>dronescan.bands</c>; and for a second stage <c>dronescan.verifier</c>, <c>dronescan.proposal_score</c>).
 /// </summary>
 public sealed record ModelInfo
 {
@@ -42,6 +44,17 @@ public sealed record ModelInfo
     public IReadOnlyDictionary<string, IReadOnlyList<string>> ItemTypes { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
 
     public int? Stride { get; init; }
+
+    /// <summary>The camera the model is made for (<c>dronescan.sensor</c>): automatic model choice sends each photo to a
+    /// model of its sensor. <see cref="ImageSensor.Rgb"/> when the model does not say (<see cref="SensorDeclared"/> false).</summary>
+    public ImageSensor Sensor { get; init; } = ImageSensor.Rgb;
+
+    /// <summary>False for a model without <c>dronescan.sensor</c> (made before the key existed): <see cref="Sensor"/> is
+    /// then assumed RGB, and <c>inspect</c>/<c>scan</c> say so.</summary>
+    public bool SensorDeclared { get; init; }
+
+    /// <summary>The band of each input channel (<c>dronescan.bands</c>, e.g. red, green, blue); empty when undeclared.</summary>
+    public IReadOnlyList<string> Bands { get; init; } = [];
 
     /// <summary>The recommended final score threshold (<c>dronescan.default_conf</c>): what detect and scan use when
     /// no --conf is given.</summary>

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using DroneScan.Core.Photos;
 
 namespace DroneScan.Detection;
 
@@ -46,6 +47,31 @@ internal static partial class ModelMetadataParser
 
     public static double? ParseDouble(string? text) =>
         double.TryParse(text?.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && double.IsFinite(v) && v > 0 ? v : null;
+
+    /// <summary>
+    /// <c>dronescan.sensor</c> (<c>rgb</c> or <c>thermal</c>, any case): null when the key is absent (a model made
+    /// before the key existed; the caller assumes RGB). Throws <see cref="FormatException"/> naming the key and the
+    /// value when it is something else: model choice depends on it, so it is never silently ignored.
+    /// </summary>
+    public static ImageSensor? ParseSensor(string? text)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+
+        return text.Trim().ToLowerInvariant() switch
+        {
+            "rgb" => ImageSensor.Rgb,
+            "thermal" => ImageSensor.Thermal,
+            _ => throw new FormatException($"metadata 'dronescan.sensor' must be 'rgb' or 'thermal', not '{text}'"),
+        };
+    }
+
+    /// <summary><c>dronescan.bands</c>: the band of each input channel, comma-separated (<c>red,green,blue</c>;
+    /// <c>lwir,lwir,lwir</c> for one thermal band in three channels). Empty when absent or blank (descriptive).</summary>
+    public static IReadOnlyList<string> ParseBands(string? text) =>
+        string.IsNullOrWhiteSpace(text) ? [] : [.. text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(b => b.ToLowerInvariant())];
 
     /// <summary>
     /// A number a model's behaviour depends on (a threshold, a chip size): null when the key is absent; throws

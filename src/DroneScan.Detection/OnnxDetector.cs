@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using DroneScan.Core.Detection;
+using DroneScan.Core.Photos;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 
@@ -265,8 +266,10 @@ public sealed class OnnxDetector : IDetector, IDisposable
         }
 
         double? defaultConf, proposalScore;
+        ImageSensor? sensor;
         try
         {
+            sensor = ModelMetadataParser.ParseSensor(Get("dronescan.sensor"));
             defaultConf = ModelMetadataParser.ParseNumber(Get("dronescan.default_conf"), "dronescan.default_conf", 0, 1);
             proposalScore = ModelMetadataParser.ParseNumber(Get("dronescan.proposal_score"), "dronescan.proposal_score", 0, 1);
         }
@@ -293,6 +296,9 @@ public sealed class OnnxDetector : IDetector, IDisposable
             GsdM = ModelMetadataParser.ParseDouble(Get("dronescan.gsd_m")),
             ItemTypes = ModelMetadataParser.ParseItemTypes(Get("dronescan.classes")),
             Stride = ModelMetadataParser.ParseInt(Get("stride")),
+            Sensor = sensor ?? ImageSensor.Rgb,
+            SensorDeclared = sensor is not null,
+            Bands = ModelMetadataParser.ParseBands(Get("dronescan.bands")),
         };
     }
 

@@ -73,10 +73,20 @@ public abstract partial class SqlFlightStore
         ArgumentNullException.ThrowIfNull(modelSha256);
         return Read((c, tx) => (IReadOnlySet<string>)Query(c, tx, """
             SELECT p.photo_id FROM photos p JOIN runs r ON r.id = p.run_id
-            WHERE p.flight_id = @flight AND p.status = 'ok' AND r.model_sha256 = @sha;
+            WHERE p.flight_id = @flight AND p.status = 'ok' AND COALESCE(p.model_sha256, r.model_sha256) = @sha;
             """, ("flight", flightId), ("sha", modelSha256.ToLowerInvariant()))
             .Select(r => r.Text("photo_id")).ToHashSet(StringComparer.Ordinal));
     }
+
+    /// <inheritdoc/>
+    public IReadOnlyList<PhotoModel> LoadPhotoModels(string flightId) => Read((c, tx) => (IReadOnlyList<PhotoModel>)Query(c, tx, """
+        SELECT p.photo_id, p.file_name, COALESCE(p.model_name, r.model_name) AS model_name,
+            COALESCE(p.model_sha256, r.model_sha256) AS model_sha256
+        FROM photos p JOIN runs r ON r.id = p.run_id
+        WHERE p.flight_id = @flight AND p.status = 'ok'
+        ORDER BY p.file_name, p.photo_id;
+        """, ("flight", flightId))
+        .ConvertAll(r => new PhotoModel(r.Text("photo_id"), r.Text("file_name"), r.Text("model_name"), r.Text("model_sha256"))));
 
     /// <inheritdoc/>
     public IReadOnlyList<Observation> LoadObservations(string flightId) => Read((c, tx) => (IReadOnlyList<Observation>)Query(c, tx, $"""
@@ -134,22 +144,24 @@ public abstract partial class SqlFlightStore
         ArgumentException.ThrowIfNullOrWhiteSpace(photo.PhotoId);
         Execute(c, tx, """
             INSERT INTO photos (flight_id, photo_id, file_name, relative_path, size_bytes, width, height, captured_at,
-                lat, lon, agl_m, gsd_m, footprint_wkt, metadata_json, status, reason_code, reason_message, run_id, processed_at)
+                lat, lon, agl_m, gsd_m, footprint_wkt, metadata_json, status, reason_code, reason_message, run_id, processed_at,
+                model_name, model_sha256)
             VALUES (@flight, @photo, @file, @rel, @size, @w, @h, @captured, @lat, @lon, @agl, @gsd, @footprint, @meta,
-                @status, @code, @message, @run, @now)
+                @status, @code, @message, @run, @now, @modelName, @modelSha)
             ON CONFLICT (flight_id, photo_id) DO UPDATE SET
                 file_name = excluded.file_name, relative_path = excluded.relative_path, size_bytes = excluded.size_bytes,
                 width = excluded.width, height = excluded.height, captured_at = excluded.captured_at,
                 lat = excluded.lat, lon = excluded.lon, agl_m = excluded.agl_m, gsd_m = excluded.gsd_m,
                 footprint_wkt = excluded.footprint_wkt, metadata_json = excluded.metadata_json, status = excluded.status,
                 reason_code = excluded.reason_code, reason_message = excluded.reason_message, run_id = excluded.run_id,
-                processed_at = excluded.processed_at;
+                processed_at = excluded.processed_at, model_name = excluded.model_name, model_sha256 = excluded.model_sha256;
             """,
             ("flight", flightId), ("photo", photo.PhotoId), ("file", photo.FileName), ("rel", photo.RelativePath),
             ("size", photo.SizeBytes), ("w", photo.Width), ("h", photo.Height), ("captured", photo.CapturedAt),
             ("lat", photo.Position?.LatitudeDeg), ("lon", photo.Position?.LongitudeDeg), ("agl", photo.AltitudeAglM),
             ("gsd", photo.GsdM), ("footprint", photo.Footprint), ("meta", photo.MetadataJson), ("status", status),
-            ("code", reason?.Code), ("message", reason?.Reason), ("run", photo.RunId), ("now", Time.GetUtcNow()));
+            ("code", reason?.Code), ("message", reason?.Reason), ("run", photo.RunId), ("now", Time.GetUtcNow()),
+            ("modelName", photo.ModelName), ("modelSha", photo.ModelSha256?.ToLowerInvariant()));
     }
 
     private void DeleteDetections(DbConnection c, DbTransaction tx, string flightId, string photoId) =>

@@ -37,6 +37,18 @@ public class ShippedModelTests
         Assert.True(File.Exists(Path.ChangeExtension(Model(file), ".md")), "every model has a model card");
     }
 
+    [Theory]
+    [InlineData("dronescan-rgb.onnx", DroneScan.Core.Photos.ImageSensor.Rgb, "red,green,blue")]
+    [InlineData("dronescan-thermal.onnx", DroneScan.Core.Photos.ImageSensor.Thermal, "lwir,lwir,lwir")]
+    public void AShippedModel_DeclaresItsSensorAndBands(string file, DroneScan.Core.Photos.ImageSensor sensor, string bands)
+    {
+        using var detector = OnnxDetector.Load(Model(file));
+
+        Assert.True(detector.Info.SensorDeclared);
+        Assert.Equal(sensor, detector.Info.Sensor);
+        Assert.Equal(bands.Split(','), detector.Info.Bands);
+    }
+
     [Fact]
     public void TheRgbModel_DeclaresItsGsdAndItemTypes()
     {
@@ -76,6 +88,40 @@ public class ShippedModelTests
         Assert.True(run.ExitCode == 0, run.Error);
         Assert.Equal(8, run.JsonLines().Count);
         Assert.Contains(run.JsonLines(), l => l.GetProperty("detections").GetArrayLength() > 0);
+    }
+
+    private static string SensorFixture(string name) =>
+        Path.Combine(TestData.RepoRoot, "tests", "DroneScan.Imaging.Tests", "Fixtures", "sensor", name);
+
+    [Fact]
+    public void Detect_WithoutModel_RunsEachPhotoOfAMixedPairThroughTheModelOfItsSensor()
+    {
+        // A DJI wide + thermal pair of one shot (tools/fixtures/make-sensor-photos.sh) and a plain RGB photo.
+        var run = CliRun.Of("detect", "--json", SensorFixture("DJI_20240501101500_0001_T.JPG"), SensorFixture("DJI_20240501101500_0001_W.JPG"), TestData.Caliterra);
+
+        Assert.True(run.ExitCode == 0, run.Error);
+        var models = run.JsonLines().ToDictionary(l => Path.GetFileName(l.GetProperty("file").GetString()!), l => l.GetProperty("model").GetString());
+        Assert.Equal("dronescan-thermal", models["DJI_20240501101500_0001_T.JPG"]);
+        Assert.Equal("dronescan-rgb", models["DJI_20240501101500_0001_W.JPG"]);
+        Assert.Equal("dronescan-rgb", models["IMG_9400.jpg"]);
+    }
+
+    [Fact]
+    public void Detect_WithModel_RunsEveryPhotoThroughThatModel()
+    {
+        var run = CliRun.Of("detect", "--json", "--model", Model("dronescan-rgb.onnx"), SensorFixture("DJI_20240501101500_0001_T.JPG"), SensorFixture("DJI_20240501101500_0001_W.JPG"));
+
+        Assert.True(run.ExitCode == 0, run.Error);
+        Assert.All(run.JsonLines(), l => Assert.Equal("dronescan-rgb", l.GetProperty("model").GetString()));
+    }
+
+    [Fact]
+    public void Detect_Table_NamesBothModels_ForAMixedPair()
+    {
+        var run = CliRun.Of("detect", SensorFixture("DJI_20240501101500_0001_T.JPG"), SensorFixture("DJI_20240501101500_0001_W.JPG"));
+
+        Assert.True(run.ExitCode == 0, run.Error);
+        Assert.Contains("models dronescan-rgb 0.3.0, dronescan-thermal 0.3.0", run.Output, StringComparison.Ordinal);
     }
 
     // Measured on the samples: RGB AP50 0.884 (0.2.0) and 0.919 (0.3.0). Thermal: 12 mines only, so AP50 mostly

@@ -35,6 +35,12 @@ internal static class Fixtures
 
     public static string BadDefaultConf => Path.Combine(Dir, "bad-default-conf.onnx");
 
+    /// <summary>Declares <c>dronescan.sensor</c> = thermal and <c>dronescan.bands</c> = lwir,lwir,lwir.</summary>
+    public static string Thermal1Class => Path.Combine(Dir, "thermal-1class.onnx");
+
+    /// <summary>Declares <c>dronescan.sensor</c> = sonar.</summary>
+    public static string BadSensor => Path.Combine(Dir, "bad-sensor.onnx");
+
     public static string Missing => Path.Combine(Dir, "no-such-model.onnx");
 }
 

@@ -61,6 +61,19 @@ public sealed class ScanRunnerTests : IDisposable
         Assert.Equal(FlightStatus.Finalised, store.GetFlight(report.FlightId)!.Flight.Status);
     }
 
+    [Fact]
+    public async Task EveryUsedPhoto_RecordsTheModelItRanThrough()
+    {
+        string folder = NewFlightFolder();
+        using var store = OpenStore();
+
+        var report = await Scan(store, folder);
+
+        var models = store.LoadPhotoModels(report.FlightId);
+        Assert.Equal(report.PhotosUsed, models.Count);
+        Assert.All(models, m => Assert.Equal((_model.Info.Name, _model.Info.Sha256), (m.ModelName, m.ModelSha256)));
+    }
+
     [Theory]
     [InlineData(2)]
     [InlineData(3)]

@@ -109,6 +109,33 @@ public abstract class PhotoStoreContract : IDisposable
     }
 
     [Fact]
+    public void APhoto_RecordsItsOwnModel_WhichDecidesWhetherItIsProcessed()
+    {
+        // One run, two models (automatic model choice): each photo is processed for the model it ran through.
+        long run = Run(TestData.ModelA);
+        db.Store.SavePhotoResult(flightId, TestData.Photo(1, run, "DJI_0001_W.JPG") with { ModelName = "rgb", ModelSha256 = TestData.ModelA }, []);
+        db.Store.SavePhotoResult(flightId, TestData.Photo(2, run, "DJI_0001_T.JPG") with { ModelName = "thermal", ModelSha256 = TestData.ModelB.ToUpperInvariant() }, []);
+
+        Assert.Equal([TestData.PhotoId(1)], db.Store.GetProcessedPhotoIds(flightId, TestData.ModelA));
+        Assert.Equal([TestData.PhotoId(2)], db.Store.GetProcessedPhotoIds(flightId, TestData.ModelB));
+        Assert.Equal(
+            [new PhotoModel(TestData.PhotoId(2), "DJI_0001_T.JPG", "thermal", TestData.ModelB), new PhotoModel(TestData.PhotoId(1), "DJI_0001_W.JPG", "rgb", TestData.ModelA)],
+            db.Store.LoadPhotoModels(flightId));
+    }
+
+    [Fact]
+    public void APhotoWithoutItsOwnModel_TakesItsRunsModel()
+    {
+        // Rows written before the store kept the model per photo.
+        long run = Run(TestData.ModelA);
+        db.Store.SavePhotoResult(flightId, TestData.Photo(1, run, "DJI_0001.JPG"), []);
+        db.Store.MarkPhotoSkipped(flightId, TestData.Photo(3, run, "DJI_0003.JPG"), new SkippedPhoto("DJI_0003.JPG", "no-gps", "no GPS position"));
+
+        Assert.Equal([new PhotoModel(TestData.PhotoId(1), "DJI_0001.JPG", "rgb", TestData.ModelA)], db.Store.LoadPhotoModels(flightId));
+        Assert.Equal([TestData.PhotoId(1)], db.Store.GetProcessedPhotoIds(flightId, TestData.ModelA));
+    }
+
+    [Fact]
     public void MarkPhotoSkipped_RemovesDetections_AndIsListedWithItsReason()
     {
         long run = Run();

@@ -12,7 +12,7 @@ internal static class DetectCommand
     public static Command Create(TextWriter output, TextWriter error)
     {
         var paths = new Argument<string[]>("paths") { Description = "Photos, or folders searched recursively for JPEG, PNG and TIFF files", Arity = ArgumentArity.OneOrMore };
-        var model = new Option<string?>("--model") { Description = $"ONNX detection model (default: {DefaultModel.RelativePath})", HelpName = "FILE" };
+        var model = new Option<string?>("--model") { Description = $"ONNX detection model for every photo (default: each photo through the shipped model of its sensor, {DefaultModel.RelativePath} or {DefaultModel.ThermalRelativePath})", HelpName = "FILE" };
         var conf = ConfOption.Create();
         var json = new Option<bool>("--json") { Description = "One JSON object per photo per line" };
         var overlap = new Option<double>("--overlap") { Description = "Tile overlap, fraction of the tile size", DefaultValueFactory = _ => 0.2 };
@@ -101,28 +101,44 @@ internal static class DetectCommand
             return 1;
         }
 
-        OnnxDetector detector;
+        // Without --model, automatic model choice: each photo through the shipped model of its sensor.
+        var modelPaths = new List<string> { modelPath };
+        if (request.ModelPath is null && DefaultModel.FindThermal() is { } thermalPath)
+        {
+            modelPaths.Add(thermalPath);
+        }
+
+        var detectors = new List<OnnxDetector>();
         try
         {
-            detector = OnnxDetector.Load(modelPath, new DetectorOptions { IntraOpThreads = request.Threads });
+            foreach (var path in modelPaths)
+            {
+                detectors.Add(OnnxDetector.Load(path, new DetectorOptions { IntraOpThreads = request.Threads }));
+            }
         }
         catch (ModelLoadException ex)
         {
+            detectors.ForEach(d => d.Dispose());
             error.WriteLine(ex.Message);
             return 1;
         }
 
-        using (detector)
+        try
         {
-            var report = request.Json ? (IDetectReport)new DetectJsonReport(output, detector.Info) : new DetectTableReport(output, detector.Info);
-            var options = request.Options with { MinScore = ConfOption.Resolve(request.Conf, detector.Info) };
-            var runner = new DetectRunner(new TiledDetector(detector, options), request.Georeference);
+            var first = detectors[0].Info;
+            var report = request.Json ? (IDetectReport)new DetectJsonReport(output, first) : new DetectTableReport(output, first);
+            var tiled = detectors.ConvertAll(d => new TiledDetector(d, request.Options with { MinScore = ConfOption.Resolve(request.Conf, d.Info) }));
+            var runner = new DetectRunner(tiled, request.Georeference);
             await foreach (var result in runner.RunAsync(files, cancellationToken).ConfigureAwait(false))
             {
                 report.Write(result);
             }
 
             report.Complete();
+        }
+        finally
+        {
+            detectors.ForEach(d => d.Dispose());
         }
 
         return missing.Count == 0 ? 0 : 1;
@@ -139,7 +155,12 @@ internal static class DefaultModel
 {
     public const string RelativePath = "models/dronescan-rgb.onnx";
 
+    /// <summary>The shipped thermal model, used beside the RGB one when no model is named (automatic model choice).</summary>
+    public const string ThermalRelativePath = "models/dronescan-thermal.onnx";
+
     public static string? Find() => RepoFiles.FindUpwards(RelativePath);
+
+    public static string? FindThermal() => RepoFiles.FindUpwards(ThermalRelativePath);
 }
 
 /// <summary>Finds files that ship with the repository (models, samples) wherever the program runs from.</summary>

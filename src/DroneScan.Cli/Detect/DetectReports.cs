@@ -34,10 +34,11 @@ internal sealed class DetectJsonReport(TextWriter output, ModelInfo model) : IDe
             w.WriteNumber("width", result.Width);
             w.WriteNumber("height", result.Height);
             w.WriteStartArray("detections");
+            var used = result.Model ?? model;
             foreach (var d in result.Detections)
             {
                 w.WriteStartObject();
-                w.WriteString("label", model.ClassNames[d.ClassId]);
+                w.WriteString("label", used.ClassNames[d.ClassId]);
                 w.WriteNumber("score", Math.Round(d.Score, 4));
                 w.WriteNumber("x1", Math.Round(d.Box.X1, 1));
                 w.WriteNumber("y1", Math.Round(d.Box.Y1, 1));
@@ -50,6 +51,18 @@ internal sealed class DetectJsonReport(TextWriter output, ModelInfo model) : IDe
             w.WriteString("error", result.Error);
             w.WriteNumber("scale", Math.Round(result.Scale, 4));
             w.WriteNumber("tiles", result.Tiles);
+            if (result.Model is { } m)
+            {
+                w.WriteString("model", m.Name);
+                w.WriteString("model_version", m.Version);
+                w.WriteString("sensor", m.Sensor == DroneScan.Core.Photos.ImageSensor.Thermal ? "thermal" : "rgb");
+            }
+
+            if (result.ModelNote is { } note)
+            {
+                w.WriteString("model_note", note);
+            }
+
             w.WriteEndObject();
         }
 
@@ -63,6 +76,7 @@ internal sealed class DetectJsonReport(TextWriter output, ModelInfo model) : IDe
 /// <summary>For people: a line per photo, a line per detection, a summary.</summary>
 internal sealed class DetectTableReport(TextWriter output, ModelInfo model) : IDetectReport
 {
+    private readonly SortedSet<string> _models = new(StringComparer.Ordinal);
     private int _photos;
     private int _failed;
     private int _detections;
@@ -79,16 +93,24 @@ internal sealed class DetectTableReport(TextWriter output, ModelInfo model) : ID
         }
 
         _detections += result.Detections.Count;
+        var used = result.Model ?? model;
+        _models.Add($"{used.Name} {used.Version}");
         output.WriteLine(string.Create(c, $"{result.File}: {result.Width}×{result.Height}, {result.Tiles} tiles at scale {result.Scale:0.###}, {result.Detections.Count} detection(s)"));
+        if (result.ModelNote is { } note)
+        {
+            output.WriteLine($"  model {used.Name}: {note}");
+        }
+
         foreach (var d in result.Detections)
         {
-            output.WriteLine(string.Create(c, $"  {model.ClassNames[d.ClassId],-12} {d.Score:0.00}  ({d.Box.X1:0},{d.Box.Y1:0})-({d.Box.X2:0},{d.Box.Y2:0})"));
+            output.WriteLine(string.Create(c, $"  {used.ClassNames[d.ClassId],-12} {d.Score:0.00}  ({d.Box.X1:0},{d.Box.Y1:0})-({d.Box.X2:0},{d.Box.Y2:0})"));
         }
     }
 
     public void Complete()
     {
-        output.WriteLine($"{_photos} photo(s), {_failed} unreadable, {_detections} detection(s); model {model.Name} {model.Version}");
+        string models = _models.Count > 1 ? $"models {string.Join(", ", _models)} (each photo through the model of its sensor)" : $"model {_models.FirstOrDefault() ?? $"{model.Name} {model.Version}"}";
+        output.WriteLine($"{_photos} photo(s), {_failed} unreadable, {_detections} detection(s); {models}");
         output.Flush();
     }
 }

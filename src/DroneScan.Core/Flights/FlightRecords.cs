@@ -185,9 +185,19 @@ public sealed record PhotoRecord
     /// <summary>Metadata as read, as JSON (provenance; the store does not read it).</summary>
     public string? MetadataJson { get; init; }
 
-    /// <summary>The run that processed the photo; its model hash decides whether a re-run may skip the photo.</summary>
+    /// <summary>The run that processed the photo.</summary>
     public long? RunId { get; init; }
+
+    /// <summary>The model the photo ran through (with automatic model choice, photos of one run differ); null: the
+    /// run's model (rows written before the store kept it per photo).</summary>
+    public string? ModelName { get; init; }
+
+    /// <summary>SHA-256 of that model (<see cref="ModelName"/>): whether a re-run may skip the photo. Null: the run's.</summary>
+    public string? ModelSha256 { get; init; }
 }
+
+/// <summary>The model one processed photo ran through, as stored (the run's model for rows older than the per-photo record).</summary>
+public sealed record PhotoModel(string PhotoId, string FileName, string ModelName, string ModelSha256);
 
 /// <summary>One entry of a hazard's review audit trail.</summary>
 public sealed record ReviewRecord(

@@ -39,6 +39,9 @@ public interface IFlightStore
     /// </summary>
     IReadOnlySet<string> GetProcessedPhotoIds(string flightId, string modelSha256);
 
+    /// <summary>The model each <see cref="PhotoStatus.Ok"/> photo of the flight ran through, ordered by file name.</summary>
+    IReadOnlyList<PhotoModel> LoadPhotoModels(string flightId);
+
     /// <summary>All detections of the flight's <see cref="PhotoStatus.Ok"/> photos, ordered by photo id and index.</summary>
     IReadOnlyList<Observation> LoadObservations(string flightId);
 

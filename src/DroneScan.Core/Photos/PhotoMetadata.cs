@@ -53,6 +53,9 @@ public sealed record PhotoMetadata
     /// <summary>senseFly autopilot XMP (fixed-wing; aircraft attitude, not a gimbal).</summary>
     public SenseFlyXmp? SenseFly { get; init; }
 
+    /// <summary>Image layout and thermal segments: what <see cref="PhotoSensorClassifier"/> needs beyond XMP.</summary>
+    public SensorEvidence SensorEvidence { get; init; } = new();
+
     /// <summary>Problems found while reading.</summary>
     public IReadOnlyList<PhotoDiagnostic> Diagnostics { get; init; } = [];
 }
@@ -99,6 +102,9 @@ public sealed record DjiXmp
     public double? CalibratedOpticalCenterX { get; init; }
 
     public double? CalibratedOpticalCenterY { get; init; }
+
+    /// <summary>ImageSource: the camera of a multi-camera payload (<c>InfraredCamera</c>, <c>WideCamera</c>, <c>ZoomCamera</c> …).</summary>
+    public string? ImageSource { get; init; }
 
     /// <summary>RTK solution flag (50 = fixed).</summary>
     public int? RtkFlag { get; init; }

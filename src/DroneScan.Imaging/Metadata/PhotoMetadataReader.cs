@@ -69,9 +69,10 @@ public static class PhotoMetadataReader
                 stream.Position = 0;
                 var xmpSegment = new JpegXmpSegmentCollector();
                 var exif = new JpegExifReaderWithoutXmp();
-                var directories = JpegMetadataReader.ReadMetadata(stream, [.. JpegReadersWithoutXmp, exif, xmpSegment]);
+                var flir = new JpegFlirSegmentDetector();
+                var directories = JpegMetadataReader.ReadMetadata(stream, [.. JpegReadersWithoutXmp, exif, xmpSegment, flir]);
                 var xmp = ParseXmp(xmpSegment.Packet ?? exif.Packet, xmpSegment.Packet is null ? exif.OversizedBytes : null, context);
-                return ReadDirectories(path, directories, xmp, context);
+                return ReadDirectories(path, directories, xmp, context) with { SensorEvidence = new SensorEvidence { HasFlirSegment = flir.Found } };
             }
 
             if (type is FileType.Tiff or FileType.Arw or FileType.Cr2 or FileType.Nef or FileType.Orf or FileType.Rw2)
@@ -80,7 +81,8 @@ public static class PhotoMetadataReader
                 // (XMLPacket) likewise goes to XmpPacketReader, not to MetadataExtractor's XmpReader.
                 stream.Position = 0;
                 var (directories, tiff) = XmpTagCapturingTiffHandler.ReadTiff(stream);
-                return ReadDirectories(path, directories, ParseXmp(tiff.Packet, tiff.OversizedBytes, context), context);
+                var read = ReadDirectories(path, directories, ParseXmp(tiff.Packet, tiff.OversizedBytes, context), context);
+                return read with { SensorEvidence = TiffLayout(directories.OfType<ExifIfd0Directory>().FirstOrDefault()) };
             }
 
             // Other formats (PNG …): MetadataExtractor reads them whole. No drone writes XMP into a PNG.
@@ -195,6 +197,21 @@ public static class PhotoMetadataReader
 
         context.Error(DiagnosticCodes.NoImageSize, "ImageWidth/ImageHeight", "no image size in the file header");
         return (null, null);
+    }
+
+    /// <summary>Channels and bits per channel of a TIFF's first image (a radiometric thermal TIFF has one channel of 16
+    /// or 32 bits); absent tags mean the TIFF defaults (1 sample, 1 bit).</summary>
+    private static SensorEvidence TiffLayout(ExifIfd0Directory? ifd0)
+    {
+        int? samples = ifd0 is null ? null : ifd0.TryGetInt32(ExifDirectoryBase.TagSamplesPerPixel, out int spp) ? spp : 1;
+        int? bits = ifd0?.GetObject(ExifDirectoryBase.TagBitsPerSample) switch
+        {
+            null => ifd0 is null ? null : 1,
+            Array { Length: > 0 } a => Convert.ToInt32(a.GetValue(0), CultureInfo.InvariantCulture),
+            IConvertible c => c.ToInt32(CultureInfo.InvariantCulture),
+            _ => null,
+        };
+        return new SensorEvidence { IsTiff = true, SamplesPerPixel = samples, BitsPerSample = bits };
     }
 
     private static int ReadOrientation(ExifIfd0Directory? ifd0, ReadContext context)

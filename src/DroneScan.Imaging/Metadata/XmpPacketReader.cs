@@ -86,3 +86,22 @@ internal sealed class JpegXmpSegmentCollector : IJpegSegmentMetadataReader
         return [];
     }
 }
+
+/// <summary>
+/// Notes a FLIR APP1 segment (preamble <c>FLIR\0</c>) in a JPEG: the radiometric record of FLIR cameras and of DJI
+/// thermal payloads built on FLIR cores. Only its presence matters (the photo is thermal); its content is not parsed.
+/// </summary>
+internal sealed class JpegFlirSegmentDetector : IJpegSegmentMetadataReader
+{
+    private static readonly byte[] Preamble = "FLIR\0"u8.ToArray();
+
+    public bool Found { get; private set; }
+
+    public ICollection<JpegSegmentType> SegmentTypes { get; } = [JpegSegmentType.App1];
+
+    public IReadOnlyList<Directory> ReadJpegSegments(IEnumerable<JpegSegment> segments)
+    {
+        Found |= segments.Any(s => s.Bytes.AsSpan().StartsWith(Preamble));
+        return [];
+    }
+}

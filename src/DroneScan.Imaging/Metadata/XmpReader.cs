@@ -35,6 +35,7 @@ internal static class XmpReader
             LrfTargetAbsoluteAltitudeM = r.Number("LRFTargetAbsAlt"),
             LrfTargetDistanceM = r.Number("LRFTargetDistance"),
             LrfStatus = r.Text("LRFStatus"),
+            ImageSource = r.Text("ImageSource"),
         };
         return r.FoundAny ? dji : null;
     }

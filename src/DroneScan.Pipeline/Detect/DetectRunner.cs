@@ -13,8 +13,32 @@ namespace DroneScan.Pipeline.Detect;
 /// decodes and rescales the next photo (one ahead) while the model runs on the current one. A photo that cannot be read
 /// yields a result with its error; the run goes on.
 /// </summary>
-public sealed class DetectRunner(TiledDetector detector, GeoreferenceOptions georeference)
+/// <remarks>With several tiled detectors, each photo goes to the one <see cref="SensorModelChooser"/> picks for its
+/// sensor (automatic model choice); with one, every photo goes to it.</remarks>
+public sealed class DetectRunner
 {
+    private readonly IReadOnlyList<TiledDetector> _detectors;
+    private readonly SensorModelChooser _chooser;
+    private readonly GeoreferenceOptions georeference;
+
+    /// <summary>Every photo runs through <paramref name="detector"/>.</summary>
+    public DetectRunner(TiledDetector detector, GeoreferenceOptions georeference)
+    {
+        ArgumentNullException.ThrowIfNull(detector);
+        _detectors = [detector];
+        _chooser = SensorModelChooser.Fixed(detector.Detector);
+        this.georeference = georeference;
+    }
+
+    /// <summary>Each photo runs through the detector of its sensor (<see cref="SensorModelChooser.Automatic"/>).</summary>
+    public DetectRunner(IReadOnlyList<TiledDetector> detectors, GeoreferenceOptions georeference)
+    {
+        ArgumentNullException.ThrowIfNull(detectors);
+        _detectors = detectors;
+        _chooser = detectors.Count == 1 ? SensorModelChooser.Fixed(detectors[0].Detector) : SensorModelChooser.Automatic([.. detectors.Select(d => d.Detector)]);
+        this.georeference = georeference;
+    }
+
     /// <summary>Photos decoded ahead of inference; each upright 20 MP photo is ~60 MB of RGB.</summary>
     public int DecodeAhead { get; init; } = 1;
 
@@ -35,7 +59,7 @@ public sealed class DetectRunner(TiledDetector detector, GeoreferenceOptions geo
                 PhotoDetections result;
                 using (item.Image)
                 {
-                    result = detector.Detect(item.File, item.Image, item.GsdM);
+                    result = item.Detector!.Detect(item.File, item.Image, item.GsdM) with { Model = item.Detector.Model, ModelNote = item.ModelNote };
                 }
 
                 yield return result;
@@ -51,7 +75,7 @@ public sealed class DetectRunner(TiledDetector detector, GeoreferenceOptions geo
     /// become results whose error starts with its code (<c>damaged-image</c>, <c>timeout</c>).</summary>
     internal Decoded Decode(string file, CancellationToken cancellationToken = default)
     {
-        var limit = detector.Options.PhotoTimeLimit;
+        var limit = _detectors.Max(d => d.Options.PhotoTimeLimit);
         return PhotoTimeLimit.TryRun(token => DecodeUnbounded(file, token), limit, late => late.Image?.Dispose(), cancellationToken, out var decoded)
             ? decoded
             : new Decoded(file, null, "timeout: " + PhotoTimeLimit.Message(limit));
@@ -61,12 +85,24 @@ public sealed class DetectRunner(TiledDetector detector, GeoreferenceOptions geo
     {
         try
         {
-            // The GSD drives the rescale and the size gate; without either, the metadata is not worth reading.
+            // The metadata chooses the model (automatic choice); the GSD drives the rescale and the size gate.
+            // With one model and neither, the metadata is not worth reading.
+            var detector = _detectors[0];
+            string? note = null;
             double? gsd = null;
-            if (detector.Options.GsdScaling || detector.Options.MinObjectSizeM > 0)
+            bool automatic = _detectors.Count > 1;
+            if (automatic || detector.Options.GsdScaling || detector.Options.MinObjectSizeM > 0)
             {
                 var metadata = PhotoMetadataReader.Read(file);
-                if (PhotoGeoreferencer.Resolve(metadata, georeference).Georeference is { } g)
+                if (automatic)
+                {
+                    var choice = _chooser.Choose(metadata);
+                    detector = _detectors.First(d => ReferenceEquals(d.Detector, choice.Detector));
+                    note = choice.Note;
+                }
+
+                if ((detector.Options.GsdScaling || detector.Options.MinObjectSizeM > 0)
+                    && PhotoGeoreferencer.Resolve(metadata, georeference).Georeference is { } g)
                 {
                     gsd = g.CentreGsdM;
                 }
@@ -76,7 +112,7 @@ public sealed class DetectRunner(TiledDetector detector, GeoreferenceOptions geo
             var image = PhotoDecoder.LoadOriented(file, detector.Options.MaxPixels, cancellationToken);
 
             // Rescaling here, one photo ahead, hides it behind the model working on the previous photo.
-            return new Decoded(file, detector.Prepare(image, detector.ScaleFor(gsd)), null, gsd);
+            return new Decoded(file, detector.Prepare(image, detector.ScaleFor(gsd)), null, gsd) { Detector = detector, ModelNote = note };
         }
         catch (PhotoDecodeException ex)
         {
@@ -115,5 +151,11 @@ public sealed class DetectRunner(TiledDetector detector, GeoreferenceOptions geo
         }
     }
 
-    internal sealed record Decoded(string File, PreparedPhoto? Image, string? Error, double? GsdM = null);
+    internal sealed record Decoded(string File, PreparedPhoto? Image, string? Error, double? GsdM = null)
+    {
+        /// <summary>The detector chosen for the photo (set when it was decoded).</summary>
+        public TiledDetector? Detector { get; init; }
+
+        public string? ModelNote { get; init; }
+    }
 }

@@ -78,5 +78,12 @@ public sealed record PhotoDetections(
     IReadOnlyList<DetectionBox> Detections,
     string? Error = null)
 {
+    /// <summary>The model the photo ran through (its class names label <see cref="Detections"/>); null for a photo
+    /// that could not be read before a model was chosen.</summary>
+    public ModelInfo? Model { get; init; }
+
+    /// <summary>Why the model choice was not the plain one (<see cref="ModelChoice.Note"/>); null otherwise.</summary>
+    public string? ModelNote { get; init; }
+
     public static PhotoDetections Failed(string file, string error) => new(file, 0, 0, 1, 0, [], error);
 }

@@ -143,7 +143,8 @@ public sealed class FlightProcessor(IFlightStore store, TiledDetector detector)
 
         using (Times.Time(ScanStage.Store))
         {
-            store.SavePhotoResult(flightId, record, placed.Observations);
+            // The photo records the model it ran through: with automatic model choice, photos of one run differ.
+            store.SavePhotoResult(flightId, record with { ModelName = Detector.Model.Name, ModelSha256 = Detector.Model.Sha256 }, placed.Observations);
         }
 
         var warnings = loaded.Photo.Diagnostics

@@ -202,6 +202,10 @@ internal static class PostgresSchema
             ALTER TABLE detections ADD COLUMN ground_elevation_m double precision;
             ALTER TABLE detections ADD COLUMN height_source text;
             """),
+        (6, "the model each photo ran through (automatic model choice per photo)", """
+            ALTER TABLE photos ADD COLUMN model_name text;
+            ALTER TABLE photos ADD COLUMN model_sha256 text COLLATE "C";
+            """),
     ];
 
     internal static int LatestVersion => Migrations[^1].Version;

@@ -189,6 +189,10 @@ internal static class SqliteSchema
             ALTER TABLE detections ADD COLUMN ground_elevation_m REAL;
             ALTER TABLE detections ADD COLUMN height_source TEXT;
             """),
+        (6, "the model each photo ran through (automatic model choice per photo)", """
+            ALTER TABLE photos ADD COLUMN model_name TEXT;
+            ALTER TABLE photos ADD COLUMN model_sha256 TEXT;
+            """),
     ];
 
     internal static int LatestVersion => Migrations[^1].Version;

@@ -246,6 +246,11 @@ save(with_metadata(brightness_model(k1, s1), names="{0: 'landmine'}", **{"drones
 save(with_metadata(brightness_model(k1, s1), names="{0: 'landmine'}", **{"dronescan.verifier": "bare-1class.onnx"}), "verifier-wrong-contract.onnx")
 save(with_metadata(brightness_model(k1, s1), names="{0: 'landmine'}", **{"dronescan.default_conf": "high"}), "bad-default-conf.onnx")
 
+# Automatic model choice: a model declaring the thermal sensor and its bands, and one with an unknown sensor.
+save(with_metadata(brightness_model(k1, s1), names="{0: 'landmine'}",
+                   **{"dronescan.sensor": "thermal", "dronescan.bands": "lwir,lwir,lwir"}), "thermal-1class.onnx")
+save(with_metadata(brightness_model(k1, s1), names="{0: 'landmine'}", **{"dronescan.sensor": "sonar"}), "bad-sensor.onnx")
+
 with open(os.path.join(HERE, "not-a-model.onnx"), "w", encoding="utf-8") as f:
     f.write("this is not an ONNX model\n")
 print("fixtures written to", HERE)
