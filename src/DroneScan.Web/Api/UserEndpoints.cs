@@ -4,7 +4,7 @@ using DroneScan.Web.Auth;
 
 namespace DroneScan.Web.Api;
 
-/// <summary><c>/api/users</c> (admin): list, create (password and token shown once), issue and revoke tokens, disable.</summary>
+/// <summary><c>/api/users</c> (admin): list, create (password and token shown once), reset the password (shown once), issue and revoke tokens, disable.</summary>
 public static class UserEndpoints
 {
     public static IEndpointRouteBuilder MapUserEndpoints(this IEndpointRouteBuilder app)
@@ -19,6 +19,9 @@ public static class UserEndpoints
         users.MapPost("/{name}/tokens", (string name, IUserStore store, UserAdmin admin) =>
             store.FindUser(name) is null ? throw new KeyNotFoundException($"no user '{name}'") : Results.Ok(new TokenDto(admin.IssueToken(name))));
         users.MapDelete("/{name}/tokens", (string name, IUserStore store) => Results.Ok(new { revoked = store.RevokeTokens(name) }));
+
+        // A generated password, shown in this answer only (as at creation).
+        users.MapPost("/{name}/password", (string name, UserAdmin admin) => Results.Ok(new { password = admin.ResetPassword(name) }));
 
         // Disabled, not deleted: reviews and uploads keep naming the user. Password, tokens and sessions stop at once.
         users.MapPost("/{name}/disable", (string name, IUserStore store) =>
