@@ -35,6 +35,20 @@ public sealed partial class UserAdministrationTests(ServiceFixture service)
     }
 
     [Fact]
+    public async Task AnAdmin_CannotDisableItself()
+    {
+        var admin = service.Get<UserAdmin>().Create("only-admin-" + Guid.NewGuid().ToString("N")[..8], [Roles.Admin]);
+        using var client = service.Client(null);
+        client.DefaultRequestHeaders.Authorization = new("Bearer", admin.Token);
+
+        using var response = await client.PostAsync($"/api/users/{admin.User.Name}/disable", null);
+
+        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+        Assert.False(service.Get<IUserStore>().FindUser(admin.User.Name)!.Disabled);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/me")).StatusCode);
+    }
+
+    [Fact]
     public async Task DisablingAnUnknownUser_Is404()
     {
         using var admin = service.Client(Roles.Admin);
@@ -53,8 +67,10 @@ public sealed partial class UserAdministrationTests(ServiceFixture service)
         string password = (await reset.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("password").GetString()!;
 
         Assert.NotEqual(user.Password, password);
-        Assert.Equal(HttpStatusCode.Unauthorized, await SignInAsync(NewBrowser(), user.User.Name, user.Password));
-        Assert.Equal(HttpStatusCode.Redirect, await SignInAsync(NewBrowser(), user.User.Name, password));
+        using var oldPassword = NewBrowser();
+        using var newPassword = NewBrowser();
+        Assert.Equal(HttpStatusCode.Unauthorized, await SignInAsync(oldPassword, user.User.Name, user.Password));
+        Assert.Equal(HttpStatusCode.Redirect, await SignInAsync(newPassword, user.User.Name, password));
         using var script = service.Client(null);
         script.DefaultRequestHeaders.Authorization = new("Bearer", user.Token);
         Assert.Equal(HttpStatusCode.OK, (await script.GetAsync("/api/me")).StatusCode);

@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using DroneScan.Core.Flights;
 using DroneScan.Storage;
 using DroneScan.Web.Auth;
@@ -24,8 +25,11 @@ public static class UserEndpoints
         users.MapPost("/{name}/password", (string name, UserAdmin admin) => Results.Ok(new { password = admin.ResetPassword(name) }));
 
         // Disabled, not deleted: reviews and uploads keep naming the user. Password, tokens and sessions stop at once.
-        users.MapPost("/{name}/disable", (string name, IUserStore store) =>
-            store.DisableUser(name) ? Results.Ok(store.FindUser(name)!.ToDto()) : throw new KeyNotFoundException($"no user '{name}'"));
+        // Never oneself: the last admin could lock everyone out of user administration.
+        users.MapPost("/{name}/disable", (string name, ClaimsPrincipal user, IUserStore store) =>
+            string.Equals(user.Identity?.Name, name, StringComparison.Ordinal)
+                ? throw new InvalidOperationException("you cannot disable yourself: ask another admin")
+                : store.DisableUser(name) ? Results.Ok(store.FindUser(name)!.ToDto()) : throw new KeyNotFoundException($"no user '{name}'"));
         return app;
     }
 }
