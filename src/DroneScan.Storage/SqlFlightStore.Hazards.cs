@@ -112,14 +112,43 @@ public abstract partial class SqlFlightStore
             }
 
             var now = Time.GetUtcNow();
-            long id = ScalarInt64(c, tx, """
-                INSERT INTO reviews (hazard_id, flight_id, decision, label, comment, reviewer, at)
-                VALUES (@hazard, @flight, @decision, @label, @comment, @reviewer, @at) RETURNING id;
-                """,
-                ("hazard", hazardId), ("flight", flightId), ("decision", decision), ("label", label),
-                ("comment", comment), ("reviewer", reviewer), ("at", at ?? now));
+            long id = InsertReview(c, tx, hazardId, flightId, decision, label, comment, reviewer, at ?? now);
             Execute(c, tx, RefreshStatusSql + ", updated_at = @now WHERE id = @id;", ("id", hazardId), ("now", now));
             return ReadReviews(c, tx, "WHERE id = @id", ("id", id))[0];
+        });
+    }
+
+    /// <inheritdoc/>
+    public IReadOnlyList<ReviewRecord> RejectCandidatesBelow(
+        string flightId, double belowConfidence, string? comment, string reviewer, Func<IReadOnlyList<ReviewedHazard>, IReadOnlyList<SuggestedHazardArea>> buildAreas)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(reviewer);
+        ArgumentNullException.ThrowIfNull(buildAreas);
+        return Write(nameof(RejectCandidatesBelow), (c, tx) =>
+        {
+            // Alone on the flight (as ReplaceAreas): no single review slips in between the choice of points, their
+            // reviews and the areas rebuilt from the statuses they leave.
+            LockFlight(c, tx, flightId, exclusive: true);
+            var now = Time.GetUtcNow();
+            var ids = Query(c, tx, """
+                SELECT id FROM hazards WHERE flight_id = @flight AND status = 'candidate' AND max_confidence < @below
+                ORDER BY max_confidence DESC, id;
+                """, ("flight", flightId), ("below", belowConfidence)).ConvertAll(r => r.Text("id"));
+            var reviewIds = new List<long>(ids.Count);
+            foreach (string id in ids)
+            {
+                // One audit record per point, exactly as a single reject writes it.
+                reviewIds.Add(InsertReview(c, tx, id, flightId, ReviewDecision.Reject, null, comment, reviewer, now));
+            }
+
+            if (ids.Count > 0)
+            {
+                Execute(c, tx, RefreshStatusSql + ", updated_at = @now WHERE flight_id = @flight AND status = 'candidate' AND max_confidence < @below;",
+                    ("flight", flightId), ("below", belowConfidence), ("now", now));
+                WriteAreas(c, tx, flightId, buildAreas(ReadHazards(c, tx, flightId, null)));
+            }
+
+            return (IReadOnlyList<ReviewRecord>)reviewIds.ConvertAll(id => ReadReviews(c, tx, "WHERE id = @id", ("id", id))[0]);
         });
     }
 
@@ -235,6 +264,14 @@ public abstract partial class SqlFlightStore
             }
         }
     }
+
+    private long InsertReview(DbConnection c, DbTransaction tx, string hazardId, string flightId, ReviewDecision decision, string? label, string? comment, string reviewer, DateTimeOffset at) =>
+        ScalarInt64(c, tx, """
+            INSERT INTO reviews (hazard_id, flight_id, decision, label, comment, reviewer, at)
+            VALUES (@hazard, @flight, @decision, @label, @comment, @reviewer, @at) RETURNING id;
+            """,
+            ("hazard", hazardId), ("flight", flightId), ("decision", decision), ("label", label),
+            ("comment", comment), ("reviewer", reviewer), ("at", at));
 
     private List<ReviewRecord> ReadReviews(DbConnection c, DbTransaction tx, string whereAndOrder, params (string Name, object? Value)[] parameters) =>
         Query(c, tx, $"SELECT {ReviewColumns} FROM reviews {whereAndOrder};", parameters).ConvertAll(r => new ReviewRecord(

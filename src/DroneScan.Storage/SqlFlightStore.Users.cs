@@ -59,6 +59,14 @@ public abstract partial class SqlFlightStore
     });
 
     /// <inheritdoc/>
+    public bool SetPasswordHash(string userName, string passwordHash)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(passwordHash);
+        return Write(nameof(SetPasswordHash), (c, tx) =>
+            Execute(c, tx, "UPDATE users SET password_hash = @hash WHERE name = @user;", ("user", userName), ("hash", passwordHash)) > 0);
+    }
+
+    /// <inheritdoc/>
     public int RevokeTokens(string userName) => Write(nameof(RevokeTokens), (c, tx) =>
         Execute(c, tx, "UPDATE api_tokens SET revoked_at = @now WHERE user_name = @user AND revoked_at IS NULL;", ("user", userName), ("now", Time.GetUtcNow())));
 

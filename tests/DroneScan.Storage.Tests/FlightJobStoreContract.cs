@@ -122,6 +122,20 @@ public abstract class FlightJobStoreContract : IDisposable
     }
 
     [Fact]
+    public void SetPasswordHash_ReplacesOnlyThatUsersHash_AndKeepsItsTokens()
+    {
+        Users.CreateUser("ana", ["analyst"], "old-hash");
+        Users.AddToken("ana", "abcdef");
+        Users.CreateUser("bob", ["analyst"], "bob-hash");
+
+        Assert.True(Users.SetPasswordHash("ana", "new-hash"));
+
+        Assert.Equal(("new-hash", "bob-hash"), (Users.FindUser("ana")!.PasswordHash, Users.FindUser("bob")!.PasswordHash));
+        Assert.Equal("ana", Users.FindUserByToken("abcdef")!.Name);
+        Assert.False(Users.SetPasswordHash("nobody", "hash"));
+    }
+
+    [Fact]
     public void Users_AndTokens_AreFoundByHash_UntilRevoked()
     {
         Users.CreateUser("ana", ["analyst", "planner"], "hash");

@@ -131,6 +131,48 @@ public abstract class HazardReviewContract : IDisposable
     }
 
     [Fact]
+    public void RejectCandidatesBelow_RejectsEachWeakCandidateWithItsOwnReview_AndRebuildsTheAreasOnce()
+    {
+        var h3 = TestData.Hazard("hz-3", TestData.Obs(1, 1, "uxo", 0.5));
+        db.Store.ReplaceHazards(flightId, [H1, H2, h3], TestData.Coverage(), [Area("hz-1", "hz-2", "hz-3")]);
+        db.Store.AddReview("hz-3", ReviewDecision.Confirm, null, "seen on site", "ana");
+        int builds = 0;
+
+        // H2 and hz-3 are below 0.6; hz-3 is confirmed already and keeps its review.
+        var written = db.Store.RejectCandidatesBelow(flightId, 0.6, "weak", "ben", hazards =>
+        {
+            builds++;
+            return SuggestedAreas.BuildReviewed(hazards, 5);
+        });
+
+        var review = Assert.Single(written);
+        Assert.Equal(("hz-2", ReviewDecision.Reject, "weak", "ben", flightId), (review.HazardId, review.Decision, review.Comment, review.Reviewer, review.FlightId));
+        Assert.Equal(1, builds);
+        Assert.Equal([review], db.Store.GetReviewHistory("hz-2"));
+        Assert.Equal(HazardStatus.Rejected, db.Store.GetHazards(flightId).Single(h => h.Point.Id == "hz-2").Status);
+        Assert.Equal([ReviewDecision.Confirm], db.Store.GetReviewHistory("hz-3").Select(r => r.Decision));
+        Assert.Empty(db.Store.GetReviewHistory("hz-1"));
+        Assert.DoesNotContain("hz-2", db.Store.GetAreas(flightId).SelectMany(a => a.HazardIds));
+
+        // Nothing left below the threshold: no review, and the areas are not rebuilt.
+        Assert.Empty(db.Store.RejectCandidatesBelow(flightId, 0.6, null, "ben", _ => throw new InvalidOperationException("not rebuilt")));
+        Assert.Throws<KeyNotFoundException>(() => db.Store.RejectCandidatesBelow("fl-nope", 0.6, null, "ben", _ => []));
+    }
+
+    [Fact]
+    public void RejectCandidatesBelow_WritesNothing_WhenTheAreaBuildFails()
+    {
+        db.Store.ReplaceHazards(flightId, [H1, H2], TestData.Coverage(), [Area("hz-1", "hz-2")]);
+
+        Assert.Throws<InvalidOperationException>(() => db.Store.RejectCandidatesBelow(flightId, 1.1, null, "ben", _ => throw new InvalidOperationException("boom")));
+
+        Assert.Empty(db.Store.GetReviewHistory("hz-1"));
+        Assert.Empty(db.Store.GetReviewHistory("hz-2"));
+        Assert.Equal(2, db.Store.GetHazards(flightId, HazardStatus.Candidate).Count);
+        Assert.Equal(["hz-1", "hz-2"], Assert.Single(db.Store.GetAreas(flightId)).HazardIds);
+    }
+
+    [Fact]
     public void AddReview_Refuses_UnknownHazardsAndReclassifyWithoutLabel()
     {
         db.Store.ReplaceHazards(flightId, [H1], TestData.Coverage(), []);

@@ -50,6 +50,9 @@ public sealed class FakeDroneScan : IAsyncDisposable
     /// <summary>The bodies of reprocess requests (flight id, the JSON sent).</summary>
     public ConcurrentQueue<(string FlightId, string Body)> Reprocessed { get; } = new();
 
+    /// <summary>Bulk rejects posted (flight id, threshold, comment), in order.</summary>
+    public ConcurrentQueue<(string FlightId, double Below, string? Comment)> BulkRejects { get; } = new();
+
     /// <summary>Decisions posted, in order.</summary>
     public ConcurrentQueue<(string HazardId, string Decision, string? Label, string? Comment)> Decisions { get; } = new();
 
@@ -191,6 +194,20 @@ public sealed class FakeDroneScan : IAsyncDisposable
                     return Results.Ok(r);
                 }
             });
+            app.MapPost("/api/flights/{id}/hazards/bulk-reject", (string id, BulkRejectBody body) =>
+            {
+                lock (gate)
+                {
+                    var weak = hazards.Where(h => id == FlightId && (string)h["status"]! == "candidate" && (double)h["maxConfidence"]! < body.Below).ToList();
+                    foreach (var h in weak)
+                    {
+                        h["status"] = "rejected";
+                    }
+
+                    Owner!.BulkRejects.Enqueue((id, body.Below, body.Comment));
+                    return Results.Ok(new { rejected = weak.Count, hazardIds = weak.Select(h => (string)h["id"]!).ToList() });
+                }
+            });
             app.MapGet("/api/photos/{photoId}/chip", (string photoId) => Results.Text(
                 "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"160\" height=\"120\"><rect width=\"160\" height=\"120\" fill=\"#7a6\"/>"
                 + "<rect x=\"60\" y=\"40\" width=\"40\" height=\"40\" fill=\"none\" stroke=\"red\" stroke-width=\"2\"/></svg>",
@@ -292,4 +309,6 @@ public sealed class FakeDroneScan : IAsyncDisposable
     }
 
     public sealed record ReviewBody(string? Decision, string? Label, string? Comment);
+
+    public sealed record BulkRejectBody(double Below, string? Comment);
 }

@@ -76,6 +76,43 @@ public sealed partial class UiSmokeTests(BrowserFixture browser) : IAsyncLifetim
     }
 
     [Fact]
+    public async Task Review_min_confidence_filters_the_queue_and_bulk_reject_asks_with_the_count_first()
+    {
+        await using var w = await WatchedPage.OpenAsync(browser.Browser, server.BaseUrl);
+        var page = w.Page;
+        await page.GotoAsync($"review.html?flight={FakeDroneScan.FlightId}");
+        await Assertions.Expect(page.Locator("#queue tbody tr")).ToHaveCountAsync(3);
+        await Assertions.Expect(page.Locator("#bulk-reject")).ToBeDisabledAsync();
+
+        await page.Locator("#min-conf").FillAsync("0.7");
+        await page.Locator("#min-conf").PressAsync("Enter");
+        await Assertions.Expect(page.Locator("#queue tbody tr")).ToHaveCountAsync(1); // hz-2 (0.64) and hz-3 (0.42) hidden
+        await Assertions.Expect(page.Locator("#queue-pos")).ToHaveTextAsync("1 of 1");
+        Assert.Contains("min=0.7", page.Url, StringComparison.Ordinal);
+
+        // Cancel sends nothing.
+        await page.Locator("#bulk-reject").ClickAsync();
+        await Assertions.Expect(page.Locator("#bulk-dialog")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("#bulk-text")).ToContainTextAsync("Reject 2 candidate points of Demo field");
+        await page.Locator("#bulk-dialog button[value=cancel]").ClickAsync();
+        await Assertions.Expect(page.Locator("#bulk-dialog")).ToBeHiddenAsync();
+        Assert.Empty(server.BulkRejects);
+
+        await page.Locator("#bulk-reject").ClickAsync();
+        await page.Locator("#bulk-comment").FillAsync("<b>weak</b>");
+        await page.Locator("#bulk-ok").ClickAsync();
+        await Assertions.Expect(page.Locator("#message")).ToHaveTextAsync("Rejected 2 candidate points below 0.700.");
+        Assert.Equal((FakeDroneScan.FlightId, 0.7, "<b>weak</b>"), Assert.Single(server.BulkRejects));
+
+        // The rejected points left the candidate queue: with no minimum, only hz-1 is still a candidate.
+        await page.Locator("#min-conf").FillAsync("");
+        await page.Locator("#min-conf").PressAsync("Enter");
+        await Assertions.Expect(page.Locator("#queue tbody tr")).ToHaveCountAsync(1);
+        await Assertions.Expect(page.Locator("#bulk-reject")).ToBeDisabledAsync();
+        w.AssertClean();
+    }
+
+    [Fact]
     public async Task Review_chips_name_the_photo_file_and_the_reclassify_key_cap_reads_L()
     {
         await using var w = await WatchedPage.OpenAsync(browser.Browser, server.BaseUrl);

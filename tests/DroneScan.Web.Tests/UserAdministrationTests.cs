@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using DroneScan.Core.Flights;
 using DroneScan.Web.Auth;
 
 namespace DroneScan.Web.Tests;
@@ -34,12 +35,70 @@ public sealed partial class UserAdministrationTests(ServiceFixture service)
     }
 
     [Fact]
+    public async Task AnAdmin_CannotDisableItself()
+    {
+        var admin = service.Get<UserAdmin>().Create("only-admin-" + Guid.NewGuid().ToString("N")[..8], [Roles.Admin]);
+        using var client = service.Client(null);
+        client.DefaultRequestHeaders.Authorization = new("Bearer", admin.Token);
+
+        using var response = await client.PostAsync($"/api/users/{admin.User.Name}/disable", null);
+
+        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+        Assert.False(service.Get<IUserStore>().FindUser(admin.User.Name)!.Disabled);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/me")).StatusCode);
+    }
+
+    [Fact]
     public async Task DisablingAnUnknownUser_Is404()
     {
         using var admin = service.Client(Roles.Admin);
         using var response = await admin.PostAsync("/api/users/nobody-here/disable", null);
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
     }
+
+    [Fact]
+    public async Task ResettingAPassword_GivesANewOneOnce_TheOldStopsAndTheTokenStays()
+    {
+        var user = service.Get<UserAdmin>().Create("forgetful-" + Guid.NewGuid().ToString("N")[..8], [Roles.Planner]);
+        using var admin = service.Client(Roles.Admin);
+
+        using var reset = await admin.PostAsync($"/api/users/{user.User.Name}/password", null);
+        Assert.Equal(HttpStatusCode.OK, reset.StatusCode);
+        string password = (await reset.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("password").GetString()!;
+
+        Assert.NotEqual(user.Password, password);
+        using var oldPassword = NewBrowser();
+        using var newPassword = NewBrowser();
+        Assert.Equal(HttpStatusCode.Unauthorized, await SignInAsync(oldPassword, user.User.Name, user.Password));
+        Assert.Equal(HttpStatusCode.Redirect, await SignInAsync(newPassword, user.User.Name, password));
+        using var script = service.Client(null);
+        script.DefaultRequestHeaders.Authorization = new("Bearer", user.Token);
+        Assert.Equal(HttpStatusCode.OK, (await script.GetAsync("/api/me")).StatusCode);
+
+        // Shown once: the user list carries no secret.
+        string list = await admin.GetStringAsync("/api/users");
+        Assert.DoesNotContain(password, list, StringComparison.Ordinal);
+        Assert.DoesNotContain("passwordHash", list, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task ResettingAPassword_IsForAdmins_404ForNobody_409ForADisabledUser()
+    {
+        var user = service.Get<UserAdmin>().Create("gone-" + Guid.NewGuid().ToString("N")[..8], [Roles.Analyst]);
+        using var admin = service.Client(Roles.Admin);
+        using var analyst = service.Client(Roles.Analyst);
+
+        using var refused = await analyst.PostAsync($"/api/users/{user.User.Name}/password", null);
+        using var nobody = await admin.PostAsync("/api/users/nobody-here/password", null);
+        (await admin.PostAsync($"/api/users/{user.User.Name}/disable", null)).Dispose();
+        using var disabled = await admin.PostAsync($"/api/users/{user.User.Name}/password", null);
+
+        Assert.Equal((HttpStatusCode.Forbidden, HttpStatusCode.NotFound, HttpStatusCode.Conflict), (refused.StatusCode, nobody.StatusCode, disabled.StatusCode));
+        Assert.Equal(user.User.PasswordHash, service.Get<IUserStore>().FindUser(user.User.Name)!.PasswordHash);
+    }
+
+    private HttpClient NewBrowser() =>
+        new(new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false }) { BaseAddress = service.BaseAddress };
 
     [Fact]
     public async Task AnUploadedFlight_NamesWhoUploadedIt()

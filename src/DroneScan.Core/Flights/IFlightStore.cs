@@ -73,6 +73,18 @@ public interface IFlightStore
     /// <exception cref="ArgumentException">A reclassification without a label, or an empty reviewer.</exception>
     ReviewRecord AddReview(string hazardId, ReviewDecision decision, string? label, string? comment, string reviewer, DateTimeOffset? at = null);
 
+    /// <summary>
+    /// Rejects every <see cref="HazardStatus.Candidate"/> point of the flight whose highest confidence is below
+    /// <paramref name="belowConfidence"/>, in one transaction holding the flight alone: each point gets its own reject
+    /// review (with <paramref name="comment"/>, at the store's clock), as <see cref="AddReview"/> would write it, and the
+    /// suggested areas are rebuilt once by <paramref name="buildAreas"/> when any point was rejected. Reviewed points
+    /// (confirmed, unsure, already rejected) are left alone.
+    /// </summary>
+    /// <returns>The review records written, highest confidence first.</returns>
+    /// <exception cref="KeyNotFoundException">No such flight.</exception>
+    IReadOnlyList<ReviewRecord> RejectCandidatesBelow(
+        string flightId, double belowConfidence, string? comment, string reviewer, Func<IReadOnlyList<ReviewedHazard>, IReadOnlyList<SuggestedHazardArea>> buildAreas);
+
     /// <summary>The flight's hazard points with their observations and latest review, optionally of one status,
     /// highest confidence first.</summary>
     IReadOnlyList<ReviewedHazard> GetHazards(string flightId, HazardStatus? status = null);

@@ -29,6 +29,10 @@ public interface IUserStore
     /// disabled user is never found by token. Disabling twice keeps the first time.</summary>
     /// <returns>False when there is no such user.</returns>
     bool DisableUser(string userName);
+
+    /// <summary>Replaces the user's password hash (an admin's reset); tokens are left as they are.</summary>
+    /// <returns>False when there is no such user.</returns>
+    bool SetPasswordHash(string userName, string passwordHash);
 }
 
 /// <summary>A user. <paramref name="PasswordHash"/> is an ASP.NET Core Identity password hash; <paramref name="DisabledAt"/>

@@ -41,6 +41,9 @@ public sealed record HazardDto(
 /// <summary>A review to record. <c>Decision</c>: confirm, reject, reclassify (with a label) or unsure.</summary>
 public sealed record ReviewRequest(string? Decision, string? Label, string? Comment);
 
+/// <summary>How many candidate points a bulk reject rejected, and which.</summary>
+public sealed record BulkRejectResult(int Rejected, IReadOnlyList<string> HazardIds);
+
 /// <summary>One entry of a hazard's review history.</summary>
 public sealed record ReviewDto(long Id, string HazardId, string FlightId, string Decision, string? Label, string? Comment, string Reviewer, DateTimeOffset At);
 

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using System.Text.Json;
 using DroneScan.Core.Flights;
 using DroneScan.Core.Hazards;
 using DroneScan.Pipeline.Scan;
@@ -18,6 +19,7 @@ public static class HazardEndpoints
         hazards.MapGet("/{id}", Get);
         hazards.MapPost("/{id}/review", Review).RequireAuthorization(Policies.Review);
         hazards.MapGet("/{id}/reviews", Reviews);
+        app.MapPost("/api/flights/{id}/hazards/bulk-reject", BulkReject).RequireAuthorization(Policies.Review);
         return app;
     }
 
@@ -67,6 +69,31 @@ public static class HazardEndpoints
         // Suggested areas follow the reviews: a rejected point no longer suggests one, an un-rejected one does again.
         store.ReplaceAreas(review.FlightId, hazards => SuggestedAreas.BuildReviewed(hazards, scan.Value.AreaBufferM));
         return Results.Ok(review.ToDto());
+    }
+
+    /// <summary>
+    /// Rejects the flight's candidate points whose confidence is below <c>below</c> (0–1), each with its own review
+    /// record (the optional <c>comment</c> on every one), and rebuilds the suggested areas once. Reviewed points keep
+    /// their decision. Answers how many were rejected and their ids.
+    /// </summary>
+    private static IResult BulkReject(string id, Dictionary<string, JsonElement>? body, ClaimsPrincipal user, IFlightStore store, IOptions<ScanOptions> scan)
+    {
+        // Read by hand, not bound to a record: a wrong type ("below": "half") gets the same 400 naming the field.
+        var fields = body ?? [];
+        double below = fields.TryGetValue("below", out var b) && b.ValueKind == JsonValueKind.Number && b.TryGetDouble(out double v) && v is >= 0 and <= 1
+            ? v
+            : throw new FormatException("below: give a confidence as a number from 0 to 1");
+        string? note = fields.TryGetValue("comment", out var c) && c.ValueKind is not (JsonValueKind.Null or JsonValueKind.Undefined)
+            ? c.ValueKind == JsonValueKind.String ? c.GetString() : throw new FormatException("comment: a text")
+            : null;
+        if (note is { Length: > MaxCommentChars })
+        {
+            throw new FormatException($"comment: at most {MaxCommentChars} characters");
+        }
+
+        string? comment = string.IsNullOrWhiteSpace(note) ? null : note.Trim();
+        var reviews = store.RejectCandidatesBelow(id, below, comment, user.Identity?.Name ?? "", hazards => SuggestedAreas.BuildReviewed(hazards, scan.Value.AreaBufferM));
+        return Results.Ok(new BulkRejectResult(reviews.Count, reviews.Select(r => r.HazardId).ToList()));
     }
 
     private static IResult Reviews(string id, IFlightStore store)

@@ -40,6 +40,21 @@ public sealed class UserAdmin(IUserStore users)
         return new NewUserSecrets(user, password, IssueToken(name));
     }
 
+    /// <summary>A new generated password for the user (its hash is stored; the password is shown once).</summary>
+    /// <exception cref="KeyNotFoundException">No such user.</exception>
+    /// <exception cref="InvalidOperationException">The user is disabled.</exception>
+    public string ResetPassword(string name)
+    {
+        var user = users.FindUser(name) ?? throw new KeyNotFoundException($"no user '{name}'");
+        if (user.Disabled)
+        {
+            throw new InvalidOperationException($"user '{name}' is disabled: a new password would not let it sign in");
+        }
+
+        string password = Secret(18);
+        return users.SetPasswordHash(name, Hasher.HashPassword(name, password)) ? password : throw new KeyNotFoundException($"no user '{name}'");
+    }
+
     /// <summary>A new API token for the user (its SHA-256 is stored).</summary>
     public string IssueToken(string name)
     {

@@ -11,6 +11,7 @@ const PAGES = [
   { href: 'review.html', text: 'Review', role: ROLES.analyst },
   { href: 'map.html', text: 'Map', role: null },
   { href: 'export.html', text: 'Export', role: ROLES.planner },
+  { href: 'admin.html', text: 'Admin', role: ROLES.admin },
 ];
 
 /** Review status colours (map markers, badges). */

@@ -7,6 +7,7 @@ const TASKS = [
   { href: 'review.html', text: 'Review hazard points', why: 'confirm, reject or reclassify, by keyboard', role: ROLES.analyst },
   { href: 'map.html', text: 'Map', why: 'coverage, hazard points and their uncertainty', role: null },
   { href: 'export.html', text: 'Export', why: 'GeoJSON, KML, GPX, CSV, Shapefile, GeoPackage', role: ROLES.planner },
+  { href: 'admin.html', text: 'Administration', why: 'users, roles, passwords and tokens; deleting flights; the job dashboard', role: ROLES.admin },
 ];
 
 const user = await nav();

@@ -1,4 +1,5 @@
-// review.html: the review queue (hazard points ordered by confidence, filtered by flight, status and class);
+// review.html: the review queue (hazard points ordered by confidence, filtered by flight, status, class and a
+// minimum confidence); a bulk reject of one flight's candidates below that minimum, after a confirm dialog;
 // the current point's chips, facts and review history; decisions by button or keyboard, then the next point.
 import {
   nav, requireRole, ROLES, api, el, replace, say, badge, fmtDate, fmtConf, fmtDeg, fmtMetres, param, setParams, fillFlights, DEFAULT_CLASSES,
@@ -9,6 +10,7 @@ const flightSelect = $('flight');
 const statusSelect = $('status');
 const classSelect = $('class');
 const orderSelect = $('order');
+const minConf = $('min-conf');
 
 /** Queue of hazard summaries (no observations) and the position in it. */
 let queue = [];
@@ -40,6 +42,20 @@ function fillClassFilter(selected) {
   classSelect.value = selected && knownClasses.has(selected) ? selected : '';
 }
 
+/** The minimum confidence typed (0–1), or null when empty or out of range. */
+function minConfidence() {
+  const v = minConf.valueAsNumber;
+  return Number.isFinite(v) && v >= 0 && v <= 1 ? v : null;
+}
+
+/** The bulk reject needs one flight and a threshold above 0. */
+function updateBulkButton() {
+  const min = minConfidence();
+  const button = $('bulk-reject');
+  button.disabled = !flightSelect.value || !min;
+  button.textContent = min ? `Reject candidates below ${fmtConf(min)}…` : 'Reject candidates below…';
+}
+
 function sortQueue() {
   const dir = orderSelect.value === 'asc' ? 1 : -1;
   queue.sort((a, b) => dir * (a.maxConfidence - b.maxConfidence) || String(a.id).localeCompare(String(b.id)));
@@ -62,8 +78,11 @@ async function loadQueue(wantedId = null) {
   if (flightSelect.value) q.set('flight', flightSelect.value);
   if (statusSelect.value) q.set('status', statusSelect.value);
   if (classSelect.value) q.set('class', classSelect.value);
-  setParams({ flight: flightSelect.value, status: statusSelect.value || 'any', class: classSelect.value, order: orderSelect.value });
-  queue = await api('api/hazards' + (q.toString() ? '?' + q.toString() : ''));
+  const min = minConfidence();
+  setParams({ flight: flightSelect.value, status: statusSelect.value || 'any', class: classSelect.value, order: orderSelect.value, min: min ? String(min) : null });
+  updateBulkButton();
+  const all = await api('api/hazards' + (q.toString() ? '?' + q.toString() : ''));
+  queue = min ? all.filter((h) => h.maxConfidence >= min) : all;
   for (const h of queue) {
     knownClasses.add(h.className);
     for (const c of Object.keys(h.classVotes || {})) knownClasses.add(c);
@@ -211,6 +230,49 @@ $('reclassify-dialog').addEventListener('close', () => {
   if (label) decide('reclassify', label);
 });
 
+/** Counts the flight's candidates below the threshold, then asks before rejecting them. */
+async function bulkReject() {
+  const below = minConfidence();
+  if (!flightSelect.value || !below) return;
+  try {
+    const candidates = await api('api/hazards?' + new URLSearchParams({ flight: flightSelect.value, status: 'candidate' }).toString());
+    const count = candidates.filter((h) => h.maxConfidence < below).length;
+    const flightName = flightSelect.selectedOptions[0]?.textContent || flightSelect.value;
+    if (count === 0) {
+      say(`No candidate point of ${flightName} is below ${fmtConf(below)}.`, 'info');
+      return;
+    }
+    $('bulk-text').textContent = `Reject ${count} candidate point${count === 1 ? '' : 's'} of ${flightName} with confidence below ${fmtConf(below)}?`;
+    $('bulk-ok').textContent = `Reject ${count}`;
+    $('bulk-comment').value = '';
+    const dialog = $('bulk-dialog');
+    dialog.returnValue = '';
+    dialog.showModal();
+    $('bulk-ok').focus();
+  } catch (e) {
+    say('Could not count the candidates: ' + e.message, 'error');
+  }
+}
+
+$('bulk-dialog').addEventListener('close', async () => {
+  if ($('bulk-dialog').returnValue !== 'ok' || busy) return;
+  busy = true;
+  const below = minConfidence();
+  try {
+    const comment = $('bulk-comment').value.trim();
+    const result = await api('api/flights/' + encodeURIComponent(flightSelect.value) + '/hazards/bulk-reject', {
+      method: 'POST',
+      json: { below, comment: comment || null },
+    });
+    await loadQueue();
+    say(`Rejected ${result.rejected} candidate point${result.rejected === 1 ? '' : 's'} below ${fmtConf(below)}.`, 'ok');
+  } catch (e) {
+    say('Could not reject the candidates: ' + e.message, 'error');
+  } finally {
+    busy = false;
+  }
+});
+
 function help() {
   const d = $('help-dialog');
   if (d.open) d.close();
@@ -259,6 +321,17 @@ for (const button of document.querySelectorAll('#actions button[data-decision]')
 $('btn-next').addEventListener('click', () => go(index + 1));
 $('btn-prev').addEventListener('click', () => go(index - 1));
 $('help-button').addEventListener('click', help);
+$('bulk-reject').addEventListener('click', bulkReject);
+minConf.addEventListener('change', () => {
+  minConf.blur();
+  loadQueue().catch((e) => say('Could not load the queue: ' + e.message, 'error'));
+});
+minConf.addEventListener('input', updateBulkButton);
+// Enter in the number field submits the filter form (its only text field): apply the filter instead of reloading.
+$('filters').addEventListener('submit', (e) => {
+  e.preventDefault();
+  minConf.blur();
+});
 for (const s of [flightSelect, statusSelect, classSelect]) {
   s.addEventListener('change', () => {
     s.blur(); // back to the shortcuts
@@ -292,6 +365,7 @@ async function start() {
   await fillFlights(flightSelect, { any: true, selected: flight });
   statusSelect.value = status === 'any' ? '' : status || 'candidate';
   if (param('order') === 'asc') orderSelect.value = 'asc';
+  if (param('min')) minConf.value = param('min');
   fillClassFilter(param('class'));
   if (param('class')) {
     knownClasses.add(param('class'));
