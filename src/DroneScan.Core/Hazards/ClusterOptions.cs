@@ -33,6 +33,15 @@ public sealed record ClusterOptions
     /// </summary>
     public IReadOnlyList<IReadOnlyList<string>> CompatibleClassGroups { get; init; } = [];
 
+    /// <summary>
+    /// Views of different classes are still one object when, after the photo pair's offset is removed, their ground
+    /// positions lie closer than the smaller of their ground boxes' radii (centre to farthest corner) and within the
+    /// relative gate: two physical objects cannot occupy that ground. The point keeps every class's votes, so the
+    /// model's disagreement still reaches the reviewer — on one point, not two. Views without a ground box never
+    /// merge across classes. On by default; false keeps every class apart.
+    /// </summary>
+    public bool MergeOverlappingViews { get; init; } = true;
+
     /// <summary>True when observations of these two classes may be merged (same name, or named in one group).</summary>
     public bool AreCompatible(string classA, string classB)
     {

@@ -16,9 +16,10 @@ namespace DroneScan.Core.Hazards;
 /// σ_rel² = σa² + σb² − 2·shared² (floored at <see cref="ClusterOptions.RelativeSigmaFloorM"/>).
 /// </para>
 /// <para>
-/// Steps, in a local metric ENU frame at the mean position: (1) candidates are class-compatible pairs from two
-/// photos within the absolute gate k·√(σa² + σb²); (2) per photo pair, the offset b − a with the most one-to-one
-/// inliers within the relative gate wins (ties: smaller residual, then the smaller offset, as the shared error
+/// Steps, in a local metric ENU frame at the mean position: (1) candidates are pairs from two photos within the
+/// absolute gate k·√(σa² + σb²) (pairs of incompatible classes only with <see cref="ClusterOptions.MergeOverlappingViews"/>,
+/// and they link only within the same-object gate: the smaller ground-box radius); (2) per photo pair, the offset
+/// b − a with the most one-to-one class-compatible inliers within the relative gate wins (ties: smaller residual, then the smaller offset, as the shared error
 /// makes small offsets likelier), refined as the inlier mean — a lone candidate is its own offset;
 /// (3) offset-corrected pairs within k·σ_rel become links, one-to-one per photo pair, greedy by distance;
 /// (4) links are joined best supported first, then by distance (raw distance for photo pairs with a single
@@ -59,7 +60,7 @@ public static class HazardClusterer
                 photo++;
             }
 
-            nodes[i] = new Node(i, photo, sorted[i], frame.ToLocal(sorted[i].Position));
+            nodes[i] = new Node(i, photo, sorted[i], frame.ToLocal(sorted[i].Position), RadiusM(sorted[i], frame));
         }
 
         var gates = new Gates(options);
@@ -68,7 +69,10 @@ public static class HazardClusterer
         var offsets = new Dictionary<(int, int), (double Dx, double Dy)>();
         foreach (var (key, candidates) in pairs.OrderBy(p => p.Key))
         {
-            var (dx, dy, support) = EstimateOffset(candidates, gates);
+            // Only same-class (compatible) pairs measure the offset: a pair of views the model called differently
+            // may be two objects, and a lone one would be taken as its own offset.
+            var compatible = candidates.Where(c => !c.CrossClass).ToList();
+            var (dx, dy, support) = compatible.Count > 0 ? EstimateOffset(compatible, gates) : (0, 0, 0);
             if (support >= 2 && Dist(dx, dy) > gates.K * gates.Prior(candidates[0].A, candidates[0].B))
             {
                 // An offset larger than the GNSS drift between these photos allows is a coincidence of
@@ -121,7 +125,8 @@ public static class HazardClusterer
             for (int j = i + 1; j < byEast.Length && byEast[j].X - byEast[i].X <= reach; j++)
             {
                 var (a, b) = byEast[i].Photo < byEast[j].Photo ? (byEast[i], byEast[j]) : (byEast[j], byEast[i]);
-                if (a.Photo == b.Photo || !options.AreCompatible(a.Obs.ClassName, b.Obs.ClassName))
+                bool crossClass = !options.AreCompatible(a.Obs.ClassName, b.Obs.ClassName);
+                if (a.Photo == b.Photo || (crossClass && !(options.MergeOverlappingViews && a.RadiusM is not null && b.RadiusM is not null)))
                 {
                     continue;
                 }
@@ -137,7 +142,7 @@ public static class HazardClusterer
                     pairs[(a.Photo, b.Photo)] = list = [];
                 }
 
-                list.Add(new Candidate(a, b, dx, dy, gates.Relative(a, b)));
+                list.Add(new Candidate(a, b, dx, dy, gates.Relative(a, b), crossClass));
             }
         }
 
@@ -199,12 +204,20 @@ public static class HazardClusterer
     {
         var usedA = new HashSet<int>();
         var usedB = new HashSet<int>();
+        // Without an offset backed by two or more objects, pairs go nearest first (raw distance), and a pair of views of
+        // different classes is measured by its own distance: a lone offset comes from a same-class pair that may be
+        // two other objects.
         foreach (var (c, r) in candidates
-            .Select(c => (c, Dist(c.Dx - dx, c.Dy - dy)))
+            .Select(c => (c, c.CrossClass && support < 2 ? Dist(c.Dx, c.Dy) : Dist(c.Dx - dx, c.Dy - dy)))
             .Where(t => t.Item2 <= gates.K * t.c.SigmaRelM)
-            .OrderBy(t => t.Item2))
+            .OrderBy(t => support >= 2 ? t.Item2 : Dist(t.c.Dx, t.c.Dy)))
         {
             if (support < 2 && Dist(c.Dx, c.Dy) > gates.K * gates.Prior(c.A, c.B))
+            {
+                continue;
+            }
+
+            if (c.CrossClass && r > SameObjectGateM(c.A, c.B))
             {
                 continue;
             }
@@ -253,12 +266,25 @@ public static class HazardClusterer
         {
             foreach (var y in cb)
             {
-                if (x.Photo == y.Photo || !options.AreCompatible(x.Obs.ClassName, y.Obs.ClassName))
+                if (x.Photo == y.Photo)
                 {
                     return false;
                 }
 
                 var (a, b) = x.Photo < y.Photo ? (x, y) : (y, x);
+                if (!options.AreCompatible(x.Obs.ClassName, y.Obs.ClassName))
+                {
+                    // Different classes: one object only where the two views occupy the same ground.
+                    bool measured = offsets.TryGetValue((a.Photo, b.Photo), out var o);
+                    double d = measured ? Dist(b.X - a.X - o.Dx, b.Y - a.Y - o.Dy) : Dist(b.X - a.X, b.Y - a.Y);
+                    if (!options.MergeOverlappingViews || d > SameObjectGateM(a, b) || d > gates.K * gates.Relative(a, b))
+                    {
+                        return false;
+                    }
+
+                    continue;
+                }
+
                 // Offsets backed by two or more objects constrain tightly; otherwise the drift prior does.
                 if (offsets.TryGetValue((a.Photo, b.Photo), out var offset))
                 {
@@ -332,9 +358,33 @@ public static class HazardClusterer
 
     private static double Dist(double dx, double dy) => Math.Sqrt((dx * dx) + (dy * dy));
 
+    /// <summary>How far apart two views of different classes may be and still be one object: the smaller of their
+    /// ground boxes' radii (no gate, 0, when either has no ground box).</summary>
+    private static double SameObjectGateM(Node a, Node b) =>
+        a.RadiusM is { } ra && b.RadiusM is { } rb ? Math.Min(ra, rb) : 0;
+
+    /// <summary>The ground box's radius: metres from the observation's position to its farthest corner.</summary>
+    private static double? RadiusM(Observation obs, LocalFrame frame)
+    {
+        if (obs.GroundBox is null || obs.GroundBox.IsEmpty)
+        {
+            return null;
+        }
+
+        var centre = frame.ToLocal(obs.Position);
+        double radius = 0;
+        foreach (var c in obs.GroundBox.ExteriorRing.Coordinates)
+        {
+            var corner = frame.ToLocal(new GeoPoint(c.Y, c.X));
+            radius = Math.Max(radius, Dist(corner.EastM - centre.EastM, corner.NorthM - centre.NorthM));
+        }
+
+        return radius;
+    }
+
     /// <summary>An observation in the local frame. <see cref="SharedM"/> is capped at the total: a photo cannot
     /// share more error than it has.</summary>
-    private sealed class Node(int index, int photo, Observation obs, Enu local)
+    private sealed class Node(int index, int photo, Observation obs, Enu local, double? radiusM)
     {
         public int Index { get; } = index;
 
@@ -351,6 +401,9 @@ public static class HazardClusterer
         public double SigmaM { get; } = obs.Uncertainty.SigmaM;
 
         public double SharedM { get; } = Math.Clamp(obs.SharedSigmaM, 0, obs.Uncertainty.SigmaM);
+
+        /// <summary>Radius of the ground box, m (null without one).</summary>
+        public double? RadiusM { get; } = radiusM;
     }
 
     private sealed class Gates(ClusterOptions options)
@@ -388,7 +441,9 @@ public static class HazardClusterer
         }
     }
 
-    private sealed record Candidate(Node A, Node B, double Dx, double Dy, double SigmaRelM);
+    /// <summary>A pair of views within the absolute gate; <see cref="CrossClass"/> when their classes are not
+    /// compatible (then only the same-object gate can link them).</summary>
+    private sealed record Candidate(Node A, Node B, double Dx, double Dy, double SigmaRelM, bool CrossClass);
 
     /// <summary>A link; <see cref="SortKeyM"/> is the offset-corrected distance when the photo pair's offset has
     /// two or more inliers, else the raw distance.</summary>

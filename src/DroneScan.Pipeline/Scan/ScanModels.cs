@@ -71,6 +71,7 @@ public sealed record ScanOptions
                 ["relativeSigmaFloorM"] = Cluster.RelativeSigmaFloorM,
                 ["minObservations"] = Cluster.MinObservations,
                 ["compatibleClassGroups"] = Cluster.CompatibleClassGroups,
+                ["mergeOverlappingViews"] = Cluster.MergeOverlappingViews,
                 ["maxGsdFactor"] = MaxGsdFactor,
                 ["areaBufferM"] = AreaBufferM,
             },

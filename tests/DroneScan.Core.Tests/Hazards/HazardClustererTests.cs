@@ -156,13 +156,98 @@ public class HazardClustererTests
     }
 
     [Fact]
-    public void Cluster_KeepsDifferentClassesApart_UnderTheDefaultRule()
+    public void Cluster_KeepsDifferentClassesApart_WithoutGroundBoxes()
     {
         var observations = new[] { Obs("p0", 0, 0, 0, "ap_mine"), Obs("p1", 0, 0, 0, "uxo") };
 
         var points = HazardClusterer.Cluster(observations, Defaults);
 
         Assert.Equal(2, points.Count);
+    }
+
+    /// <summary>
+    /// Two views 0.02 m apart whose 0.12 m ground boxes (radius 0.0849 m, centre to corner) overlap: one object,
+    /// whatever the model called it — one point carrying both votes. Ties go by summed confidence (uxo 0.7).
+    /// </summary>
+    [Fact]
+    public void Cluster_MergesViewsOfDifferentClasses_WhenTheyOccupyTheSameGround()
+    {
+        var observations = new[] { Boxed("p0", 0, 0, 0, 0.12, "ap_mine", 0.6), Boxed("p1", 0, 0.02, 0, 0.12, "uxo", 0.7) };
+
+        var point = Assert.Single(HazardClusterer.Cluster(observations, Defaults));
+
+        Assert.Equal(1, point.ClassVotes["ap_mine"]);
+        Assert.Equal(1, point.ClassVotes["uxo"]);
+        Assert.Equal("uxo", point.ClassName);
+    }
+
+    /// <summary>Off, the same two views stay two points (the rule is what merges them).</summary>
+    [Fact]
+    public void Cluster_KeepsOverlappingViewsOfDifferentClassesApart_WhenTheRuleIsOff()
+    {
+        var observations = new[] { Boxed("p0", 0, 0, 0, 0.12, "ap_mine"), Boxed("p1", 0, 0.02, 0, 0.12, "uxo") };
+
+        Assert.Equal(2, HazardClusterer.Cluster(observations, new ClusterOptions { MergeOverlappingViews = false }).Count);
+    }
+
+    /// <summary>
+    /// 0.10 m apart, beyond the 0.0849 m radius of either 0.12 m box: centres outside each other's ground, so possibly
+    /// two objects side by side — kept apart although well within the relative gate (3 × 0.15 m).
+    /// </summary>
+    [Fact]
+    public void Cluster_KeepsDifferentClassesApart_WhenTheirGroundBoxesDoNotContainEachOther()
+    {
+        var observations = new[] { Boxed("p0", 0, 0, 0, 0.12, "ap_mine"), Boxed("p1", 0, 0.10, 0, 0.12, "uxo") };
+
+        Assert.Equal(2, HazardClusterer.Cluster(observations, Defaults).Count);
+    }
+
+    /// <summary>
+    /// The hill flight's case: an ap_mine and a uxo 1 m apart, each seen in both photos with the right class, plus a
+    /// third photo that calls the ap_mine "at_mine". The at_mine view joins the ap_mine (same ground), never the uxo;
+    /// the two objects stay two points.
+    /// </summary>
+    [Fact]
+    public void Cluster_JoinsAMisclassifiedView_ToTheObjectItSitsOn_NotToANeighbour()
+    {
+        var observations = new[]
+        {
+            Boxed("p0", 0, 0, 0, 0.12, "ap_mine"), Boxed("p0", 1, 1.0, 0, 0.5, "uxo"),
+            Boxed("p1", 0, 0.01, 0, 0.12, "ap_mine"), Boxed("p1", 1, 1.01, 0, 0.5, "uxo"),
+            Boxed("p2", 0, 0.005, 0.005, 0.12, "at_mine"), Boxed("p2", 1, 1.0, 0.01, 0.5, "uxo"),
+        };
+
+        var points = HazardClusterer.Cluster(observations, Defaults);
+
+        Assert.Equal(2, points.Count);
+        var mine = points.Single(p => p.ClassVotes.ContainsKey("ap_mine"));
+        Assert.Equal(3, mine.ObservationCount);
+        Assert.Equal(1, mine.ClassVotes["at_mine"]);
+        Assert.Equal("ap_mine", mine.ClassName);
+        Assert.Equal(3, points.Single(p => p.ClassName == "uxo").ObservationCount);
+    }
+
+    /// <summary>
+    /// The hill flight's other case: photo p0 sees one object and calls it uxo; p1 calls the same object ap_mine
+    /// (2 mm away) and also sees a uxo 3.5 m off. The only same-class pair of the two photos is two different objects,
+    /// so its offset (3.5 m) is no measurement: the views on the same ground still merge, and the far uxo stays alone.
+    /// </summary>
+    [Fact]
+    public void Cluster_MergesOverlappingViews_WhenThePhotoPairsOnlySameClassPairIsTwoObjects()
+    {
+        var observations = new[]
+        {
+            Boxed("p0", 0, 0, 0, 0.12, "uxo"),
+            Boxed("p1", 0, 0.002, 0, 0.12, "ap_mine"), Boxed("p1", 1, 3.3, 1.2, 0.3, "uxo"),
+        };
+
+        var points = HazardClusterer.Cluster(observations, Defaults);
+
+        Assert.Equal(2, points.Count);
+        var merged = points.Single(p => p.ObservationCount == 2);
+        Assert.Equal(1, merged.ClassVotes["uxo"]);
+        Assert.Equal(1, merged.ClassVotes["ap_mine"]);
+        Assert.Single(points, p => p.ObservationCount == 1);
     }
 
     [Fact]

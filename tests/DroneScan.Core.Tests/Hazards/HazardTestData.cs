@@ -30,6 +30,18 @@ internal static class HazardTestData
         new(photo, index, className, confidence, PixelBox.FromCentre(100, 100, 20, 20), At(eastM, northM), null,
             HorizontalUncertainty.FromCovariance(sigmaM * sigmaM, 0, sigmaM * sigmaM), sharedM, capturedAt);
 
+    /// <summary>As <see cref="Obs"/> with a square ground box of side <paramref name="sizeM"/> centred on the position
+    /// (WGS84 corners, as <see cref="ObservationFactory"/> makes them); the relative σ between photos is at the 0.15 m floor.</summary>
+    public static Observation Boxed(string photo, int index, double eastM, double northM, double sizeM, string className = "ap_mine", double confidence = 0.8)
+    {
+        double h = sizeM / 2;
+        var ring = new[] { (-h, -h), (h, -h), (h, h), (-h, h), (-h, -h) }
+            .Select(c => At(eastM + c.Item1, northM + c.Item2))
+            .Select(g => new NetTopologySuite.Geometries.Coordinate(g.LongitudeDeg, g.LatitudeDeg))
+            .ToArray();
+        return Obs(photo, index, eastM, northM, className, confidence) with { GroundBox = Geometries.Wgs84.CreatePolygon(ring) };
+    }
+
     public static HazardPoint Point(string id, double eastM, double northM) =>
         new(id, At(eastM, northM), "ap_mine", new Dictionary<string, int> { ["ap_mine"] = 1 }, 0.9, 0.9, [], 1, 2.146);
 
