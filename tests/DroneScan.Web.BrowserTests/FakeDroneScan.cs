@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json;
+using DroneScan.Web.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -61,8 +62,12 @@ public sealed class FakeDroneScan : IAsyncDisposable
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { WebRootPath = Artefacts.WebRoot, ContentRootPath = Artefacts.RepoRoot });
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
+        builder.Services.AddDroneScanLocalisation();
         var app = builder.Build();
         var state = new State();
+
+        // The app's own language choice (?lang=, the remembered cookie, Accept-Language): /api/me says which.
+        app.UseDroneScanLocalisation();
         app.Use(async (context, next) =>
         {
             context.Response.Headers.ContentSecurityPolicy = Csp;
@@ -106,7 +111,7 @@ public sealed class FakeDroneScan : IAsyncDisposable
         {
             app.MapGet("/login", () => Results.Content("<!doctype html><title>sign in</title><h1>DroneScan</h1>", "text/html"));
             app.MapGet("/api/settings", () => new { tileUrl = (string?)null, tileAttribution = "<b>local</b>" });
-            app.MapGet("/api/me", () => new { name = "ana", roles = new[] { "operator", "analyst", "planner" } });
+            app.MapGet("/api/me", () => new { name = "ana", roles = new[] { "operator", "analyst", "planner" }, language = Hosting.Localisation.Current });
             app.MapGet("/api/flights", () => new object[] { ListItem(FlightId, "Demo field", "done"), ListItem(XssFlightId, XssName, "processing"), ListItem(EmptyFlightId, "Nothing here", "done"), ListItem(FailedFlightId, "Nothing usable", "failed") });
             app.MapGet("/api/flights/{id}", (string id) => id switch
             {
