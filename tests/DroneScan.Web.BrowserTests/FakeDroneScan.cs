@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json;
+using DroneScan.Web.Api;
 using DroneScan.Web.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -278,14 +279,15 @@ public sealed class FakeDroneScan : IAsyncDisposable
                 total = 21, done = (int)(21 * progress), ok = 19, skipped = 1, failed = 1,
                 problems = new object[]
                 {
-                    new { file = "IMG_0099.jpg", code = "no_gps", reason = "the photo has no GPS position" },
-                    new { file = "<script>x</script>.jpg", code = "decode_failed", reason = "not a JPEG" },
+                    // As the service answers: the advice for each code, in the request's language.
+                    new { file = "IMG_0099.jpg", code = "no-gps", reason = PhotoProblemAdvice.For("no-gps") },
+                    new { file = "<script>x</script>.jpg", code = "damaged-image", reason = PhotoProblemAdvice.For("damaged-image") },
                 },
             },
             hazards = new { candidate = hazardCount, confirmed = 0, rejected = 0, unsure = 0, total = hazardCount },
             model = "dronescan-rgb 0.2.0",
             uploadedBy = "olga",
-            problem = status == "failed" ? "No photo of this flight could be used, so nothing was searched. See each photo's problem below." : null,
+            problem = status == "failed" ? PhotoProblemAdvice.NoUsablePhoto : null,
             settings = new { aglM = status == "failed" ? (double?)null : 60.0, groundElevationM = (double?)null, sensorWidthMm = (double?)null, focalPx = (double?)null, gpsSigmaM = (double?)null, conf = (double?)null, model = "auto" },
         };
 

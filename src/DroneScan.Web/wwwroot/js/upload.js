@@ -1,6 +1,6 @@
 // upload.html: one multipart request (name, site, notes, then the files) sent with XMLHttpRequest so the
 // upload progress can be shown; each file's bar follows the bytes sent, files going out in order.
-import { nav, requireRole, ROLES, el, replace, say, writeHeaders, toLogin, t, fmtNumber, fmtPct } from './common.js';
+import { nav, requireRole, ROLES, el, replace, say, writeHeaders, toLogin, t, has, fmtNumber, fmtPct } from './common.js';
 
 const form = document.getElementById('upload-form');
 const input = document.getElementById('photos');
@@ -129,7 +129,9 @@ function send(event) {
     document.getElementById('result-text').textContent = ignored.length
       ? t('upload.queuedIgnored', { id: answer.id, count: answer.photos, ignored: t('upload.ignored', { count: ignored.length }) })
       : t('upload.queued', { id: answer.id, count: answer.photos });
-    replace(document.getElementById('ignored'), ignored.map((f) => el('li', {}, typeof f === 'string' ? f : `${f.file}: ${f.reason}`)));
+    // Each file not used with why, in the page's language by its code (the server's English reason otherwise).
+    replace(document.getElementById('ignored'), ignored.map((f) => el('li', {},
+      typeof f === 'string' ? f : `${f.file}: ${has('ignored.' + f.code) ? t('ignored.' + f.code) : f.reason}`)));
     const follow = document.getElementById('follow');
     follow.href = 'flights.html?flight=' + encodeURIComponent(answer.id);
     result.hidden = false;
