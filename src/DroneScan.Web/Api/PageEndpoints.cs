@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
+using System.Text.Unicode;
 using System.Text.RegularExpressions;
 using DroneScan.Web.Auth;
 using DroneScan.Web.Hosting;
@@ -54,6 +55,10 @@ public static partial class PageEndpoints
         return Results.LocalRedirect(returnUrl is { Length: > 0 } r && r.StartsWith('/') && !r.StartsWith("//", StringComparison.Ordinal) ? r : "/");
     }
 
+    /// <summary>HTML-encodes every markup character but keeps letters of any script as they are (the pages are in
+    /// Azerbaijani and Russian too; the default encoder would write each as a character reference).</summary>
+    private static readonly HtmlEncoder Html = HtmlEncoder.Create(UnicodeRanges.All);
+
     /// <summary>The login page (an embedded resource); each <c>{{name}}</c> is filled in by <see cref="LoginPage"/>.</summary>
     private static readonly string LoginTemplate = ReadTemplate("LoginPage.html");
 
@@ -72,7 +77,7 @@ public static partial class PageEndpoints
         if (status == StatusCodes.Status403Forbidden && !http.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase))
         {
             http.Response.ContentType = "text/html; charset=utf-8";
-            var e = HtmlEncoder.Default;
+            var e = Html;
             var texts = new Dictionary<string, string>(StringComparer.Ordinal)
             {
                 ["lang"] = Localisation.Current,
@@ -100,7 +105,7 @@ public static partial class PageEndpoints
     {
         bool known = !string.IsNullOrEmpty(name);
         var tokens = antiforgery.GetAndStoreTokens(http);
-        var e = HtmlEncoder.Default;
+        var e = Html;
         var values = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["error"] = error is null ? "" : $"<p class=\"message error\" role=\"alert\">{e.Encode(error)}</p>",
@@ -129,7 +134,7 @@ public static partial class PageEndpoints
     /// <summary>The language switch of the login page: links back to it with <c>?lang=</c> (which the server remembers).</summary>
     private static string LanguageLinks(string? returnUrl)
     {
-        var e = HtmlEncoder.Default;
+        var e = Html;
         var html = new StringBuilder();
         html.Append(CultureInfo.InvariantCulture, $"<nav class=\"languages\" aria-label=\"{e.Encode(Texts.Get("Language"))}\">");
         foreach (var (code, name) in LanguageNames)
