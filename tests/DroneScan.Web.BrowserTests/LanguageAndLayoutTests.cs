@@ -16,7 +16,7 @@ public sealed partial class LanguageAndLayoutTests(BrowserFixture browser) : IAs
     private static readonly HashSet<string> AllowedWords = new(StringComparer.OrdinalIgnoreCase)
     {
         "DroneScan", "GeoJSON", "geojson", "KML", "kml", "GPX", "gpx", "CSV", "csv", "Shapefile", "shp", "zip", "GeoPackage", "gpkg",
-        "Hangfire", "IMSMA", "GPS", "DEM", "GeoTIFF", "EGM96", "EGM2008", "WGS84", "JPEG", "TIFF", "PNG", "DJI", "Copernicus", "Esc", "API",
+        "Hangfire", "Leaflet", "IMSMA", "GPS", "GNSS", "GSD", "DEM", "GeoTIFF", "EGM96", "EGM2008", "WGS84", "JPEG", "TIFF", "PNG", "DJI", "Copernicus", "Esc", "API",
         "KiB", "MiB", "GiB",
     };
 
@@ -58,19 +58,21 @@ public sealed partial class LanguageAndLayoutTests(BrowserFixture browser) : IAs
     }
 
     /// <summary>Every text of the page a person can meet: text nodes (closed dialogs and hidden parts too), titles,
-    /// placeholders, labels for screen readers, image descriptions, and the document's title.</summary>
+    /// placeholders, labels for screen readers, image descriptions, and the document's title. Left out: key caps,
+    /// code (links, ids), example addresses, and the map library's own credit line (a third party's name and title).</summary>
     private static async Task<string[]> PageTextsAsync(IPage page) => await page.EvaluateAsync<string[]>("""
         () => {
           const texts = [document.title];
           const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
           while (walker.nextNode()) {
             const node = walker.currentNode;
-            if (node.parentElement && !node.parentElement.closest('script, style, kbd, code')) texts.push(node.textContent);
+            if (node.parentElement && !node.parentElement.closest('script, style, kbd, code, .leaflet-control-attribution')) texts.push(node.textContent);
           }
           for (const el of document.querySelectorAll('[title], [placeholder], [aria-label], [alt]')) {
+            if (el.closest('.leaflet-control-attribution')) continue;
             for (const a of ['title', 'placeholder', 'aria-label', 'alt']) if (el.hasAttribute(a)) texts.push(el.getAttribute(a));
           }
-          return texts.filter((t) => t && t.trim());
+          return texts.filter((t) => t && t.trim() && !/^https?:\/\//.test(t.trim()));
         }
         """);
 
@@ -141,6 +143,12 @@ public sealed partial class LanguageAndLayoutTests(BrowserFixture browser) : IAs
         await page.GotoAsync("export.html?flight=" + FakeDroneScan.FlightId);
         await Assertions.Expect(page.Locator("#download[href]")).ToHaveCountAsync(1);
         await AssertNoEnglishAsync(page, lang, "export page");
+
+        await page.GotoAsync("map.html?flight=" + FakeDroneScan.FlightId);
+        await Assertions.Expect(page.Locator("path.hazard-marker")).ToHaveCountAsync(3);
+        await Assertions.Expect(page.Locator("#counts")).Not.ToBeEmptyAsync();
+        await AssertNoEnglishAsync(page, lang, "map page");
+        await w.ScreenshotAsync($"lang-{lang}-map.png");
 
         // A page the user's roles do not open says so in the language too.
         await page.GotoAsync("admin.html");
