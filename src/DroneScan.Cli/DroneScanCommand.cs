@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using DroneScan.Cli.Commands;
 
 namespace DroneScan.Cli;
@@ -14,6 +15,12 @@ public static class DroneScanCommand
     /// finished and exits with 130.</param>
     public static int Run(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
     {
+        // Numbers in what a command prints and writes (summaries, CSV, GeoJSON) never follow the machine's locale: a
+        // Russian or Azerbaijani LANG would otherwise write decimal commas (the CLI runs with full globalization, since
+        // `serve` hosts the web UI in az, ru and en; it picks each request's UI language and keeps this one).
+        CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+        CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+
         var root = new RootCommand("DroneScan: finds candidate landmines and UXO in geotagged drone photos.")
         {
             InspectCommand.Create(output, error),

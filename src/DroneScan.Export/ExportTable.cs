@@ -1,3 +1,4 @@
+using System.Globalization;
 using NetTopologySuite.Geometries;
 
 namespace DroneScan.Export;
@@ -49,15 +50,16 @@ internal sealed record ExportTable(string Name, ExportLayer Layer, IReadOnlyList
     }
 
     /// <summary>ISO 8601 UTC to the second, the text form of <see cref="FieldType.DateTime"/> values.</summary>
-    public static string FormatTimestamp(DateTimeOffset value) => value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'");
+    public static string FormatTimestamp(DateTimeOffset value) => value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
     /// <summary>A value as text: invariant culture, round-trip doubles, ISO 8601 instants; null stays null.</summary>
     public static string? FormatValue(object? value) => value switch
     {
         null => null,
         string s => s,
-        double d => d.ToString("R"),
-        long l => l.ToString(),
+        // Pinned: the web host runs with full globalization (az, ru), and an export must not follow anyone's locale.
+        double d => d.ToString("R", CultureInfo.InvariantCulture),
+        long l => l.ToString(CultureInfo.InvariantCulture),
         DateTimeOffset t => FormatTimestamp(t),
         _ => throw new InvalidOperationException($"Unexpected export value type {value.GetType().Name}."),
     };

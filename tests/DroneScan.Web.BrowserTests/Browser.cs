@@ -96,6 +96,13 @@ public sealed class WatchedPage : IAsyncDisposable
         return new WatchedPage(context, await context.NewPageAsync());
     }
 
+    /// <summary>A watched page in a context the caller set up (its viewport, locale …); disposing it closes the context.</summary>
+    public static async Task<WatchedPage> WrapAsync(IBrowserContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return new WatchedPage(context, await context.NewPageAsync());
+    }
+
     /// <summary>Saves a full-page screenshot under the screenshots folder with a stable name.</summary>
     public Task ScreenshotAsync(string name) => Page.ScreenshotAsync(new() { Path = Path.Combine(Artefacts.ScreenshotDir, name), FullPage = true });
 

@@ -84,7 +84,7 @@ public sealed partial class EndToEndTests(LiveServiceFixture service, BrowserFix
         await page.Locator("#submit").ClickAsync();
         await Assertions.Expect(page.Locator("#result")).ToBeVisibleAsync(new() { Timeout = 120_000 });
         await Assertions.Expect(page.Locator("#file-list li")).ToHaveCountAsync(photos.Length);
-        await Assertions.Expect(page.Locator("#result-text")).ToContainTextAsync($"{photos.Length} photo(s) queued");
+        await Assertions.Expect(page.Locator("#result-text")).ToContainTextAsync($"{photos.Length} photos queued");
         await w.ScreenshotAsync("upload.png");
 
         // Follow processing until done.

@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json;
+using DroneScan.Web.Api;
+using DroneScan.Web.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -61,8 +63,12 @@ public sealed class FakeDroneScan : IAsyncDisposable
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { WebRootPath = Artefacts.WebRoot, ContentRootPath = Artefacts.RepoRoot });
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
+        builder.Services.AddDroneScanLocalisation();
         var app = builder.Build();
         var state = new State();
+
+        // The app's own language choice (?lang=, the remembered cookie, Accept-Language): /api/me says which.
+        app.UseDroneScanLocalisation();
         app.Use(async (context, next) =>
         {
             context.Response.Headers.ContentSecurityPolicy = Csp;
@@ -106,7 +112,7 @@ public sealed class FakeDroneScan : IAsyncDisposable
         {
             app.MapGet("/login", () => Results.Content("<!doctype html><title>sign in</title><h1>DroneScan</h1>", "text/html"));
             app.MapGet("/api/settings", () => new { tileUrl = (string?)null, tileAttribution = "<b>local</b>" });
-            app.MapGet("/api/me", () => new { name = "ana", roles = new[] { "operator", "analyst", "planner" } });
+            app.MapGet("/api/me", () => new { name = "ana", roles = new[] { "operator", "analyst", "planner" }, language = Hosting.Localisation.Current });
             app.MapGet("/api/flights", () => new object[] { ListItem(FlightId, "Demo field", "done"), ListItem(XssFlightId, XssName, "processing"), ListItem(EmptyFlightId, "Nothing here", "done"), ListItem(FailedFlightId, "Nothing usable", "failed") });
             app.MapGet("/api/flights/{id}", (string id) => id switch
             {
@@ -273,14 +279,15 @@ public sealed class FakeDroneScan : IAsyncDisposable
                 total = 21, done = (int)(21 * progress), ok = 19, skipped = 1, failed = 1,
                 problems = new object[]
                 {
-                    new { file = "IMG_0099.jpg", code = "no_gps", reason = "the photo has no GPS position" },
-                    new { file = "<script>x</script>.jpg", code = "decode_failed", reason = "not a JPEG" },
+                    // As the service answers: the advice for each code, in the request's language.
+                    new { file = "IMG_0099.jpg", code = "no-gps", reason = PhotoProblemAdvice.For("no-gps") },
+                    new { file = "<script>x</script>.jpg", code = "damaged-image", reason = PhotoProblemAdvice.For("damaged-image") },
                 },
             },
             hazards = new { candidate = hazardCount, confirmed = 0, rejected = 0, unsure = 0, total = hazardCount },
             model = "dronescan-rgb 0.2.0",
             uploadedBy = "olga",
-            problem = status == "failed" ? "No photo of this flight could be used, so nothing was searched. See each photo's problem below." : null,
+            problem = status == "failed" ? PhotoProblemAdvice.NoUsablePhoto : null,
             settings = new { aglM = status == "failed" ? (double?)null : 60.0, groundElevationM = (double?)null, sensorWidthMm = (double?)null, focalPx = (double?)null, gpsSigmaM = (double?)null, conf = (double?)null, model = "auto" },
         };
 

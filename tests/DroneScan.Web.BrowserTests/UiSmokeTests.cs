@@ -259,7 +259,7 @@ public sealed partial class UiSmokeTests(BrowserFixture browser) : IAsyncLifetim
         await page.Locator("#photos").SetInputFilesAsync(photo);
         await page.Locator("#submit").ClickAsync();
         await Assertions.Expect(page.Locator("#ignored li")).ToHaveCountAsync(2);
-        await Assertions.Expect(page.Locator("#ignored li").Nth(1)).ToHaveTextAsync(FakeDroneScan.XssFileName + ".txt: <b>not</b> a photo");
+        await Assertions.Expect(page.Locator("#ignored li").Nth(1)).ToHaveTextAsync(FakeDroneScan.XssFileName + ".txt: not a photo (JPEG, PNG or TIFF by its extension): not used");
         Assert.Equal(0, await page.Locator("main img, main script, main b").CountAsync());
         // The refusal itself is the one console error (Chromium logs every 4xx); no script ran, no dialog opened.
         Assert.All(w.Errors, e => Assert.Contains("status of 400", e, StringComparison.Ordinal));

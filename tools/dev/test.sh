@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The README's test command: installs what the tests need (Debian packages: GDAL's ogrinfo, PostgreSQL, chromium,
+# The README's test command: installs what the tests need (Debian packages: GDAL's ogrinfo, PostgreSQL, ICU, chromium,
 # PyTorch and ONNX for the training tools), runs every .NET test (dotnet test DroneScan.sln) and the training
 # tools' tests, and fails if any test fails. .ci/run calls it on a clean clone, so it passes on a fresh machine.
 set -euo pipefail
@@ -35,6 +35,21 @@ if [ -z "${DRONESCAN_TEST_POSTGRES:-}" ]; then
   "$pg_server" start
   DRONESCAN_TEST_POSTGRES=$("$pg_server" url)
   export DRONESCAN_TEST_POSTGRES
+fi
+
+# The web service and its tests run with full globalization (the UI speaks az, ru and en): .NET needs ICU, Debian's
+# libicu72 (bookworm; a newer release names it by its own version, e.g. libicu76).
+if ! ls /usr/lib/*/libicuuc.so.* /usr/lib/libicuuc.so.* >/dev/null 2>&1; then
+  sudo_cmd=()
+  if [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1; then
+    sudo_cmd=(sudo)
+  fi
+  "${sudo_cmd[@]}" apt-get update
+  icu=libicu72
+  if ! apt-cache show "$icu" >/dev/null 2>&1; then
+    icu=$(apt-cache pkgnames libicu | grep -E '^libicu[0-9]+$' | sort -V | tail -n 1)
+  fi
+  "${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "$icu"
 fi
 
 # The browser tests (tests/DroneScan.Web.BrowserTests) drive Debian's chromium; Playwright never downloads one.

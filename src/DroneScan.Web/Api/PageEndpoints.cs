@@ -1,8 +1,10 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
+using System.Text.Unicode;
 using System.Text.RegularExpressions;
 using DroneScan.Web.Auth;
+using DroneScan.Web.Hosting;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -36,14 +38,14 @@ public static partial class PageEndpoints
             // Refused before the password is looked at: a guess made now tells nothing, right or wrong.
             int seconds = (int)Math.Ceiling(wait.TotalSeconds);
             http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-            string message = $"Too many failed sign-ins. Try again in {Math.Max(1, (int)Math.Ceiling(wait.TotalMinutes))} minute(s).";
+            string message = Texts.Format("Login_Throttled", Math.Max(1, (int)Math.Ceiling(wait.TotalMinutes)));
             return LoginPage(http, antiforgery, returnUrl, name, message, StatusCodes.Status429TooManyRequests);
         }
 
         if (users.CheckPassword(name ?? "", password ?? "") is not { } user)
         {
             throttle.Failed(name ?? "", client);
-            return LoginPage(http, antiforgery, returnUrl, name, "Wrong user name or password.", StatusCodes.Status401Unauthorized);
+            return LoginPage(http, antiforgery, returnUrl, name, Texts.Get("Login_Wrong"), StatusCodes.Status401Unauthorized);
         }
 
         throttle.Succeeded(user.Name);
@@ -53,10 +55,14 @@ public static partial class PageEndpoints
         return Results.LocalRedirect(returnUrl is { Length: > 0 } r && r.StartsWith('/') && !r.StartsWith("//", StringComparison.Ordinal) ? r : "/");
     }
 
+    /// <summary>HTML-encodes every markup character but keeps letters of any script as they are (the pages are in
+    /// Azerbaijani and Russian too; the default encoder would write each as a character reference).</summary>
+    private static readonly HtmlEncoder Html = HtmlEncoder.Create(UnicodeRanges.All);
+
     /// <summary>The login page (an embedded resource); each <c>{{name}}</c> is filled in by <see cref="LoginPage"/>.</summary>
     private static readonly string LoginTemplate = ReadTemplate("LoginPage.html");
 
-    /// <summary>The page a signed-in user sees where a role is missing (an embedded resource, no placeholders).</summary>
+    /// <summary>The page a signed-in user sees where a role is missing (an embedded resource; its texts are filled in).</summary>
     private static readonly string NotAllowedTemplate = ReadTemplate("NotAllowedPage.html");
 
     /// <summary>
@@ -71,7 +77,16 @@ public static partial class PageEndpoints
         if (status == StatusCodes.Status403Forbidden && !http.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase))
         {
             http.Response.ContentType = "text/html; charset=utf-8";
-            await http.Response.WriteAsync(NotAllowedTemplate, Encoding.UTF8).ConfigureAwait(false);
+            var e = Html;
+            var texts = new Dictionary<string, string>(StringComparer.Ordinal)
+            {
+                ["lang"] = Localisation.Current,
+                ["title"] = e.Encode(Texts.Get("NotAllowed_Title")),
+                ["heading"] = e.Encode(Texts.Get("NotAllowed_Heading")),
+                ["text"] = e.Encode(Texts.Get("NotAllowed_Text")),
+                ["back"] = e.Encode(Texts.Get("NotAllowed_Back")),
+            };
+            await http.Response.WriteAsync(Placeholder().Replace(NotAllowedTemplate, m => texts[m.Groups[1].Value]), Encoding.UTF8).ConfigureAwait(false);
             return;
         }
 
@@ -84,13 +99,13 @@ public static partial class PageEndpoints
         }
     }
 
-    /// <summary>The page; after a refused sign-in it keeps the user name typed (so only the password is typed again)
+    /// <summary>The page, in the request's language with a switch to the others; after a refused sign-in it keeps the user name typed (so only the password is typed again)
     /// and puts the cursor in the password field.</summary>
     private static IResult LoginPage(HttpContext http, IAntiforgery antiforgery, string? returnUrl, string? name, string? error, int status = StatusCodes.Status200OK)
     {
         bool known = !string.IsNullOrEmpty(name);
         var tokens = antiforgery.GetAndStoreTokens(http);
-        var e = HtmlEncoder.Default;
+        var e = Html;
         var values = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["error"] = error is null ? "" : $"<p class=\"message error\" role=\"alert\">{e.Encode(error)}</p>",
@@ -100,11 +115,36 @@ public static partial class PageEndpoints
             ["name"] = e.Encode(name ?? ""),
             ["nameFocus"] = known ? "" : " autofocus",
             ["passwordFocus"] = known ? " autofocus" : "",
+            ["lang"] = Localisation.Current,
+            ["title"] = e.Encode(Texts.Get("Login_Title")),
+            ["user"] = e.Encode(Texts.Get("Login_User")),
+            ["password"] = e.Encode(Texts.Get("Login_Password")),
+            ["signIn"] = e.Encode(Texts.Get("Login_SignIn")),
+            ["languages"] = LanguageLinks(returnUrl),
         };
 
         // One pass, so a value that happens to contain "{{…}}" is never filled in again.
         string html = Placeholder().Replace(LoginTemplate, m => values[m.Groups[1].Value]);
         return Results.Content(html, "text/html; charset=utf-8", Encoding.UTF8, status);
+    }
+
+    /// <summary>Each language's name in itself, for the switch (the same names as the pages' switch, common.js).</summary>
+    private static readonly (string Code, string Name)[] LanguageNames = [("az", "Azərbaycanca"), ("ru", "Русский"), ("en", "English")];
+
+    /// <summary>The language switch of the login page: links back to it with <c>?lang=</c> (which the server remembers).</summary>
+    private static string LanguageLinks(string? returnUrl)
+    {
+        var e = Html;
+        var html = new StringBuilder();
+        html.Append(CultureInfo.InvariantCulture, $"<nav class=\"languages\" aria-label=\"{e.Encode(Texts.Get("Language"))}\">");
+        foreach (var (code, name) in LanguageNames)
+        {
+            string href = QueryHelpers.AddQueryString("/login", new Dictionary<string, string?> { [Localisation.QueryKey] = code, ["returnUrl"] = returnUrl is { Length: > 0 } ? returnUrl : null });
+            string current = code == Localisation.Current ? " aria-current=\"true\"" : "";
+            html.Append(CultureInfo.InvariantCulture, $"<a href=\"{e.Encode(href)}\" lang=\"{code}\" hreflang=\"{code}\"{current}>{e.Encode(name)}</a>");
+        }
+
+        return html.Append("</nav>").ToString();
     }
 
     private static string ReadTemplate(string file)
@@ -116,6 +156,6 @@ public static partial class PageEndpoints
         return reader.ReadToEnd();
     }
 
-    [GeneratedRegex(@"\{\{(error|tokenField|token|returnUrl|name|nameFocus|passwordFocus)\}\}")]
+    [GeneratedRegex(@"\{\{(error|tokenField|token|returnUrl|name|nameFocus|passwordFocus|lang|title|user|password|signIn|languages|heading|text|back)\}\}")]
     private static partial Regex Placeholder();
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using DroneScan.Core.Flights;
 using DroneScan.Imaging.Pixels;
 using DroneScan.Storage;
@@ -48,7 +49,7 @@ public static class PhotoEndpoints
         double area = (right - left + (2.0 * margin)) * (bottom - top + (2.0 * margin));
         if (area > limits.Value.MaxChipPixels)
         {
-            throw new FormatException($"the chip would be {area:F0} pixels; at most {limits.Value.MaxChipPixels} are served");
+            throw new FormatException(string.Create(CultureInfo.InvariantCulture, $"the chip would be {area:F0} pixels; at most {limits.Value.MaxChipPixels} are served"));
         }
 
         using var image = PhotoDecoder.LoadOriented(folders.PathOf(flight!, photo.RelativePath));

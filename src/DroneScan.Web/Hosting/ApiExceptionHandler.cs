@@ -29,21 +29,22 @@ public sealed class ApiExceptionHandler(IProblemDetailsService problems, ServerP
                 ProblemDetails = new ProblemDetails
                 {
                     Status = StatusCodes.Status503ServiceUnavailable,
-                    Title = "Service unavailable",
+                    Title = Texts.Get("Problem_ServiceUnavailable"),
                     Detail = unavailable.Problem == StoreProblem.Full
-                        ? "the server's database is full; nothing was saved. Try again later (an administrator must free space)"
-                        : "the server's database is busy; nothing was saved. Try again in a moment",
+                        ? Texts.Get("Problem_DatabaseFull")
+                        : Texts.Get("Problem_DatabaseBusy"),
                 },
             }).ConfigureAwait(false);
         }
 
+        // Titles in the request's language (Resources/Texts*.resx); the detail is the exception's own message.
         (int status, string title)? mapped = exception switch
         {
-            BadHttpRequestException bad => (bad.StatusCode, bad.StatusCode == StatusCodes.Status413PayloadTooLarge ? "Upload too large" : "Bad request"),
-            UploadRejectedException => (StatusCodes.Status400BadRequest, "Upload rejected"),
-            FormatException or ArgumentException or NotSupportedException => (StatusCodes.Status400BadRequest, "Bad request"),
-            KeyNotFoundException => (StatusCodes.Status404NotFound, "Not found"),
-            InvalidOperationException => (StatusCodes.Status409Conflict, "Conflict"),
+            BadHttpRequestException bad => (bad.StatusCode, Texts.Get(bad.StatusCode == StatusCodes.Status413PayloadTooLarge ? "Problem_UploadTooLarge" : "Problem_BadRequest")),
+            UploadRejectedException => (StatusCodes.Status400BadRequest, Texts.Get("Problem_UploadRejected")),
+            FormatException or ArgumentException or NotSupportedException => (StatusCodes.Status400BadRequest, Texts.Get("Problem_BadRequest")),
+            KeyNotFoundException => (StatusCodes.Status404NotFound, Texts.Get("Problem_NotFound")),
+            InvalidOperationException => (StatusCodes.Status409Conflict, Texts.Get("Problem_Conflict")),
             _ => null,
         };
         if (mapped is not { } m)

@@ -55,6 +55,7 @@ public static class DroneScanWebApp
     public static WebApplication Build(HostSettings settings, bool runJobs = true)
     {
         ArgumentNullException.ThrowIfNull(settings);
+        Localisation.UseInvariantFormatting();
         // The UI's files ship beside the program (wwwroot), wherever it is started from; Ui:WebRoot overrides.
         var configuration = new ConfigurationBuilder().AddEnvironmentVariables("DRONESCAN_").AddInMemoryCollection(settings.ToConfiguration()).Build();
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
@@ -79,6 +80,7 @@ public static class DroneScanWebApp
     {
         services.AddOptions<UploadOptions>().BindConfiguration(UploadOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<UiOptions>().BindConfiguration(UiOptions.Section);
+        services.AddDroneScanLocalisation();
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase)));
         services.AddProblemDetails();
         services.AddSingleton(sp => new ServerPaths([
@@ -93,10 +95,14 @@ public static class DroneScanWebApp
         return services;
     }
 
-    /// <summary>The middleware and endpoints: errors → ProblemDetails, authentication, antiforgery, API, pages, dashboard.</summary>
+    /// <summary>The middleware and endpoints: the request's language, errors → ProblemDetails, authentication,
+    /// antiforgery, API, pages, dashboard.</summary>
     public static WebApplication UseDroneScanApi(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
+        // First: the error answers written on the way out (exception handler, status pages) read the UI culture, and
+        // a culture set further in does not flow back out to them.
+        app.UseDroneScanLocalisation();
         app.UseExceptionHandler();
         app.UseStatusCodePages(PageEndpoints.WriteStatusCodeAnswerAsync);
         app.UseDroneScanUiHeaders();
@@ -125,6 +131,7 @@ public static class WorkerHost
     public static IHost Build(HostSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
+        Localisation.UseInvariantFormatting();
         var builder = Host.CreateApplicationBuilder();
         builder.Configuration.AddEnvironmentVariables("DRONESCAN_").AddInMemoryCollection(settings.ToConfiguration());
         builder.Services.AddDroneScanStorage().AddDroneScanJobs(runServer: true);

@@ -107,12 +107,13 @@ public static class WebUi
         return app;
     }
 
-    /// <summary><c>GET /api/me</c> and <c>GET /api/settings</c>; <c>GET /</c> serves the start page.</summary>
+    /// <summary><c>GET /api/me</c> (with the request's language) and <c>GET /api/settings</c>; <c>GET /</c> serves the start page.</summary>
     public static IEndpointRouteBuilder MapDroneScanUi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/me", (ClaimsPrincipal user) => Results.Ok(new MeDto(
             user.Identity?.Name ?? "",
-            user.FindAll(ClaimTypes.Role).Select(c => c.Value).Distinct().Order(StringComparer.Ordinal).ToList())));
+            user.FindAll(ClaimTypes.Role).Select(c => c.Value).Distinct().Order(StringComparer.Ordinal).ToList(),
+            Localisation.Current)));
         app.MapGet("/api/settings", (IOptions<UiOptions> ui) => Results.Ok(new UiSettingsDto(ui.Value.TileUrl, ui.Value.TileAttribution)));
         app.MapGet("/", (IWebHostEnvironment env) => env.WebRootFileProvider.GetFileInfo("index.html") is { Exists: true, PhysicalPath: { } path }
             ? Results.File(path, "text/html; charset=utf-8")
@@ -121,8 +122,8 @@ public static class WebUi
     }
 }
 
-/// <summary>The signed-in user.</summary>
-public sealed record MeDto(string Name, IReadOnlyList<string> Roles);
+/// <summary>The signed-in user, and the language of this request (the pages load that message catalogue).</summary>
+public sealed record MeDto(string Name, IReadOnlyList<string> Roles, string Language);
 
 /// <summary>Settings of the pages.</summary>
 public sealed record UiSettingsDto(string? TileUrl, string? TileAttribution);

@@ -1,6 +1,6 @@
 // admin.html: users (create with roles, reset password, issue and revoke tokens, disable — each secret shown once),
 // flights (delete, refused by the server once reviews exist) and the link to the job dashboard.
-import { nav, requireRole, ROLES, api, el, replace, say, badge, fmtDate } from './common.js';
+import { nav, requireRole, ROLES, api, el, replace, say, badge, fmtDate, fmtNumber, t, roleText } from './common.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -30,12 +30,12 @@ function confirmAction(text, ok) {
   });
 }
 
-/** Runs an action of a row; reports its error and reloads the tables. */
-async function act(what, action) {
+/** Runs an action of a row; reports its error (the catalogue key of what failed, with the reason) and reloads the tables. */
+async function act(failed, args, action) {
   try {
     await action();
   } catch (e) {
-    say(`${what}: ${e.message}`, 'error');
+    say(t(failed, { ...args, reason: e.message }), 'error');
   }
   await load();
 }
@@ -44,47 +44,48 @@ function userRow(u) {
   const name = u.name;
   const path = 'api/users/' + encodeURIComponent(name);
   const disabled = !!u.disabledAt;
-  const button = (text, handler, cls = '') => {
-    const b = el('button', { type: 'button', className: cls, dataset: { action: text } }, text);
+  // data-action names the action in English whatever the page's language (a stable handle for tests and scripts).
+  const button = (action, key, handler, cls = '') => {
+    const b = el('button', { type: 'button', className: cls, dataset: { action } }, t(key));
     b.disabled = disabled;
     b.addEventListener('click', handler);
     return b;
   };
   const actions = el('td', {}, el('div', { className: 'toolbar' },
-    button('Reset password', () => act('Could not reset the password', async () => {
+    button('Reset password', 'admin.resetPassword', () => act('admin.resetFailed', {}, async () => {
       const r = await api(path + '/password', { method: 'POST' });
-      showSecret(`New password of ${name}:`, r.password);
-      say(`New password for ${name}: the old one no longer works.`, 'ok');
+      showSecret(t('admin.newPasswordOf', { name }), r.password);
+      say(t('admin.newPasswordDone', { name }), 'ok');
     })),
-    button('New token', () => act('Could not issue a token', async () => {
+    button('New token', 'admin.newToken', () => act('admin.tokenFailed', {}, async () => {
       const r = await api(path + '/tokens', { method: 'POST' });
-      showSecret(`New API token of ${name}:`, r.token);
+      showSecret(t('admin.newTokenOf', { name }), r.token);
     })),
-    button('Revoke tokens', () => act('Could not revoke the tokens', async () => {
-      if (!await confirmAction(`Revoke every API token of ${name}? Scripts using them stop at once.`, 'Revoke')) return;
+    button('Revoke tokens', 'admin.revokeTokens', () => act('admin.revokeFailed', {}, async () => {
+      if (!await confirmAction(t('admin.revokeQuestion', { name }), t('admin.revoke'))) return;
       const r = await api(path + '/tokens', { method: 'DELETE' });
-      say(`Revoked ${r.revoked} token${r.revoked === 1 ? '' : 's'} of ${name}.`, 'ok');
+      say(t('admin.revoked', { count: r.revoked, name }), 'ok');
     })),
-    button('Disable', () => act('Could not disable the user', async () => {
-      if (!await confirmAction(`Disable ${name}? Password, tokens and open sessions stop; the user stays in the audit trail.`, 'Disable')) return;
+    button('Disable', 'admin.disable', () => act('admin.disableFailed', {}, async () => {
+      if (!await confirmAction(t('admin.disableQuestion', { name }), t('admin.disable'))) return;
       await api(path + '/disable', { method: 'POST' });
-      say(`${name} is disabled.`, 'ok');
+      say(t('admin.disabledDone', { name }), 'ok');
     }), 'reject')));
   return el('tr', { dataset: { user: name } },
-    el('td', {}, name), el('td', {}, u.roles.join(', ')), el('td', {}, fmtDate(u.createdAt)),
-    el('td', { className: 'state' }, disabled ? `disabled ${fmtDate(u.disabledAt)}` : 'active'), actions);
+    el('td', {}, name), el('td', {}, u.roles.map(roleText).join(', ')), el('td', {}, fmtDate(u.createdAt)),
+    el('td', { className: 'state' }, disabled ? t('admin.disabledAt', { when: fmtDate(u.disabledAt) }) : t('admin.active')), actions);
 }
 
 function flightRow(f) {
-  const del = el('button', { type: 'button', className: 'reject', dataset: { action: 'Delete' } }, 'Delete');
-  del.addEventListener('click', () => act(`Could not delete ${f.name}`, async () => {
-    if (!await confirmAction(`Delete flight ${f.name} with its photos and results? This cannot be undone.`, 'Delete')) return;
+  const del = el('button', { type: 'button', className: 'reject', dataset: { action: 'Delete' } }, t('admin.delete'));
+  del.addEventListener('click', () => act('admin.deleteFailed', { name: f.name }, async () => {
+    if (!await confirmAction(t('admin.deleteQuestion', { name: f.name }), t('admin.delete'))) return;
     await api('api/flights/' + encodeURIComponent(f.id), { method: 'DELETE' });
-    say(`Deleted flight ${f.name}.`, 'ok');
+    say(t('admin.deleted', { name: f.name }), 'ok');
   }));
   return el('tr', { dataset: { flight: f.id } },
     el('td', {}, f.name), el('td', {}, badge(f.status)), el('td', {}, f.uploadedBy || ''),
-    el('td', { className: 'num' }, String(f.hazards ?? 0)), el('td', {}, del));
+    el('td', { className: 'num' }, fmtNumber(f.hazards ?? 0)), el('td', {}, del));
 }
 
 async function load() {
@@ -99,24 +100,25 @@ $('create-user').addEventListener('submit', async (e) => {
   const name = $('new-name').value.trim();
   const roles = [...document.querySelectorAll('#new-roles input:checked')].map((i) => i.value);
   if (!roles.length) {
-    say('Choose at least one role.', 'error');
+    say(t('admin.needRole'), 'error');
     return;
   }
   try {
     const created = await api('api/users', { method: 'POST', json: { name, roles } });
-    showSecret(`Password and API token of ${created.name} (${created.roles.join(', ')}):`, `password: ${created.password}\ntoken:    ${created.token}`);
-    say(`Created ${created.name}.`, 'ok');
+    showSecret(t('admin.createdSecret', { name: created.name, roles: created.roles.map(roleText).join(', ') }),
+      `${t('admin.password')}: ${created.password}\n${t('admin.token')}: ${created.token}`);
+    say(t('admin.created', { name: created.name }), 'ok');
     $('create-user').reset();
   } catch (err) {
-    say('Could not create the user: ' + err.message, 'error');
+    say(t('admin.createFailed', { reason: err.message }), 'error');
   }
   await load();
 });
 
 async function start() {
   const user = await nav();
-  if (!requireRole(user, ROLES.admin, 'Administration')) return;
+  if (!requireRole(user, ROLES.admin)) return;
   await load();
 }
 
-start().catch((e) => say('Could not load the administration page: ' + e.message, 'error'));
+start().catch((e) => say(t('admin.loadFailed', { reason: e.message }), 'error'));

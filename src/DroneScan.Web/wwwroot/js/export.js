@@ -1,5 +1,5 @@
 // export.html: pick a flight, a format, a layer and a review status; the link downloads the export.
-import { nav, requireRole, ROLES, api, say, param, setParams, fillFlights } from './common.js';
+import { nav, requireRole, ROLES, api, say, param, setParams, fillFlights, t, statusText } from './common.js';
 
 const $ = (id) => document.getElementById(id);
 const link = $('download');
@@ -18,9 +18,8 @@ function update() {
   setParams({ flight: id, format, layer: $('layer').value, status });
   const flight = flights.find((f) => f.id === id);
   const ready = flight && (flight.status === 'done' || flight.status === 'done-with-problems');
-  $('flight-state').textContent = flight
-    ? `${flight.photos} photos, ${flight.hazards} hazard points · ${flight.status}` + (ready ? '' : ' (export once processing is done)')
-    : 'No flights yet.';
+  const counts = flight ? t('export.counts', { photos: t('export.photos', { count: flight.photos }), hazards: t('export.hazards', { count: flight.hazards }), status: statusText(flight.status) }) : '';
+  $('flight-state').textContent = flight ? (ready ? counts : t('export.notReady', { counts })) : t('flights.none');
   if (!ready) {
     link.removeAttribute('href');
     link.setAttribute('aria-disabled', 'true');
@@ -36,7 +35,7 @@ function update() {
 }
 
 const user = await nav();
-if (requireRole(user, ROLES.planner, 'Exporting')) {
+if (requireRole(user, ROLES.planner)) {
   try {
     flights = await fillFlights($('flight'), { selected: param('flight') });
     for (const k of ['format', 'layer', 'status']) {
@@ -45,7 +44,7 @@ if (requireRole(user, ROLES.planner, 'Exporting')) {
     }
     update();
   } catch (e) {
-    say('Could not load the flights: ' + e.message, 'error');
+    say(t('common.loadFlightsFailed', { reason: e.message }), 'error');
   }
   for (const k of ['flight', 'format', 'layer', 'status']) $(k).addEventListener('change', update);
   $('export-form').addEventListener('submit', (e) => e.preventDefault());

@@ -1,6 +1,8 @@
 // flights.html: the flights with their processing state, polled every 2 s; the selected flight's detail
 // (progress, photo counts, the reason for each photo that was skipped or failed, hazard counts).
-import { nav, api, el, replace, say, badge, fmtDate, fmtPct, param, setParams, may, ROLES, FINISHED } from './common.js';
+import {
+  nav, api, el, replace, say, badge, fmtDate, fmtTime, fmtPct, fmtNumber, param, setParams, may, ROLES, FINISHED, t,
+} from './common.js';
 
 const POLL_MS = 2000;
 const tbody = document.querySelector('#flights tbody');
@@ -13,8 +15,8 @@ function row(f) {
     el('td', {}, el('a', { href: 'flights.html?flight=' + encodeURIComponent(f.id), className: 'flight-link' }, f.name)),
     el('td', {}, f.site || ''),
     el('td', {}, badge(f.status)),
-    el('td', { className: 'num' }, f.photos),
-    el('td', { className: 'num' }, f.hazards),
+    el('td', { className: 'num' }, fmtNumber(f.photos)),
+    el('td', { className: 'num' }, fmtNumber(f.hazards)),
     el('td', {}, fmtDate(f.createdAt)));
   if (f.id === selected) tr.classList.add('selected');
   tr.addEventListener('click', (e) => {
@@ -38,9 +40,12 @@ function fact(dl, term, value) {
 function showDetail(d) {
   document.getElementById('detail').hidden = false;
   document.getElementById('detail-name').textContent = d.name;
-  document.getElementById('detail-meta').textContent =
-    [d.id, d.site ? 'site ' + d.site : null, 'uploaded ' + fmtDate(d.createdAt) + (d.uploadedBy ? ' by ' + d.uploadedBy : ''), d.model ? 'model ' + d.model : null]
-      .filter(Boolean).join(' · ');
+  document.getElementById('detail-meta').textContent = [
+    d.id,
+    d.site ? t('flights.metaSite', { site: d.site }) : null,
+    d.uploadedBy ? t('flights.metaUploadedBy', { when: fmtDate(d.createdAt), who: d.uploadedBy }) : t('flights.metaUploaded', { when: fmtDate(d.createdAt) }),
+    d.model ? t('flights.metaModel', { model: d.model }) : null,
+  ].filter(Boolean).join(' · ');
   document.getElementById('detail-notes').textContent = d.notes || '';
   const problem = document.getElementById('detail-problem');
   problem.textContent = d.problem || '';
@@ -48,31 +53,32 @@ function showDetail(d) {
   const bar = document.getElementById('detail-progress');
   bar.value = d.progress;
   const p = d.photos;
-  replace(document.getElementById('detail-status'), badge(d.status), ` ${fmtPct(d.progress)} · ${p.done} of ${p.total} photos processed`);
+  replace(document.getElementById('detail-status'), badge(d.status), ' ', t('flights.progress', { pct: fmtPct(d.progress), done: p.done, count: p.total }));
 
   const facts = replace(document.getElementById('detail-facts'));
-  fact(facts, 'Photos', `${p.total} total, ${p.ok} used, ${p.skipped} skipped, ${p.failed} failed`);
-  const settings = Object.entries({
-    'height above ground': d.settings?.aglM != null ? `${d.settings.aglM} m` : null,
-    'ground elevation': d.settings?.groundElevationM != null ? `${d.settings.groundElevationM} m` : null,
-    'sensor width': d.settings?.sensorWidthMm != null ? `${d.settings.sensorWidthMm} mm` : null,
-    'focal length': d.settings?.focalPx != null ? `${d.settings.focalPx} px` : null,
-    'GPS error': d.settings?.gpsSigmaM != null ? `${d.settings.gpsSigmaM} m` : null,
-    'score threshold': d.settings?.conf != null ? String(d.settings.conf) : null,
-    model: d.settings?.model && d.settings.model !== 'auto' ? d.settings.model : null,
-    'terrain (DEM)': d.settings?.demFile ? `${d.settings.demFile}${d.settings.demDatum ? ` (${d.settings.demDatum})` : ''}` : null,
-    'altitude datum': d.settings?.altitudeDatum ?? null,
-  }).filter(([, v]) => v !== null).map(([k, v]) => `${k} ${v}`);
-  fact(facts, 'Settings', settings.length ? settings.join(', ') : 'service defaults');
+  fact(facts, t('flights.photos'), t('flights.photoCounts', { count: p.total, ok: p.ok, skipped: p.skipped, failed: p.failed }));
+  const s = d.settings || {};
+  const settings = [
+    s.aglM != null ? t('flights.setAgl', { value: s.aglM }) : null,
+    s.groundElevationM != null ? t('flights.setGroundElevation', { value: s.groundElevationM }) : null,
+    s.sensorWidthMm != null ? t('flights.setSensorWidth', { value: s.sensorWidthMm }) : null,
+    s.focalPx != null ? t('flights.setFocal', { value: s.focalPx }) : null,
+    s.gpsSigmaM != null ? t('flights.setGpsSigma', { value: s.gpsSigmaM }) : null,
+    s.conf != null ? t('flights.setConf', { value: s.conf }) : null,
+    s.model && s.model !== 'auto' ? t('flights.setModel', { value: s.model }) : null,
+    s.demFile ? t(s.demDatum ? 'flights.setDemDatum' : 'flights.setDem', { value: s.demFile, datum: s.demDatum || '' }) : null,
+    s.altitudeDatum ? t('flights.setAltitudeDatum', { value: s.altitudeDatum }) : null,
+  ].filter((v) => v !== null);
+  fact(facts, t('flights.settings'), settings.length ? settings.join(', ') : t('flights.defaults'));
   const h = d.hazards;
-  fact(facts, 'Hazard points', `${h.total} total: ${h.candidate} candidate, ${h.confirmed} confirmed, ${h.rejected} rejected, ${h.unsure} unsure`);
+  fact(facts, t('flights.hazards'), t('flights.hazardCounts', { count: h.total, candidate: h.candidate, confirmed: h.confirmed, rejected: h.rejected, unsure: h.unsure }));
 
   const links = replace(document.getElementById('detail-links'));
   const q = encodeURIComponent(d.id);
   if (d.status === 'done' || d.status === 'done-with-problems') {
-    if (may(user, ROLES.analyst) && d.hazards.total > 0) links.append(el('a', { className: 'button primary', href: 'review.html?flight=' + q, id: 'review-link' }, 'Review hazard points'));
-    links.append(el('a', { className: 'button', href: 'map.html?flight=' + q }, 'Map'));
-    if (may(user, ROLES.planner)) links.append(el('a', { className: 'button', href: 'export.html?flight=' + q }, 'Export'));
+    if (may(user, ROLES.analyst) && d.hazards.total > 0) links.append(el('a', { className: 'button primary', href: 'review.html?flight=' + q, id: 'review-link' }, t('flights.reviewLink')));
+    links.append(el('a', { className: 'button', href: 'map.html?flight=' + q }, t('nav.map')));
+    if (may(user, ROLES.planner)) links.append(el('a', { className: 'button', href: 'export.html?flight=' + q }, t('nav.export')));
   }
 
   showReprocess(d);
@@ -114,10 +120,10 @@ document.getElementById('reprocess-form').addEventListener('submit', async (e) =
   try {
     await api('api/flights/' + encodeURIComponent(selected) + '/reprocess', { method: 'POST', json });
     settingsShownFor = null;
-    say('Reprocessing started: every photo is processed again with these settings.', 'ok');
+    say(t('flights.reprocessStarted'), 'ok');
     refresh();
   } catch (err) {
-    say('Not reprocessed: ' + err.message, 'error');
+    say(t('flights.reprocessFailed', { reason: err.message }), 'error');
   }
 });
 
@@ -133,12 +139,12 @@ async function refresh() {
     } else {
       document.getElementById('detail').hidden = true;
     }
-    document.getElementById('updated').textContent = '· updated ' + new Date().toLocaleTimeString();
+    document.getElementById('updated').textContent = t('flights.updated', { time: fmtTime(new Date()) });
     // Clears only its own error: a reprocess message stays until the user acts again.
     if (loadFailed) say('');
     loadFailed = false;
   } catch (e) {
-    if (e.status !== 401) say('Could not load the flights: ' + e.message, 'error');
+    if (e.status !== 401) say(t('common.loadFlightsFailed', { reason: e.message }), 'error');
     loadFailed = true;
   }
   if (!document.hidden) timer = setTimeout(refresh, POLL_MS);

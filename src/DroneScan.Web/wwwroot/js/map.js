@@ -2,7 +2,9 @@
 // coloured by review status with their r90 circles; a click opens the point in review.html.
 // No base layer unless a tile URL is given (?tiles=…, saved in this browser, or the server's Ui:TileUrl from
 // api/settings): the map works offline.
-import { nav, api, el, say, param, setParams, fillFlights, may, ROLES, STATUS_COLOURS, fmtConf, fmtDeg, fmtMetres } from './common.js';
+import {
+  nav, api, el, say, param, setParams, fillFlights, may, ROLES, STATUS_COLOURS, fmtConf, fmtDeg, fmtMetres, fmtNumber, t, statusText, classText,
+} from './common.js';
 
 const L = window.L;
 const TILE_KEY = 'dronescan.tiles';
@@ -10,7 +12,8 @@ const flightSelect = document.getElementById('flight');
 const tilesInput = document.getElementById('tiles');
 let user = null;
 
-const map = L.map('map', { preferCanvas: false, zoomSnap: 0.25, maxZoom: 24 }).setView([0, 0], 2);
+const map = L.map('map', { preferCanvas: false, zoomSnap: 0.25, maxZoom: 24, zoomControl: false }).setView([0, 0], 2);
+L.control.zoom({ zoomInTitle: t('map.zoomIn'), zoomOutTitle: t('map.zoomOut') }).addTo(map);
 L.control.scale({ imperial: false }).addTo(map);
 // Hazard markers get their own pane above the overlay pane, so footprints and coverage (which keep their tooltips)
 // never lie over a marker and swallow its click, whatever order the layers load or are switched on in.
@@ -20,10 +23,10 @@ const footprintLayer = L.featureGroup().addTo(map);
 const r90Layer = L.featureGroup().addTo(map);
 const pointLayer = L.featureGroup().addTo(map);
 L.control.layers(null, {
-  Coverage: coverageLayer,
-  'Photo footprints': footprintLayer,
-  'r90 circles': r90Layer,
-  'Hazard points': pointLayer,
+  [t('map.layerCoverage')]: coverageLayer,
+  [t('map.layerFootprints')]: footprintLayer,
+  [t('map.layerR90')]: r90Layer,
+  [t('map.layerPoints')]: pointLayer,
 }, { collapsed: false }).addTo(map);
 let tileLayer = null;
 let attribution = '';
@@ -74,11 +77,11 @@ async function loadCoverage(flightId) {
       onEachFeature: (f, layer) => {
         const p = f.properties || {};
         if (p.kind === 'coverage') {
-          layer.bindTooltip(tip('Covered ground', p.area_m2 != null ? `${Number(p.area_m2).toFixed(0)} m²` : null,
-            p.photo_count != null ? `${p.photo_count} photos at GSD ≤ ${p.max_gsd_m} m/px` : null), { sticky: true });
+          layer.bindTooltip(tip(t('map.coveredGround'), p.area_m2 != null ? t('map.areaM2', { value: fmtNumber(p.area_m2) }) : null,
+            p.photo_count != null ? t('map.coveragePhotos', { count: p.photo_count, gsd: p.max_gsd_m }) : null), { sticky: true });
           coverageLayer.addLayer(layer);
         } else {
-          layer.bindTooltip(tip(p.file_name || p.photo_id || 'photo', p.gsd_m != null ? `GSD ${(100 * p.gsd_m).toFixed(2)} cm/px` : null), { sticky: true });
+          layer.bindTooltip(tip(p.file_name || p.photo_id || t('map.photo'), p.gsd_m != null ? t('map.gsd', { cm: fmtNumber(100 * p.gsd_m, 2) }) : null), { sticky: true });
           footprintLayer.addLayer(layer);
           n++;
         }
@@ -87,7 +90,7 @@ async function loadCoverage(flightId) {
     return n;
   } catch (e) {
     if (e.status === 409 || /not finished/.test(e.message)) return 0;
-    say('Coverage not shown: ' + e.message, 'error');
+    say(t('map.coverageNotShown', { reason: e.message }), 'error');
     return 0;
   }
 }
@@ -102,8 +105,9 @@ async function loadPoints(flightId, focusId) {
     const at = [h.lat, h.lon];
     L.circle(at, { radius: Math.max(0.05, h.r90M || 0), color: colour, weight: 1, fillOpacity: 0.08, interactive: false }).addTo(r90Layer);
     const marker = L.circleMarker(at, { radius: 7, color: '#fff', weight: 1.5, fillColor: colour, fillOpacity: 0.95, className: 'hazard-marker status-' + h.status, pane: 'hazard-points' });
-    marker.bindTooltip(tip(`${h.id} · ${h.status}`, `${h.finalClass || h.className} · conf ${fmtConf(h.maxConfidence)} · ${h.observationCount} obs.`,
-      `${fmtDeg(h.lat)}, ${fmtDeg(h.lon)} · r90 ${fmtMetres(h.r90M)}`));
+    marker.bindTooltip(tip(t('map.pointLine1', { id: h.id, status: statusText(h.status) }),
+      t('map.pointLine2', { cls: classText(h.finalClass || h.className), conf: fmtConf(h.maxConfidence), count: h.observationCount }),
+      t('map.pointLine3', { lat: fmtDeg(h.lat), lon: fmtDeg(h.lon), r90: fmtMetres(h.r90M) })));
     marker.on('click', () => { location.href = reviewUrl(h.id); });
     marker.on('keypress', (e) => { if (e.originalEvent?.key === 'Enter') location.href = reviewUrl(h.id); });
     marker.addTo(pointLayer);
@@ -117,13 +121,14 @@ async function load() {
   const flightId = flightSelect.value;
   setParams({ flight: flightId });
   if (!flightId) {
-    document.getElementById('counts').textContent = 'No flights yet.';
+    document.getElementById('counts').textContent = t('flights.none');
     return;
   }
   say('');
   try {
     const [photos, { hazards, focus }] = await Promise.all([loadCoverage(flightId), loadPoints(flightId, param('hazard'))]);
-    document.getElementById('counts').textContent = `${hazards.length} hazard point(s)` + (photos ? `, ${photos} photo footprint(s)` : '');
+    const points = t('map.points', { count: hazards.length });
+    document.getElementById('counts').textContent = photos ? t('map.pointsAndFootprints', { points, footprints: t('map.footprints', { count: photos }) }) : points;
     const bounds = L.featureGroup([coverageLayer, footprintLayer, pointLayer]).getBounds();
     if (focus) {
       map.setView(focus.getLatLng(), 21);
@@ -131,10 +136,10 @@ async function load() {
     } else if (bounds.isValid()) {
       map.fitBounds(bounds, { padding: [20, 20], maxZoom: 22 });
     } else {
-      say('This flight has no hazard points or photo footprints to show yet.', 'info');
+      say(t('map.nothingToShow'), 'info');
     }
   } catch (e) {
-    say('Could not load the map data: ' + e.message, 'error');
+    say(t('map.mapDataNotLoaded', { reason: e.message }), 'error');
   }
 }
 
@@ -175,5 +180,5 @@ try {
   }
   await load();
 } catch (e) {
-  say('Could not load the flights: ' + e.message, 'error');
+  say(t('common.loadFlightsFailed', { reason: e.message }), 'error');
 }

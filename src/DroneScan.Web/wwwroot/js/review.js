@@ -1,8 +1,11 @@
 // review.html: the review queue (hazard points ordered by confidence, filtered by flight, status, class and a
 // minimum confidence); a bulk reject of one flight's candidates below that minimum, after a confirm dialog;
-// the current point's chips, facts and review history; decisions by button or keyboard, then the next point.
+// the current point's chips (swiped sideways on a phone; a tap opens a larger view of the photo around the box),
+// facts and review history; decisions by button (kept in reach at the bottom of a small screen) or keyboard, then
+// the next point. Shortcuts go by the key's place (KeyboardEvent.code), so they work on any keyboard layout.
 import {
-  nav, requireRole, ROLES, api, el, replace, say, badge, fmtDate, fmtConf, fmtDeg, fmtMetres, param, setParams, fillFlights, DEFAULT_CLASSES,
+  nav, requireRole, ROLES, api, el, replace, say, badge, fmtDate, fmtConf, fmtDeg, fmtMetres, fmtNumber, param, setParams, fillFlights,
+  DEFAULT_CLASSES, t, has, classText,
 } from './common.js';
 
 const $ = (id) => document.getElementById(id);
@@ -19,12 +22,17 @@ let current = null;
 let busy = false;
 const knownClasses = new Set(DEFAULT_CLASSES);
 
-const DONE = { confirm: 'Confirmed', reject: 'Rejected', unsure: 'Marked unsure', reclassify: 'Reclassified' };
+/** What the page says after each decision (catalogue keys). */
+const DONE = { confirm: 'review.doneConfirm', reject: 'review.doneReject', unsure: 'review.doneUnsure', reclassify: 'review.doneReclassify' };
 
-function chipUrl(flightId, o) {
+/** Pixels of the photo around the box: a chip, and the larger view a tap on it opens. */
+const CHIP_PAD = 64;
+const LARGE_PAD = 480;
+
+function chipUrl(flightId, o, pad = CHIP_PAD) {
   const q = new URLSearchParams({
     flight: flightId,
-    x1: String(o.x1), y1: String(o.y1), x2: String(o.x2), y2: String(o.y2),
+    x1: String(o.x1), y1: String(o.y1), x2: String(o.x2), y2: String(o.y2), pad: String(pad),
   });
   return 'api/photos/' + encodeURIComponent(o.photoId) + '/chip?' + q.toString();
 }
@@ -32,13 +40,13 @@ function chipUrl(flightId, o) {
 function votesText(votes) {
   return Object.entries(votes || {})
     .sort((a, b) => b[1] - a[1])
-    .map(([k, v]) => `${k} ${v}`)
+    .map(([k, v]) => `${classText(k)} ${fmtNumber(v)}`)
     .join(', ');
 }
 
 function fillClassFilter(selected) {
   const values = [...knownClasses].sort();
-  replace(classSelect, el('option', { value: '' }, 'any'), values.map((c) => el('option', { value: c }, c)));
+  replace(classSelect, el('option', { value: '' }, t('common.any')), values.map((c) => el('option', { value: c }, classText(c))));
   classSelect.value = selected && knownClasses.has(selected) ? selected : '';
 }
 
@@ -53,7 +61,7 @@ function updateBulkButton() {
   const min = minConfidence();
   const button = $('bulk-reject');
   button.disabled = !flightSelect.value || !min;
-  button.textContent = min ? `Reject candidates below ${fmtConf(min)}…` : 'Reject candidates below…';
+  button.textContent = min ? t('review.bulkButtonMin', { min: fmtConf(min) }) : t('review.bulkButton');
 }
 
 function sortQueue() {
@@ -65,11 +73,11 @@ function showQueue() {
   const tbody = document.querySelector('#queue tbody');
   replace(tbody, queue.map((h, i) => {
     const tr = el('tr', { className: 'clickable' + (i === index ? ' selected' : ''), dataset: { id: h.id } },
-      el('td', {}, String(i + 1)), el('td', {}, currentClass(h)), el('td', { className: 'num' }, fmtConf(h.maxConfidence)), el('td', {}, badge(h.status)));
+      el('td', {}, fmtNumber(i + 1)), el('td', {}, classText(currentClass(h))), el('td', { className: 'num' }, fmtConf(h.maxConfidence)), el('td', {}, badge(h.status)));
     tr.addEventListener('click', () => go(i));
     return tr;
   }));
-  $('queue-pos').textContent = queue.length ? `${index + 1} of ${queue.length}` : '';
+  $('queue-pos').textContent = queue.length ? t('review.position', { n: index + 1, count: queue.length }) : '';
 }
 
 /** Loads the queue for the filters; keeps or finds the wanted hazard. */
@@ -111,34 +119,42 @@ async function show() {
   if (queue[index]?.id !== h.id) return; // moved on meanwhile
   current = h;
   Object.assign(summary, h, { observations: undefined });
-  $('hazard-title').textContent = 'Hazard point ' + h.id;
+  $('hazard-title').textContent = t('review.hazardTitle', { id: h.id });
   replace($('hazard-status'), badge(h.status));
 
   const chips = (h.observations || []).slice().sort((a, b) => b.confidence - a.confidence).map((o) => {
     const photo = o.fileName || o.photoId;
-    const img = el('img', { src: chipUrl(h.flightId, o), alt: `photo ${photo}, ${o.className} ${fmtConf(o.confidence)}`, loading: 'lazy', decoding: 'async' });
-    img.addEventListener('error', () => img.replaceWith(el('span', { className: 'error-text' }, 'chip not available')));
-    return el('figure', { className: 'chip' }, img,
-      el('figcaption', { title: o.photoId }, `${photo} · ${o.className} · ${fmtConf(o.confidence)}`, el('br'),
-        `box ${Math.round(o.x1)},${Math.round(o.y1)}–${Math.round(o.x2)},${Math.round(o.y2)} px · σ ${fmtMetres(o.sigmaM)}`));
+    const what = t('review.chipAlt', { photo, cls: classText(o.className), conf: fmtConf(o.confidence) });
+    const img = el('img', { src: chipUrl(h.flightId, o), alt: what, loading: 'lazy', decoding: 'async' });
+    img.addEventListener('error', () => img.replaceWith(el('span', { className: 'error-text' }, t('review.chipMissing'))));
+    const box = t('review.box', {
+      x1: Math.round(o.x1), y1: Math.round(o.y1), x2: Math.round(o.x2), y2: Math.round(o.y2), sigma: fmtMetres(o.sigmaM),
+    });
+    // A button, so a tap or Enter opens the larger view; the image inside keeps its alt text.
+    const open = el('button', { type: 'button', className: 'chip-open', title: t('review.chipOpen'), 'aria-label': t('review.chipOpen') + ': ' + what }, img);
+    open.addEventListener('click', () => showLarge(h.flightId, o, what, box));
+    return el('figure', { className: 'chip' }, open,
+      el('figcaption', { title: o.photoId }, `${photo} · ${classText(o.className)} · ${fmtConf(o.confidence)}`, el('br'), box));
   });
-  replace($('chips'), chips.length ? chips : el('p', { className: 'muted' }, 'No observations.'));
+  replace($('chips'), chips.length ? chips : el('p', { className: 'muted' }, t('review.noObservations')));
 
   const facts = replace($('facts'));
-  const add = (t, v) => facts.append(el('dt', {}, t), el('dd', {}, v));
-  add('Class', currentClass(h) === h.className ? h.className : `${currentClass(h)} (model: ${h.className})`);
-  add('Votes', votesText(h.classVotes));
-  add('Confidence', `max ${fmtConf(h.maxConfidence)}, mean ${fmtConf(h.meanConfidence)}`);
-  add('Observations', String(h.observationCount));
+  const add = (term, v) => facts.append(el('dt', {}, term), el('dd', {}, v));
+  add(t('review.class'), currentClass(h) === h.className
+    ? classText(h.className)
+    : t('review.classChanged', { now: classText(currentClass(h)), model: classText(h.className) }));
+  add(t('review.votes'), votesText(h.classVotes));
+  add(t('review.confidence'), t('review.confidenceValue', { max: fmtConf(h.maxConfidence), mean: fmtConf(h.meanConfidence) }));
+  add(t('review.observations'), fmtNumber(h.observationCount));
   add('σ', fmtMetres(h.sigmaM));
   add('r90', fmtMetres(h.r90M));
-  add('Latitude', fmtDeg(h.lat));
-  add('Longitude', fmtDeg(h.lon));
-  add('Status', badge(h.status));
-  if (h.label) add('Label', h.label);
-  if (h.reviewedBy) add('Reviewed', `${h.reviewedBy}, ${fmtDate(h.reviewedAt)}`);
-  add('Flight', el('a', { href: 'flights.html?flight=' + encodeURIComponent(h.flightId) }, h.flightId));
-  add('Map', el('a', { href: `map.html?flight=${encodeURIComponent(h.flightId)}&hazard=${encodeURIComponent(h.id)}` }, 'show on map'));
+  add(t('review.latitude'), fmtDeg(h.lat));
+  add(t('review.longitude'), fmtDeg(h.lon));
+  add(t('review.status'), badge(h.status));
+  if (h.label) add(t('review.label'), classText(h.label));
+  if (h.reviewedBy) add(t('review.reviewed'), t('review.reviewedValue', { who: h.reviewedBy, when: fmtDate(h.reviewedAt) }));
+  add(t('review.flight'), el('a', { href: 'flights.html?flight=' + encodeURIComponent(h.flightId) }, h.flightId));
+  add(t('nav.map'), el('a', { href: `map.html?flight=${encodeURIComponent(h.flightId)}&hazard=${encodeURIComponent(h.id)}` }, t('review.showOnMap')));
 
   showHistory(history);
 }
@@ -146,7 +162,8 @@ async function show() {
 function showHistory(history) {
   const items = (history || []).slice().sort((a, b) => String(b.at).localeCompare(String(a.at))).map((r) => {
     const li = el('li', { className: 'review-entry' },
-      el('strong', {}, r.decision), r.label ? ` → ${r.label}` : '', ' · ', r.reviewer, ' · ', el('span', { className: 'muted' }, fmtDate(r.at)));
+      el('strong', {}, has('decision.' + r.decision) ? t('decision.' + r.decision) : r.decision), r.label ? ` → ${classText(r.label)}` : '', ' · ', r.reviewer, ' · ',
+      el('span', { className: 'muted' }, fmtDate(r.at)));
     if (r.comment) li.append(el('span', { className: 'comment' }, r.comment));
     return li;
   });
@@ -158,15 +175,15 @@ async function go(i) {
   if (!queue.length) return;
   const next = Math.max(0, Math.min(queue.length - 1, i));
   if (next === index && current?.id === queue[next].id) {
-    if (i >= queue.length) say('End of the queue.', 'info');
-    else if (i < 0) say('Start of the queue.', 'info');
+    if (i >= queue.length) say(t('review.queueEnd'), 'info');
+    else if (i < 0) say(t('review.queueStart'), 'info');
     return;
   }
   index = next;
   try {
     await show();
   } catch (e) {
-    say('Could not load the point: ' + e.message, 'error');
+    say(t('review.loadPointFailed', { reason: e.message }), 'error');
   }
 }
 
@@ -186,11 +203,12 @@ async function decide(decision, label = null) {
     const i = queue.findIndex((h) => h.id === id);
     if (i >= 0) Object.assign(queue[i], summary, { observations: undefined });
     const last = index >= queue.length - 1;
-    say(`${DONE[decision]} ${id}` + (label ? ` as ${label}` : '') + (last ? '. That was the last point of the queue.' : '.'), 'ok');
+    const done = t(label ? 'review.doneReclassify' : DONE[decision], { id, label: label ? classText(label) : '' });
+    say(last ? t('review.doneLast', { done }) : done, 'ok');
     if (last) await show();
     else await go(index + 1);
   } catch (e) {
-    say(`Could not save the decision on ${id}: ${e.message}`, 'error');
+    say(t('review.saveFailed', { id, reason: e.message }), 'error');
   } finally {
     busy = false;
   }
@@ -207,8 +225,8 @@ function reclassify() {
   const select = $('reclassify-class');
   // The class it has now is no reclassification: the server refuses it, so it is not offered.
   const now = currentClass(current);
-  replace(select, [...knownClasses].filter((c) => c !== now).sort().map((c) => el('option', { value: c }, c)));
-  $('reclassify-current').textContent = now;
+  replace(select, [...knownClasses].filter((c) => c !== now).sort().map((c) => el('option', { value: c }, classText(c))));
+  $('reclassify-note').textContent = t('review.reclassifyNote', { now: classText(now) });
   $('reclassify-other').value = '';
   dialog.returnValue = '';
   dialog.showModal();
@@ -239,18 +257,18 @@ async function bulkReject() {
     const count = candidates.filter((h) => h.maxConfidence < below).length;
     const flightName = flightSelect.selectedOptions[0]?.textContent || flightSelect.value;
     if (count === 0) {
-      say(`No candidate point of ${flightName} is below ${fmtConf(below)}.`, 'info');
+      say(t('review.bulkNone', { flight: flightName, min: fmtConf(below) }), 'info');
       return;
     }
-    $('bulk-text').textContent = `Reject ${count} candidate point${count === 1 ? '' : 's'} of ${flightName} with confidence below ${fmtConf(below)}?`;
-    $('bulk-ok').textContent = `Reject ${count}`;
+    $('bulk-text').textContent = t('review.bulkQuestion', { count, flight: flightName, min: fmtConf(below) });
+    $('bulk-ok').textContent = t('review.bulkOk', { count });
     $('bulk-comment').value = '';
     const dialog = $('bulk-dialog');
     dialog.returnValue = '';
     dialog.showModal();
     $('bulk-ok').focus();
   } catch (e) {
-    say('Could not count the candidates: ' + e.message, 'error');
+    say(t('review.bulkCountFailed', { reason: e.message }), 'error');
   }
 }
 
@@ -265,13 +283,24 @@ $('bulk-dialog').addEventListener('close', async () => {
       json: { below, comment: comment || null },
     });
     await loadQueue();
-    say(`Rejected ${result.rejected} candidate point${result.rejected === 1 ? '' : 's'} below ${fmtConf(below)}.`, 'ok');
+    say(t('review.bulkDone', { count: result.rejected, min: fmtConf(below) }), 'ok');
   } catch (e) {
-    say('Could not reject the candidates: ' + e.message, 'error');
+    say(t('review.bulkFailed', { reason: e.message }), 'error');
   } finally {
     busy = false;
   }
 });
+
+/** The larger view of a chip: more of the photo around the box, as large as the screen allows (pinch to zoom). */
+function showLarge(flightId, o, what, box) {
+  const dialog = $('chip-dialog');
+  $('chip-title').textContent = o.fileName || o.photoId;
+  $('chip-caption').textContent = `${classText(o.className)} · ${fmtConf(o.confidence)} · ${box}`;
+  const img = el('img', { src: chipUrl(flightId, o, LARGE_PAD), alt: what, decoding: 'async' });
+  img.addEventListener('error', () => img.replaceWith(el('span', { className: 'error-text' }, t('review.chipMissing'))));
+  replace($('chip-large'), img);
+  dialog.showModal();
+}
 
 function help() {
   const d = $('help-dialog');
@@ -296,19 +325,20 @@ document.addEventListener('keydown', (e) => {
     }
     return;
   }
+  // By the key's place, not the letter it types: on a Russian layout the key marked C types "с", on others it may
+  // type another letter still; the key caps on the page show the Latin letters of a US layout. "?" is the one
+  // shortcut by character (its place differs between layouts).
   const actions = {
-    c: () => decide('confirm'),
-    r: () => decide('reject'),
-    u: () => decide('unsure'),
-    l: reclassify,
-    n: () => go(index + 1),
-    j: () => go(index + 1),
-    p: () => go(index - 1),
-    k: () => go(index - 1),
-    '?': help,
+    KeyC: () => decide('confirm'),
+    KeyR: () => decide('reject'),
+    KeyU: () => decide('unsure'),
+    KeyL: reclassify,
+    KeyN: () => go(index + 1),
+    KeyJ: () => go(index + 1),
+    KeyP: () => go(index - 1),
+    KeyK: () => go(index - 1),
   };
-  // Key caps show letters in upper case, as a keyboard does: either case works.
-  const action = actions[e.key.length === 1 ? e.key.toLowerCase() : e.key];
+  const action = e.key === '?' ? help : actions[e.code];
   if (action) {
     e.preventDefault();
     action();
@@ -324,7 +354,7 @@ $('help-button').addEventListener('click', help);
 $('bulk-reject').addEventListener('click', bulkReject);
 minConf.addEventListener('change', () => {
   minConf.blur();
-  loadQueue().catch((e) => say('Could not load the queue: ' + e.message, 'error'));
+  loadQueue().catch((e) => say(t('review.loadQueueFailed', { reason: e.message }), 'error'));
 });
 minConf.addEventListener('input', updateBulkButton);
 // Enter in the number field submits the filter form (its only text field): apply the filter instead of reloading.
@@ -335,7 +365,7 @@ $('filters').addEventListener('submit', (e) => {
 for (const s of [flightSelect, statusSelect, classSelect]) {
   s.addEventListener('change', () => {
     s.blur(); // back to the shortcuts
-    loadQueue().catch((e) => say('Could not load the queue: ' + e.message, 'error'));
+    loadQueue().catch((e) => say(t('review.loadQueueFailed', { reason: e.message }), 'error'));
   });
 }
 orderSelect.addEventListener('change', () => {
@@ -348,7 +378,7 @@ orderSelect.addEventListener('change', () => {
 
 async function start() {
   const user = await nav();
-  if (!requireRole(user, ROLES.analyst, 'Reviewing hazard points')) return;
+  if (!requireRole(user, ROLES.analyst)) return;
   let flight = param('flight');
   const hazard = param('hazard');
   let status = param('status');
@@ -359,7 +389,7 @@ async function start() {
       flight = h.flightId;
       status = status || 'any';
     } catch (e) {
-      say('Could not open hazard point ' + hazard + ': ' + e.message, 'error');
+      say(t('review.openFailed', { id: hazard, reason: e.message }), 'error');
     }
   }
   await fillFlights(flightSelect, { any: true, selected: flight });
@@ -372,7 +402,7 @@ async function start() {
     fillClassFilter(param('class'));
   }
   await loadQueue(hazard);
-  if (hazard && queue.length && queue[index].id !== hazard) say(`Hazard point ${hazard} is not in this queue.`, 'info');
+  if (hazard && queue.length && queue[index].id !== hazard) say(t('review.notInQueue', { id: hazard }), 'info');
 }
 
-start().catch((e) => say('Could not start the review: ' + e.message, 'error'));
+start().catch((e) => say(t('review.startFailed', { reason: e.message }), 'error'));

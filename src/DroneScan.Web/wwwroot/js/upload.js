@@ -1,6 +1,6 @@
 // upload.html: one multipart request (name, site, notes, then the files) sent with XMLHttpRequest so the
 // upload progress can be shown; each file's bar follows the bytes sent, files going out in order.
-import { nav, requireRole, ROLES, el, replace, say, writeHeaders, toLogin } from './common.js';
+import { nav, requireRole, ROLES, el, replace, say, writeHeaders, toLogin, t, has, fmtNumber, fmtPct } from './common.js';
 
 const form = document.getElementById('upload-form');
 const input = document.getElementById('photos');
@@ -15,28 +15,30 @@ const result = document.getElementById('result');
 let request = null;
 
 function size(bytes) {
-  if (bytes >= 1 << 30) return (bytes / (1 << 30)).toFixed(2) + ' GiB';
-  if (bytes >= 1 << 20) return (bytes / (1 << 20)).toFixed(1) + ' MiB';
-  if (bytes >= 1 << 10) return (bytes / (1 << 10)).toFixed(0) + ' KiB';
-  return bytes + ' B';
+  if (bytes >= 1 << 30) return t('unit.gib', { value: fmtNumber(bytes / (1 << 30), 2) });
+  if (bytes >= 1 << 20) return t('unit.mib', { value: fmtNumber(bytes / (1 << 20), 1) });
+  if (bytes >= 1 << 10) return t('unit.kib', { value: fmtNumber(bytes / (1 << 10), 0) });
+  return t('unit.bytes', { value: fmtNumber(bytes, 0) });
 }
 
 function showSelection() {
   const files = [...input.files];
   if (files.length === 0) {
-    selection.textContent = 'No files chosen.';
+    selection.textContent = t('upload.noFiles');
     return;
   }
   const total = files.reduce((s, f) => s + f.size, 0);
   const zips = files.filter((f) => /\.zip$/i.test(f.name)).length;
-  selection.textContent = `${files.length} file(s), ${size(total)}` + (zips ? `, ${zips} zip(s)` : '');
+  selection.textContent = zips
+    ? t('upload.selectionWithZips', { count: files.length, size: size(total), zips: t('upload.zips', { count: zips }) })
+    : t('upload.selection', { count: files.length, size: size(total) });
 }
 
 /** One row per file: name, size, bar, percentage. */
 function rows(files) {
   return files.map((f) => {
     const bar = el('progress', { max: 1, value: 0 });
-    const pct = el('span', { className: 'pct' }, '0 %');
+    const pct = el('span', { className: 'pct' }, fmtPct(0));
     const li = el('li', { className: 'file' }, el('span', { className: 'name', title: f.name }, f.name), el('span', { className: 'muted' }, size(f.size)), bar, pct);
     return { file: f, li, bar, pct };
   });
@@ -51,12 +53,12 @@ function update(items, loaded, total) {
     const part = i.file.size === 0 ? (left > 0 ? 1 : 0) : Math.max(0, Math.min(1, left / i.file.size));
     left -= i.file.size;
     i.bar.value = part;
-    i.pct.textContent = (part * 100).toFixed(0) + ' %';
+    i.pct.textContent = fmtPct(part);
     i.li.classList.toggle('done', part >= 1);
   }
   const all = total > 0 ? loaded / total : 0;
   totalBar.value = all;
-  totalText.textContent = `${size(loaded)} of ${size(total)} (${(all * 100).toFixed(0)} %)`;
+  totalText.textContent = t('upload.sent', { loaded: size(loaded), total: size(total), pct: fmtPct(all) });
 }
 
 function finish() {
@@ -70,12 +72,12 @@ function send(event) {
   const files = [...input.files];
   const name = document.getElementById('name').value.trim();
   if (!name) {
-    say('Give the flight a name.', 'error');
+    say(t('upload.needName'), 'error');
     document.getElementById('name').focus();
     return;
   }
   if (files.length === 0) {
-    say('Choose the photos (or a zip of them).', 'error');
+    say(t('upload.needPhotos'), 'error');
     input.focus();
     return;
   }
@@ -108,7 +110,7 @@ function send(event) {
     if (e.lengthComputable) update(items, e.loaded, e.total);
   });
   xhr.upload.addEventListener('load', () => {
-    totalText.textContent += ' · sent; the server is checking the photos…';
+    totalText.textContent = t('upload.checking', { sent: totalText.textContent });
   });
   xhr.addEventListener('load', () => {
     finish();
@@ -118,29 +120,32 @@ function send(event) {
       return;
     }
     if (xhr.status !== 201 && xhr.status !== 200) {
-      say(`Upload refused (${xhr.status}): ${answer.detail || answer.title || xhr.statusText}`, 'error');
+      say(t('upload.refused', { status: String(xhr.status), reason: answer.detail || answer.title || xhr.statusText }), 'error');
       return;
     }
     update(items, 1, 1);
-    totalText.textContent = 'Uploaded.';
+    totalText.textContent = t('upload.done');
     const ignored = Array.isArray(answer.ignored) ? answer.ignored : [];
-    document.getElementById('result-text').textContent =
-      `Flight ${answer.id}: ${answer.photos} photo(s) queued for processing` + (ignored.length ? `; ${ignored.length} file(s) not used:` : '.');
-    replace(document.getElementById('ignored'), ignored.map((f) => el('li', {}, typeof f === 'string' ? f : `${f.file}: ${f.reason}`)));
+    document.getElementById('result-text').textContent = ignored.length
+      ? t('upload.queuedIgnored', { id: answer.id, count: answer.photos, ignored: t('upload.ignored', { count: ignored.length }) })
+      : t('upload.queued', { id: answer.id, count: answer.photos });
+    // Each file not used with why, in the page's language by its code (the server's English reason otherwise).
+    replace(document.getElementById('ignored'), ignored.map((f) => el('li', {},
+      typeof f === 'string' ? f : `${f.file}: ${has('ignored.' + f.code) ? t('ignored.' + f.code) : f.reason}`)));
     const follow = document.getElementById('follow');
     follow.href = 'flights.html?flight=' + encodeURIComponent(answer.id);
     result.hidden = false;
-    say('Upload complete: processing has started.', 'ok');
+    say(t('upload.complete'), 'ok');
     form.reset();
     showSelection();
   });
   xhr.addEventListener('error', () => {
     finish();
-    say('The upload failed: network error.', 'error');
+    say(t('upload.networkError'), 'error');
   });
   xhr.addEventListener('abort', () => {
     finish();
-    say('Upload cancelled.', 'info');
+    say(t('upload.cancelled'), 'info');
   });
   submit.disabled = true;
   cancel.hidden = false;
@@ -148,7 +153,7 @@ function send(event) {
 }
 
 const user = await nav();
-if (requireRole(user, ROLES.operator, 'Uploading flights')) {
+if (requireRole(user, ROLES.operator)) {
   input.addEventListener('change', showSelection);
   form.addEventListener('submit', send);
   cancel.addEventListener('click', () => request?.abort());
