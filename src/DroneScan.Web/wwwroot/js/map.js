@@ -1,30 +1,79 @@
-// map.html: a Leaflet map of one flight: coverage and photo footprints (coverage layer GeoJSON), hazard points
-// coloured by review status with their r90 circles; a click opens the point in review.html.
-// No base layer unless a tile URL is given (?tiles=…, saved in this browser, or the server's Ui:TileUrl from
-// api/settings): the map works offline.
+// map.html: a Leaflet map of one flight: the flight's photos warped into their footprints (a quick mosaic), an
+// optional offline base map the server serves from a local MBTiles file (Ui:BaseMapFile), photo footprints,
+// coverage, suggested hazard areas, and the hazard points coloured by review status with their uncertainty: the
+// small relative r90 by default, the absolute (GNSS) r90 as an optional layer, so circles do not hide the points.
+// A click on a point opens it in review.html. Everything comes from the DroneScan server: the map works offline.
+// Online tiles only when a tile URL is given (?tiles=…, saved in this browser, or the server's Ui:TileUrl).
 import { nav, api, el, say, param, setParams, fillFlights, may, ROLES, STATUS_COLOURS, fmtConf, fmtDeg, fmtMetres } from './common.js';
+import { PhotoOverlay } from './photo-overlay.js';
+
+// ---- MAP_TEXT: every user-visible text of this script, in one place for the message catalogues. ----
+const MAP_TEXT = Object.freeze({
+  layerBaseMap: 'Offline base map',
+  layerPhotos: 'Photos',
+  layerFootprints: 'Photo footprints',
+  layerCoverage: 'Coverage',
+  layerAreas: 'Suggested hazard areas',
+  layerRelative: 'Relative r90',
+  layerAbsolute: 'Absolute r90 (GNSS)',
+  layerPoints: 'Hazard points',
+  coveredGround: 'Covered ground',
+  areaM2: (m2) => `${Number(m2).toFixed(0)} m²`,
+  coveragePhotos: (n, gsd) => `${n} photos at GSD ≤ ${gsd} m/px`,
+  photo: 'photo',
+  gsd: (cm) => `GSD ${cm} cm/px`,
+  noOverlay: 'oblique view: outline only',
+  suggestedArea: 'Suggested hazard area',
+  areaBuffer: (m) => `${m} m around each point`,
+  pointLine1: (id, status) => `${id} · ${status}`,
+  pointLine2: (cls, conf, n) => `${cls} · conf ${conf} · ${n} obs.`,
+  pointLine3: (lat, lon, rel, abs) => `${lat}, ${lon} · r90 relative ${rel}, absolute ${abs}`,
+  counts: (points, shown, photos, placed) => `${shown} of ${points} hazard point(s) shown` + (photos ? `, ${placed} of ${photos} photo(s) on the map` : ''),
+  noFlights: 'No flights yet.',
+  nothingToShow: 'This flight has no hazard points or photo footprints to show yet.',
+  coverageNotShown: (why) => `Coverage not shown: ${why}`,
+  mapDataNotLoaded: (why) => `Could not load the map data: ${why}`,
+  flightsNotLoaded: (why) => `Could not load the flights: ${why}`,
+  photoNotLoaded: (file) => `The photo ${file} could not be drawn.`,
+});
+// ---- end of MAP_TEXT ----
 
 const L = window.L;
 const TILE_KEY = 'dronescan.tiles';
+const STATUSES = ['candidate', 'confirmed', 'rejected', 'unsure'];
 const flightSelect = document.getElementById('flight');
 const tilesInput = document.getElementById('tiles');
+const statusBoxes = [...document.querySelectorAll('#status-filter input[name=status]')];
+const phone = window.matchMedia('(max-width: 600px)').matches;
 let user = null;
+let hazards = [];
+let spreads = new Map();
+let photoCount = 0;
 
 const map = L.map('map', { preferCanvas: false, zoomSnap: 0.25, maxZoom: 24 }).setView([0, 0], 2);
 L.control.scale({ imperial: false }).addTo(map);
-// Hazard markers get their own pane above the overlay pane, so footprints and coverage (which keep their tooltips)
-// never lie over a marker and swallow its click, whatever order the layers load or are switched on in.
+// Panes, bottom to top: base map tiles (200), photos (250), vectors (overlay pane, 400), hazard markers (625). The
+// markers get their own pane so footprints, areas and circles (which keep their tooltips) never lie over a marker
+// and swallow its click, whatever order the layers load or are switched on in.
+map.createPane('photos').style.zIndex = 250;
 map.createPane('hazard-points').style.zIndex = 625;
+const photoLayer = L.featureGroup().addTo(map);
 const coverageLayer = L.featureGroup().addTo(map);
 const footprintLayer = L.featureGroup().addTo(map);
-const r90Layer = L.featureGroup().addTo(map);
+const areaLayer = L.featureGroup().addTo(map);
+const relativeLayer = L.featureGroup().addTo(map);
+const absoluteLayer = L.featureGroup();
 const pointLayer = L.featureGroup().addTo(map);
-L.control.layers(null, {
-  Coverage: coverageLayer,
-  'Photo footprints': footprintLayer,
-  'r90 circles': r90Layer,
-  'Hazard points': pointLayer,
-}, { collapsed: false }).addTo(map);
+const overlays = {
+  [MAP_TEXT.layerPhotos]: photoLayer,
+  [MAP_TEXT.layerFootprints]: footprintLayer,
+  [MAP_TEXT.layerCoverage]: coverageLayer,
+  [MAP_TEXT.layerAreas]: areaLayer,
+  [MAP_TEXT.layerRelative]: relativeLayer,
+  [MAP_TEXT.layerAbsolute]: absoluteLayer,
+  [MAP_TEXT.layerPoints]: pointLayer,
+};
+const layers = L.control.layers(null, overlays, { collapsed: phone }).addTo(map);
 let tileLayer = null;
 let attribution = '';
 
@@ -46,6 +95,29 @@ function escapeHtml(text) {
   return div.innerHTML;
 }
 
+/** The server's offline base map (GET api/basemap): tiles from the DroneScan server itself, only inside its bounds. */
+async function useBaseMap() {
+  let info;
+  try {
+    info = await api('api/basemap');
+  } catch {
+    return;
+  }
+  if (!info?.available) return;
+  const options = {
+    maxZoom: 24, maxNativeZoom: info.maxZoom, minNativeZoom: info.minZoom,
+    attribution: escapeHtml(info.attribution || info.name || ''), // Leaflet inserts attributions as HTML: keep it text
+    className: 'base-map',
+  };
+  if (Array.isArray(info.bounds) && info.bounds.length === 4) {
+    const [w, s, e, n] = info.bounds;
+    options.bounds = L.latLngBounds([s, w], [n, e]); // no request outside the file's area
+  }
+  const base = L.tileLayer(info.tiles, options).addTo(map);
+  base.bringToBack();
+  layers.addOverlay(base, MAP_TEXT.layerBaseMap);
+}
+
 /** Tooltip content as DOM (Leaflet would treat a string as HTML). */
 function tip(...lines) {
   const div = el('div', { className: 'map-tip' });
@@ -60,70 +132,108 @@ function reviewUrl(id) {
   return 'review.html?hazard=' + encodeURIComponent(id);
 }
 
+/** The coverage union (from the export endpoint: planners only). */
 async function loadCoverage(flightId) {
   coverageLayer.clearLayers();
-  footprintLayer.clearLayers();
-  if (!may(user, ROLES.planner)) return 0; // the coverage layer comes from the export endpoint
+  if (!may(user, ROLES.planner)) return;
   try {
     const fc = await api(`api/flights/${encodeURIComponent(flightId)}/hazards?format=geojson&layer=coverage`);
-    let n = 0;
     L.geoJSON(fc, {
-      style: (f) => (f.properties?.kind === 'coverage'
-        ? { color: '#3a86ff', weight: 2, fillOpacity: 0.12 }
-        : { color: '#3a86ff', weight: 1, opacity: 0.6, fillOpacity: 0.03, dashArray: '4 3' }),
+      filter: (f) => f.properties?.kind === 'coverage',
+      style: { color: '#3a86ff', weight: 2, fillOpacity: 0.06 },
       onEachFeature: (f, layer) => {
         const p = f.properties || {};
-        if (p.kind === 'coverage') {
-          layer.bindTooltip(tip('Covered ground', p.area_m2 != null ? `${Number(p.area_m2).toFixed(0)} m²` : null,
-            p.photo_count != null ? `${p.photo_count} photos at GSD ≤ ${p.max_gsd_m} m/px` : null), { sticky: true });
-          coverageLayer.addLayer(layer);
-        } else {
-          layer.bindTooltip(tip(p.file_name || p.photo_id || 'photo', p.gsd_m != null ? `GSD ${(100 * p.gsd_m).toFixed(2)} cm/px` : null), { sticky: true });
-          footprintLayer.addLayer(layer);
-          n++;
-        }
+        layer.bindTooltip(tip(MAP_TEXT.coveredGround, p.area_m2 != null ? MAP_TEXT.areaM2(p.area_m2) : null,
+          p.photo_count != null ? MAP_TEXT.coveragePhotos(p.photo_count, p.max_gsd_m) : null), { sticky: true });
+        coverageLayer.addLayer(layer);
       },
     });
-    return n;
   } catch (e) {
-    if (e.status === 409 || /not finished/.test(e.message)) return 0;
-    say('Coverage not shown: ' + e.message, 'error');
-    return 0;
+    if (e.status === 409 || /not finished/.test(e.message)) return;
+    say(MAP_TEXT.coverageNotShown(e.message), 'error');
   }
 }
 
-async function loadPoints(flightId, focusId) {
-  r90Layer.clearLayers();
+/** Photos, footprints, suggested areas and the points' relative/absolute errors (GET api/flights/{id}/map). */
+async function loadFlightMap(flightId) {
+  photoLayer.clearLayers();
+  footprintLayer.clearLayers();
+  areaLayer.clearLayers();
+  const data = await api(`api/flights/${encodeURIComponent(flightId)}/map`);
+  spreads = new Map(data.points.map((p) => [p.id, p]));
+  photoCount = data.photos.length;
+  for (const p of data.photos) {
+    const lines = [p.fileName || p.photoId || MAP_TEXT.photo, p.gsdM != null ? MAP_TEXT.gsd((100 * p.gsdM).toFixed(2)) : null, p.overlay ? null : MAP_TEXT.noOverlay];
+    const outline = L.polygon(p.footprint, { color: '#3a86ff', weight: 1, opacity: 0.7, fill: false, dashArray: '4 3', className: 'photo-footprint' });
+    outline.bindTooltip(tip(...lines), { sticky: true });
+    footprintLayer.addLayer(outline);
+    outline.getElement()?.setAttribute('data-photo', p.photoId);
+    if (p.overlay && p.corners) {
+      const photo = new PhotoOverlay(p.overlay, p.corners, { pane: 'photos', photoId: p.photoId, alt: p.fileName || '' });
+      photo.on('error', () => say(MAP_TEXT.photoNotLoaded(p.fileName || p.photoId), 'error'));
+      photoLayer.addLayer(photo);
+    }
+  }
+  for (const a of data.areas) {
+    const area = L.polygon(a.rings, { color: '#d7191c', weight: 1.5, dashArray: '6 4', fillColor: '#d7191c', fillOpacity: 0.08, className: 'suggested-area' });
+    area.bindTooltip(tip(MAP_TEXT.suggestedArea, MAP_TEXT.areaM2(a.areaM2), MAP_TEXT.areaBuffer(a.bufferM)), { sticky: true });
+    areaLayer.addLayer(area);
+  }
+}
+
+async function loadPoints(flightId) {
+  hazards = await api('api/hazards?flight=' + encodeURIComponent(flightId));
+}
+
+/** The statuses ticked in the filter (kept in the address as ?status=a,b when not all). */
+function shownStatuses() {
+  return new Set(statusBoxes.filter((b) => b.checked).map((b) => b.value));
+}
+
+/** Draws the points of the ticked statuses with their circles; returns the marker of focusId when drawn. */
+function drawPoints(focusId) {
+  relativeLayer.clearLayers();
+  absoluteLayer.clearLayers();
   pointLayer.clearLayers();
-  const hazards = await api('api/hazards?flight=' + encodeURIComponent(flightId));
+  const shown = shownStatuses();
   let focus = null;
+  let count = 0;
   for (const h of hazards) {
+    if (!shown.has(h.status)) continue;
+    count++;
     const colour = STATUS_COLOURS[h.status] || '#333';
     const at = [h.lat, h.lon];
-    L.circle(at, { radius: Math.max(0.05, h.r90M || 0), color: colour, weight: 1, fillOpacity: 0.08, interactive: false }).addTo(r90Layer);
+    const spread = spreads.get(h.id);
+    const relative = spread ? spread.relativeR90M : null;
+    if (relative != null) {
+      L.circle(at, { radius: Math.max(0.02, relative), color: colour, weight: 1.5, fillOpacity: 0.15, interactive: false, className: 'r90-relative' }).addTo(relativeLayer);
+    }
+    L.circle(at, { radius: Math.max(0.05, h.r90M || 0), color: colour, weight: 1, dashArray: '5 5', fill: false, interactive: false, className: 'r90-absolute' }).addTo(absoluteLayer);
     const marker = L.circleMarker(at, { radius: 7, color: '#fff', weight: 1.5, fillColor: colour, fillOpacity: 0.95, className: 'hazard-marker status-' + h.status, pane: 'hazard-points' });
-    marker.bindTooltip(tip(`${h.id} · ${h.status}`, `${h.finalClass || h.className} · conf ${fmtConf(h.maxConfidence)} · ${h.observationCount} obs.`,
-      `${fmtDeg(h.lat)}, ${fmtDeg(h.lon)} · r90 ${fmtMetres(h.r90M)}`));
+    marker.bindTooltip(tip(MAP_TEXT.pointLine1(h.id, h.status), MAP_TEXT.pointLine2(h.finalClass || h.className, fmtConf(h.maxConfidence), h.observationCount),
+      MAP_TEXT.pointLine3(fmtDeg(h.lat), fmtDeg(h.lon), relative != null ? fmtMetres(relative) : '–', fmtMetres(h.r90M))));
     marker.on('click', () => { location.href = reviewUrl(h.id); });
     marker.on('keypress', (e) => { if (e.originalEvent?.key === 'Enter') location.href = reviewUrl(h.id); });
     marker.addTo(pointLayer);
     marker.getElement()?.setAttribute('data-hazard', h.id);
     if (h.id === focusId) focus = marker;
   }
-  return { hazards, focus };
+  const placed = photoLayer.getLayers().length;
+  document.getElementById('counts').textContent = MAP_TEXT.counts(hazards.length, count, photoCount, placed);
+  return focus;
 }
 
 async function load() {
   const flightId = flightSelect.value;
   setParams({ flight: flightId });
   if (!flightId) {
-    document.getElementById('counts').textContent = 'No flights yet.';
+    document.getElementById('counts').textContent = MAP_TEXT.noFlights;
     return;
   }
   say('');
   try {
-    const [photos, { hazards, focus }] = await Promise.all([loadCoverage(flightId), loadPoints(flightId, param('hazard'))]);
-    document.getElementById('counts').textContent = `${hazards.length} hazard point(s)` + (photos ? `, ${photos} photo footprint(s)` : '');
+    await Promise.all([loadCoverage(flightId), loadFlightMap(flightId), loadPoints(flightId)]);
+    const focus = drawPoints(param('hazard'));
     const bounds = L.featureGroup([coverageLayer, footprintLayer, pointLayer]).getBounds();
     if (focus) {
       map.setView(focus.getLatLng(), 21);
@@ -131,10 +241,10 @@ async function load() {
     } else if (bounds.isValid()) {
       map.fitBounds(bounds, { padding: [20, 20], maxZoom: 22 });
     } else {
-      say('This flight has no hazard points or photo footprints to show yet.', 'info');
+      say(MAP_TEXT.nothingToShow, 'info');
     }
   } catch (e) {
-    say('Could not load the map data: ' + e.message, 'error');
+    say(MAP_TEXT.mapDataNotLoaded(e.message), 'error');
   }
 }
 
@@ -149,6 +259,13 @@ flightSelect.addEventListener('change', () => {
   setParams({ hazard: null });
   load();
 });
+for (const box of statusBoxes) {
+  box.addEventListener('change', () => {
+    const shown = [...shownStatuses()];
+    setParams({ status: shown.length === STATUSES.length ? null : shown.join(',') || 'none' });
+    drawPoints(null);
+  });
+}
 
 /** The server's default tile URL (GET api/settings {tileUrl, tileAttribution}); none when it has no such setting. */
 async function serverTiles() {
@@ -160,12 +277,17 @@ async function serverTiles() {
   }
 }
 
+if (param('status')) {
+  const wanted = new Set(param('status').split(','));
+  for (const box of statusBoxes) box.checked = wanted.has(box.value);
+}
 user = await nav();
 const server = await serverTiles();
 attribution = escapeHtml(server.attribution); // Leaflet inserts attributions as HTML: keep it text
 const tiles = param('tiles') || localStorage.getItem(TILE_KEY) || server.url;
 tilesInput.value = tiles;
 useTiles(tiles);
+await useBaseMap();
 try {
   const flights = await fillFlights(flightSelect, { selected: param('flight') });
   // Without a flight in the address, open the newest one with something to show (hazard points), not an empty map.
@@ -175,5 +297,5 @@ try {
   }
   await load();
 } catch (e) {
-  say('Could not load the flights: ' + e.message, 'error');
+  say(MAP_TEXT.flightsNotLoaded(e.message), 'error');
 }
