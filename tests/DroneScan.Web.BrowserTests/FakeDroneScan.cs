@@ -214,7 +214,12 @@ public sealed class FakeDroneScan : IAsyncDisposable
             app.MapGet("/api/flights/{id}/photos/{photoId}/overlay", (string id, string photoId) => id == FlightId && photoId == "ph-1"
                 ? Results.File(Path.Combine(Artefacts.RepoRoot, "data-samples", "demo-flight", "IMG_0001.jpg"), "image/jpeg")
                 : Results.NotFound());
-            app.MapGet("/api/basemap", () => BaseMapDto.None);
+            // The real reader on the test base map (it lies over the demo flight, far from these points: no tile is asked for).
+            var baseMap = BaseMapTiles.Open(Artefacts.BaseMap);
+            app.MapGet("/api/basemap", () => new BaseMapDto(
+                true, baseMap.Info.Name, baseMap.Info.Format, baseMap.Info.MinZoom, baseMap.Info.MaxZoom, baseMap.Info.Bounds, baseMap.Info.Attribution, MapEndpoints.TileTemplate));
+            app.MapGet("/api/basemap/{z:int}/{x:int}/{y:int}", (int z, int x, int y) =>
+                baseMap.Tile(z, x, y) is { } tile ? Results.File(tile.Bytes, tile.ContentType) : Results.NotFound());
             app.MapGet("/api/photos/{photoId}/chip", (string photoId) => Results.Text(
                 "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"160\" height=\"120\"><rect width=\"160\" height=\"120\" fill=\"#7a6\"/>"
                 + "<rect x=\"60\" y=\"40\" width=\"40\" height=\"40\" fill=\"none\" stroke=\"red\" stroke-width=\"2\"/></svg>",

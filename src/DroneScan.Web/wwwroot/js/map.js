@@ -104,8 +104,11 @@ async function useBaseMap() {
     return;
   }
   if (!info?.available) return;
+  // Shown from two zooms above the file's coarsest level (its tiles shrunk) down to any depth (its finest enlarged).
+  // Not further out: Leaflet walks every tile address of the view at the native zoom, and a world view walked at
+  // zoom 17 is billions of addresses.
   const options = {
-    maxZoom: 24, maxNativeZoom: info.maxZoom, minNativeZoom: info.minZoom,
+    minZoom: Math.max(0, info.minZoom - 2), maxZoom: 24, minNativeZoom: info.minZoom, maxNativeZoom: info.maxZoom,
     attribution: escapeHtml(info.attribution || info.name || ''), // Leaflet inserts attributions as HTML: keep it text
     className: 'base-map',
   };
