@@ -143,7 +143,7 @@ async function loadCoverage(flightId) {
     const fc = await api(`api/flights/${encodeURIComponent(flightId)}/hazards?format=geojson&layer=coverage`);
     L.geoJSON(fc, {
       filter: (f) => f.properties?.kind === 'coverage',
-      style: { color: '#3a86ff', weight: 2, fillOpacity: 0.06 },
+      style: { color: '#3a86ff', weight: 2, fillOpacity: 0.03 },
       onEachFeature: (f, layer) => {
         const p = f.properties || {};
         layer.bindTooltip(tip(MAP_TEXT.coveredGround, p.area_m2 != null ? MAP_TEXT.areaM2(p.area_m2) : null,
@@ -178,7 +178,7 @@ async function loadFlightMap(flightId) {
     }
   }
   for (const a of data.areas) {
-    const area = L.polygon(a.rings, { color: '#d7191c', weight: 1.5, dashArray: '6 4', fillColor: '#d7191c', fillOpacity: 0.08, className: 'suggested-area' });
+    const area = L.polygon(a.rings, { color: '#d7191c', weight: 1.5, dashArray: '6 4', fillColor: '#d7191c', fillOpacity: 0.05, className: 'suggested-area' });
     area.bindTooltip(tip(MAP_TEXT.suggestedArea, MAP_TEXT.areaM2(a.areaM2), MAP_TEXT.areaBuffer(a.bufferM)), { sticky: true });
     areaLayer.addLayer(area);
   }
