@@ -217,7 +217,8 @@ public sealed partial class EndToEndTests(LiveServiceFixture service, BrowserFix
             await page.GotoAsync($"map.html?flight={flightId}");
 
             // All 18 photos drawn: each reduced copy decoded (naturalWidth > 0) and warped onto its footprint.
-            await Assertions.Expect(page.Locator("path.photo-footprint")).ToHaveCountAsync(18, new() { Timeout = 60_000 });
+            await MapChecks.ReadyAsync(page, flightId);
+            await Assertions.Expect(page.Locator("path.photo-footprint")).ToHaveCountAsync(18);
             await Assertions.Expect(page.Locator("img.photo-overlay.placed")).ToHaveCountAsync(18, new() { Timeout = 120_000 });
             var fit = await MapChecks.OverlaysInFootprintsAsync(page);
             Assert.Equal(18, fit.Select(f => f.PhotoId).Distinct().Count());

@@ -16,6 +16,10 @@ public static class MapChecks
         public double WithinPx { get; init; }
     }
 
+    /// <summary>Waits until map.html has drawn the flight's layers and set its view (body[data-map-ready]).</summary>
+    public static Task ReadyAsync(IPage page, string flightId, float timeoutMs = 60_000) =>
+        Assertions.Expect(page.Locator("body")).ToHaveAttributeAsync("data-map-ready", flightId, new() { Timeout = timeoutMs });
+
     /// <summary>Every placed photo overlay (img.photo-overlay) with its footprint (path.photo-footprint of the same
     /// data-photo). The image is warped to the footprint's corners, so the two screen boxes coincide.</summary>
     public static async Task<IReadOnlyList<OverlayFit>> OverlaysInFootprintsAsync(IPage page) =>

@@ -302,6 +302,7 @@ public sealed partial class UiSmokeTests(BrowserFixture browser) : IAsyncLifetim
         await using var w = await WatchedPage.OpenAsync(browser.Browser, server.BaseUrl);
         var page = w.Page;
         await page.GotoAsync("map.html?flight=" + FakeDroneScan.FlightId);
+        await MapChecks.ReadyAsync(page, FakeDroneScan.FlightId);
         await Assertions.Expect(page.Locator("path.photo-footprint")).ToHaveCountAsync(2);
         await Assertions.Expect(page.Locator("img.photo-overlay.placed")).ToHaveCountAsync(1); // ph-2 has no corners
         var fit = await MapChecks.OverlaysInFootprintsAsync(page);

@@ -234,6 +234,7 @@ async function load() {
     return;
   }
   say('');
+  delete document.body.dataset.mapReady;
   try {
     await Promise.all([loadCoverage(flightId), loadFlightMap(flightId), loadPoints(flightId)]);
     const focus = drawPoints(param('hazard'));
@@ -249,6 +250,7 @@ async function load() {
   } catch (e) {
     say(MAP_TEXT.mapDataNotLoaded(e.message), 'error');
   }
+  document.body.dataset.mapReady = flightId; // layers drawn and the view set: what tests wait for
 }
 
 document.getElementById('controls').addEventListener('submit', (e) => {

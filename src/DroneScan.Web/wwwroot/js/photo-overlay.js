@@ -82,6 +82,13 @@ export const PhotoOverlay = L.Layer.extend({
       const p = this._map.latLngToLayerPoint(c);
       return [p.x, p.y];
     });
+    // Zoomed far out a photo is a few screen pixels or less, and its transform degenerates (near-zero divisors):
+    // hidden there rather than drawn as a smear across the map.
+    const xs = q.map((p) => p[0]), ys = q.map((p) => p[1]);
+    if (Math.max(...xs) - Math.min(...xs) < 4 || Math.max(...ys) - Math.min(...ys) < 4) {
+      img.classList.remove('placed');
+      return;
+    }
     img.style.transform = imageToQuadMatrix(img.naturalWidth, img.naturalHeight, q);
     img.classList.add('placed');
     this.fire('placed');
