@@ -89,9 +89,12 @@ public sealed class WatchedPage : IAsyncDisposable
 
     public List<string> Dialogs { get; } = [];
 
-    public static async Task<WatchedPage> OpenAsync(IBrowser browser, string baseUrl)
+    /// <summary>The page's browser context (its routes, cookies).</summary>
+    public IBrowserContext Context => context;
+
+    public static async Task<WatchedPage> OpenAsync(IBrowser browser, string baseUrl, int width = 1280, int height = 900)
     {
-        var context = await browser.NewContextAsync(new() { BaseURL = baseUrl, ViewportSize = new() { Width = 1280, Height = 900 }, AcceptDownloads = true });
+        var context = await browser.NewContextAsync(new() { BaseURL = baseUrl, ViewportSize = new() { Width = width, Height = height }, AcceptDownloads = true });
         context.SetDefaultTimeout(15_000);
         return new WatchedPage(context, await context.NewPageAsync());
     }
@@ -137,6 +140,9 @@ public static class Artefacts
     public static string RepoRoot { get; } = FindRepoRoot();
 
     public static string WebRoot => Path.Combine(RepoRoot, "src", "DroneScan.Web", "wwwroot");
+
+    /// <summary>The test base map over the demo flight (made by <c>tools/fixtures/make-basemap-mbtiles.sh</c>).</summary>
+    public static string BaseMap => Path.Combine(RepoRoot, "tests", "Shared", "Fixtures", "demo-area.mbtiles");
 
     /// <summary><c>DRONESCAN_SCREENSHOTS</c>, else <c>TestResults/screenshots</c> at the repository root.</summary>
     public static string ScreenshotDir

@@ -10,7 +10,8 @@ namespace DroneScan.Web.BrowserTests;
 
 /// <summary>
 /// The real service for the end-to-end browser tests: Kestrel on 127.0.0.1 (ephemeral port), SQLite in a temp
-/// folder, in-process Hangfire, and one user with the operator, analyst and planner roles.
+/// folder, in-process Hangfire, the test base map (<c>tests/Shared/Fixtures/demo-area.mbtiles</c>, over the demo
+/// flight), and one user with the operator, analyst and planner roles.
 /// </summary>
 public sealed class LiveServiceFixture : IAsyncLifetime
 {
@@ -24,13 +25,64 @@ public sealed class LiveServiceFixture : IAsyncLifetime
 
     public string Password { get; private set; } = "";
 
+    /// <summary>The user's API token (for uploads made without the pages).</summary>
+    public string Token { get; private set; } = "";
+
+    private readonly Lock demoGate = new();
+    private Task<string>? demoFlight;
+
     public async Task InitializeAsync()
     {
         string model = Path.Combine(Artefacts.RepoRoot, "models", "dronescan-rgb.onnx");
-        App = DroneScanWebApp.Build(new HostSettings { Urls = "http://127.0.0.1:0", DataDir = DataDir, ModelPath = model, Workers = 2 });
+        App = DroneScanWebApp.Build(new HostSettings { Urls = "http://127.0.0.1:0", DataDir = DataDir, ModelPath = model, Workers = 2, BaseMapFile = Artefacts.BaseMap });
         await App.StartAsync();
         BaseUrl = App.Urls.First().TrimEnd('/') + "/";
-        Password = App.Services.GetRequiredService<UserAdmin>().Create(User, [Roles.Operator, Roles.Analyst, Roles.Planner]).Password;
+        var created = App.Services.GetRequiredService<UserAdmin>().Create(User, [Roles.Operator, Roles.Analyst, Roles.Planner]);
+        Password = created.Password;
+        Token = created.Token;
+    }
+
+    /// <summary>The demo flight uploaded through the API (not the pages) and processed, once for the tests that need it.</summary>
+    public Task<string> DemoFlightAsync(TimeSpan timeout)
+    {
+        lock (demoGate)
+        {
+            return demoFlight ??= UploadDemoFlightAsync(timeout);
+        }
+    }
+
+    private async Task<string> UploadDemoFlightAsync(TimeSpan timeout)
+    {
+        using var client = new HttpClient { BaseAddress = new Uri(BaseUrl), Timeout = TimeSpan.FromMinutes(2) };
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", Token);
+        using var form = new MultipartFormDataContent { { new StringContent("Demo flight (map)"), "name" } };
+        foreach (var file in Directory.GetFiles(Path.Combine(Artefacts.RepoRoot, "data-samples", "demo-flight"), "*.jpg").Order(StringComparer.Ordinal))
+        {
+            form.Add(new ByteArrayContent(await File.ReadAllBytesAsync(file)), "photos", Path.GetFileName(file));
+        }
+
+        using var created = await client.PostAsync("api/flights", form);
+        string body = await created.Content.ReadAsStringAsync();
+        Assert.True(created.IsSuccessStatusCode, body);
+        string id = JsonDocument.Parse(body).RootElement.GetProperty("id").GetString()!;
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            using var flight = JsonDocument.Parse(await client.GetStringAsync($"api/flights/{id}"));
+            string status = flight.RootElement.GetProperty("status").GetString()!;
+            if (status is "done" or "done-with-problems" or "failed")
+            {
+                Assert.Equal("done", status);
+                return id;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"the demo flight is still '{status}' after {timeout}");
+            }
+
+            await Task.Delay(500);
+        }
     }
 
     public async Task DisposeAsync()
@@ -134,6 +186,59 @@ public sealed partial class EndToEndTests(LiveServiceFixture service, BrowserFix
         await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
         await w.ScreenshotAsync("map.png");
         w.AssertClean();
+    }
+
+    [Fact]
+    public async Task Map_shows_the_demo_flight_photos_in_place_over_the_offline_base_map_with_the_network_cut_off()
+    {
+        string flightId = await service.DemoFlightAsync(Processing);
+        var origin = new Uri(service.BaseUrl);
+        foreach (var (width, height, screenshot) in new[] { (1280, 900, "map-photos.png"), (390, 844, "map-photos-phone.png") })
+        {
+            await using var w = await WatchedPage.OpenAsync(browser.Browser, service.BaseUrl, width, height);
+            // The network is cut off: every request that is not to the DroneScan server is refused and recorded.
+            var elsewhere = new System.Collections.Concurrent.ConcurrentQueue<string>();
+            await w.Context.RouteAsync("**/*", async route =>
+            {
+                var url = new Uri(route.Request.Url);
+                if (url.Scheme == origin.Scheme && url.Authority == origin.Authority)
+                {
+                    await route.ContinueAsync();
+                }
+                else
+                {
+                    elsewhere.Enqueue(route.Request.Url);
+                    await route.AbortAsync();
+                }
+            });
+            var page = w.Page;
+            await page.GotoAsync("login");
+            await SignInAsync(page);
+            await page.GotoAsync($"map.html?flight={flightId}");
+
+            // All 18 photos drawn: each reduced copy decoded (naturalWidth > 0) and warped onto its footprint.
+            await MapChecks.ReadyAsync(page, flightId);
+            await Assertions.Expect(page.Locator("path.photo-footprint")).ToHaveCountAsync(18);
+            await Assertions.Expect(page.Locator("img.photo-overlay.placed")).ToHaveCountAsync(18, new() { Timeout = 120_000 });
+            var fit = await MapChecks.OverlaysInFootprintsAsync(page);
+            Assert.Equal(18, fit.Select(f => f.PhotoId).Distinct().Count());
+            Assert.All(fit, f => Assert.True(f.NaturalWidth is > 0 and <= 1024 && f.WithinPx <= 2, f.ToString()));
+
+            // The offline base map: tiles from the service itself, loaded.
+            await Assertions.Expect(page.Locator(".base-map img.leaflet-tile-loaded").First).ToBeAttachedAsync(new() { Timeout = 30_000 });
+            await Assertions.Expect(page.Locator("path.hazard-marker").First).ToBeAttachedAsync();
+            await Assertions.Expect(page.Locator("path.suggested-area").First).ToBeAttachedAsync();
+            await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+            await w.ScreenshotAsync(screenshot);
+            // The map's own part of the page fits the width (the navigation bar is the page header's, not the map's).
+            string wide = await page.EvaluateAsync<string>("""
+                () => [...document.querySelectorAll('main, main *')].filter((e) => e.getBoundingClientRect().right > window.innerWidth + 0.5
+                    && !e.closest('.leaflet-map-pane')).map((e) => e.tagName + (e.id ? '#' + e.id : '') + '.' + e.className).join(', ')
+                """);
+            Assert.True(wide.Length == 0, $"wider than {width} px: {wide}");
+            Assert.True(elsewhere.IsEmpty, "requests that left the server: " + string.Join(", ", elsewhere));
+            w.AssertClean();
+        }
     }
 
     [Fact]

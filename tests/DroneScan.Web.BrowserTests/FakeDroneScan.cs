@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using DroneScan.Web.Api;
 using DroneScan.Web.Hosting;
+using DroneScan.Web.Map;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -214,6 +215,17 @@ public sealed class FakeDroneScan : IAsyncDisposable
                     return Results.Ok(new { rejected = weak.Count, hazardIds = weak.Select(h => (string)h["id"]!).ToList() });
                 }
             });
+            // The map's own data, in the real service's records (DroneScan.Web.Map), so the two cannot drift apart.
+            app.MapGet("/api/flights/{id}/map", (string id) => id == FlightId ? Results.Ok(FlightMap) : Results.Ok(new FlightMapDto([], [], [])));
+            app.MapGet("/api/flights/{id}/photos/{photoId}/overlay", (string id, string photoId) => id == FlightId && photoId == "ph-1"
+                ? Results.File(Path.Combine(Artefacts.RepoRoot, "data-samples", "demo-flight", "IMG_0001.jpg"), "image/jpeg")
+                : Results.NotFound());
+            // The real reader on the test base map (it lies over the demo flight, far from these points: no tile is asked for).
+            var baseMap = BaseMapTiles.Open(Artefacts.BaseMap);
+            app.MapGet("/api/basemap", () => new BaseMapDto(
+                true, baseMap.Info.Name, baseMap.Info.Format, baseMap.Info.MinZoom, baseMap.Info.MaxZoom, baseMap.Info.Bounds, baseMap.Info.Attribution, MapEndpoints.TileTemplate));
+            app.MapGet("/api/basemap/{z:int}/{x:int}/{y:int}", (int z, int x, int y) =>
+                baseMap.Tile(z, x, y) is { } tile ? Results.File(tile.Bytes, tile.ContentType) : Results.NotFound());
             app.MapGet("/api/photos/{photoId}/chip", (string photoId) => Results.Text(
                 "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"160\" height=\"120\"><rect width=\"160\" height=\"120\" fill=\"#7a6\"/>"
                 + "<rect x=\"60\" y=\"40\" width=\"40\" height=\"40\" fill=\"none\" stroke=\"red\" stroke-width=\"2\"/></svg>",
@@ -304,6 +316,25 @@ public sealed class FakeDroneScan : IAsyncDisposable
                 return $$"""{"type":"FeatureCollection","features":[{{string.Join(',', features)}}]}""";
             }
         }
+
+        /// <summary>Two photos over the points: ph-1 (under hz-3) near nadir with its corners and reduced copy, ph-2 an
+        /// oblique view drawn as an outline only; one suggested area around hz-1 and hz-2; each point's errors.</summary>
+        private static readonly FlightMapDto FlightMap = new(
+            [
+                new MapPhotoDto("ph-1", "<b>IMG_0001</b>.jpg", 0.006, Ring([50.4499, 30.5232], [50.4499, 30.5234], [50.4501, 30.5234], [50.4501, 30.5232]),
+                    [[50.4501, 30.5232], [50.4501, 30.5234], [50.4499, 30.5234], [50.4499, 30.5232]], $"api/flights/{FlightId}/photos/ph-1/overlay"),
+                new MapPhotoDto("ph-2", "IMG_0002.jpg", 0.02, Ring([50.4502, 30.5235], [50.4502, 30.5237], [50.4504, 30.5238], [50.4504, 30.5234]), null, null),
+            ],
+            [
+                new MapAreaDto("sha-1", 95.5, 5, ["hz-1", "hz-2"], [Ring([50.45005, 30.52335], [50.45005, 30.52365], [50.45030, 30.52365], [50.45030, 30.52335])]),
+            ],
+            [
+                new MapPointDto("hz-1", 0.8, 1.7, 0.12, 0.26),
+                new MapPointDto("hz-2", 0.8, 1.7, 0.15, 0.32),
+                new MapPointDto("hz-3", 0.8, 1.7, 0.2, 0.43),
+            ]);
+
+        private static double[][] Ring(params double[][] points) => [.. points, points[0]];
 
         private const string CoverageGeoJson = """
             {"type":"FeatureCollection","features":[

@@ -297,6 +297,55 @@ public sealed partial class UiSmokeTests(BrowserFixture browser) : IAsyncLifetim
     }
 
     [Fact]
+    public async Task Map_draws_the_near_nadir_photo_in_its_footprint_and_the_oblique_one_as_an_outline()
+    {
+        await using var w = await WatchedPage.OpenAsync(browser.Browser, server.BaseUrl);
+        var page = w.Page;
+        await page.GotoAsync("map.html?flight=" + FakeDroneScan.FlightId);
+        await MapChecks.ReadyAsync(page, FakeDroneScan.FlightId);
+        await Assertions.Expect(page.Locator("path.photo-footprint")).ToHaveCountAsync(2);
+        await Assertions.Expect(page.Locator("img.photo-overlay.placed")).ToHaveCountAsync(1); // ph-2 has no corners
+        var fit = await MapChecks.OverlaysInFootprintsAsync(page);
+        Assert.Equal(["ph-1"], fit.Select(f => f.PhotoId));
+        Assert.All(fit, f => Assert.True(f.NaturalWidth > 0 && f.WithinPx <= 2, f.ToString()));
+        await Assertions.Expect(page.Locator("path.suggested-area")).ToHaveCountAsync(1);
+        // File names are text in the tooltip, never markup.
+        Assert.Equal(0, await page.Locator(".leaflet-tooltip b").CountAsync());
+        w.AssertClean();
+    }
+
+    [Fact]
+    public async Task Map_status_filter_and_uncertainty_layers()
+    {
+        await using var w = await WatchedPage.OpenAsync(browser.Browser, server.BaseUrl);
+        var page = w.Page;
+        await page.GotoAsync("map.html?flight=" + FakeDroneScan.FlightId);
+        await Assertions.Expect(page.Locator("path.hazard-marker")).ToHaveCountAsync(3);
+
+        // Relative r90 by default (small: it does not hide the points); the absolute (GNSS) one only when asked for.
+        await Assertions.Expect(page.Locator("path.r90-relative")).ToHaveCountAsync(3);
+        Assert.Equal(0, await page.Locator("path.r90-absolute").CountAsync());
+        await page.Locator(".leaflet-control-layers-overlays label", new() { HasText = "Absolute r90" }).Locator("input").CheckAsync();
+        await Assertions.Expect(page.Locator("path.r90-absolute")).ToHaveCountAsync(3);
+        var radii = await page.EvaluateAsync<double[]>("""
+            () => ['path.r90-relative', 'path.r90-absolute'].map((s) => document.querySelector(s).getBoundingClientRect().width)
+            """);
+        Assert.True(radii[0] < radii[1], $"relative ring {radii[0]} px is not smaller than the absolute {radii[1]} px");
+
+        // The status filter hides points and their circles, and is kept in the address.
+        await page.Locator("#status-filter input[value=candidate]").UncheckAsync();
+        await Assertions.Expect(page.Locator("path.hazard-marker")).ToHaveCountAsync(0);
+        await Assertions.Expect(page.Locator("path.r90-relative")).ToHaveCountAsync(0);
+        Assert.Contains("status=", page.Url, StringComparison.Ordinal);
+        await page.ReloadAsync();
+        await Assertions.Expect(page.Locator("#status-filter input[value=candidate]")).Not.ToBeCheckedAsync();
+        await Assertions.Expect(page.Locator("#counts")).ToContainTextAsync("0 of 3");
+        await page.Locator("#status-filter input[value=candidate]").CheckAsync();
+        await Assertions.Expect(page.Locator("path.hazard-marker")).ToHaveCountAsync(3);
+        w.AssertClean();
+    }
+
+    [Fact]
     public async Task Export_link_downloads_the_chosen_format()
     {
         await using var w = await WatchedPage.OpenAsync(browser.Browser, server.BaseUrl);

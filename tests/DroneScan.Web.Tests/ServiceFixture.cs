@@ -21,6 +21,9 @@ internal static class TestPaths
 
     public static string Model => Path.Combine(RepoRoot, "models", "dronescan-rgb.onnx");
 
+    /// <summary>The test base map over the demo flight (made by <c>tools/fixtures/make-basemap-mbtiles.sh</c>).</summary>
+    public static string BaseMap => Path.Combine(RepoRoot, "tests", "Shared", "Fixtures", "demo-area.mbtiles");
+
     private static string FindRepoRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
@@ -37,8 +40,8 @@ internal static class TestPaths
 
 /// <summary>
 /// One real service for the whole test run (Hangfire keeps its storage in a static): Kestrel on 127.0.0.1 with an
-/// ephemeral port, SQLite files in a temp folder, an in-process Hangfire server, one user per role, and the demo
-/// flight uploaded (as files) and processed once.
+/// ephemeral port, SQLite files in a temp folder, an in-process Hangfire server, the test base map, one user per
+/// role, and the demo flight uploaded (as files) and processed once.
 /// </summary>
 public sealed class ServiceFixture : IAsyncLifetime
 {
@@ -59,7 +62,7 @@ public sealed class ServiceFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        App = DroneScanWebApp.Build(new HostSettings { Urls = "http://127.0.0.1:0", DataDir = DataDir, ModelPath = TestPaths.Model, Workers = 2 });
+        App = DroneScanWebApp.Build(new HostSettings { Urls = "http://127.0.0.1:0", DataDir = DataDir, ModelPath = TestPaths.Model, Workers = 2, BaseMapFile = TestPaths.BaseMap });
         await App.StartAsync();
         BaseAddress = new Uri(App.Urls.First());
         var admin = Services.GetRequiredService<UserAdmin>();

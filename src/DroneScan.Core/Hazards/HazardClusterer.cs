@@ -312,20 +312,17 @@ public static class HazardClusterer
 
         // Inverse-variance weighted mean. Its error: the shared GNSS part does not average out (every member
         // carries nearly the same bias), only the independent remainder shrinks with the number of views.
-        double sw = 0, sx = 0, sy = 0, sz = 0, sharedVar = 0, independentVar = 0;
-        double independentFloor = options.RelativeSigmaFloorM * options.RelativeSigmaFloorM / 2;
+        double sw = 0, sx = 0, sy = 0, sz = 0;
         foreach (var n in members)
         {
-            double w = 1 / Math.Max(n.SigmaM * n.SigmaM, 1e-12);
+            double w = PointUncertainty.Weight(n.SigmaM);
             sw += w;
             sx += w * n.X;
             sy += w * n.Y;
             sz += w * n.Z;
-            sharedVar += w * n.SharedM * n.SharedM;
-            independentVar += w * w * Math.Max((n.SigmaM * n.SigmaM) - (n.SharedM * n.SharedM), independentFloor);
         }
 
-        double variance = (sharedVar / sw) + (independentVar / (sw * sw));
+        double variance = PointUncertainty.Variances(members.Select(n => n.Obs), options.RelativeSigmaFloorM).AbsoluteM2;
         var position = frame.ToGeo(new Enu(sx / sw, sy / sw, sz / sw));
         var circular = HorizontalUncertainty.FromCovariance(variance, 0, variance);
 
@@ -400,7 +397,7 @@ public static class HazardClusterer
 
         public double SigmaM { get; } = obs.Uncertainty.SigmaM;
 
-        public double SharedM { get; } = Math.Clamp(obs.SharedSigmaM, 0, obs.Uncertainty.SigmaM);
+        public double SharedM { get; } = PointUncertainty.SharedM(obs);
 
         /// <summary>Radius of the ground box, m (null without one).</summary>
         public double? RadiusM { get; } = radiusM;

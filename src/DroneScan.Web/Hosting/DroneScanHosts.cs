@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using DroneScan.Storage;
 using DroneScan.Web.Api;
 using DroneScan.Web.Auth;
+using DroneScan.Web.Map;
 using Hangfire;
 using Microsoft.Extensions.Options;
 
@@ -29,6 +30,9 @@ public sealed record HostSettings
     /// <summary>ONNX Runtime threads per inference (0 = one per core).</summary>
     public int? DetectorThreads { get; init; }
 
+    /// <summary>An offline base map (MBTiles) for the map page (web host only).</summary>
+    public string? BaseMapFile { get; init; }
+
     /// <summary>The settings as configuration keys; unset ones are left to appsettings and the environment.</summary>
     public IEnumerable<KeyValuePair<string, string?>> ToConfiguration()
     {
@@ -40,6 +44,7 @@ public sealed record HostSettings
             [$"{JobOptions.Section}:{nameof(JobOptions.ModelPath)}"] = ModelPath,
             [$"{JobOptions.Section}:{nameof(JobOptions.Workers)}"] = Workers?.ToString(System.Globalization.CultureInfo.InvariantCulture),
             [$"{JobOptions.Section}:{nameof(JobOptions.DetectorThreads)}"] = DetectorThreads?.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            [$"{UiOptions.Section}:{nameof(UiOptions.BaseMapFile)}"] = BaseMapFile,
         };
         return pairs.Where(p => p.Value is not null);
     }
@@ -68,7 +73,8 @@ public static class DroneScanWebApp
             .AddDroneScanStorage()
             .AddDroneScanJobs(runJobs)
             .AddDroneScanAuth()
-            .AddDroneScanApi();
+            .AddDroneScanApi()
+            .AddDroneScanMap();
 
         var app = builder.Build();
         app.UseDroneScanApi();
@@ -88,6 +94,7 @@ public static class DroneScanWebApp
             (sp.GetRequiredService<DroneScanStores>().Owner as SqlFlightStore)?.Description,
             sp.GetService<IWebHostEnvironment>()?.ContentRootPath,
             sp.GetService<IWebHostEnvironment>()?.WebRootPath,
+            sp.GetRequiredService<IOptions<UiOptions>>().Value.BaseMapFile is { Length: > 0 } baseMap ? Path.GetFullPath(baseMap) : null,
             AppContext.BaseDirectory,
         ]));
         services.AddExceptionHandler<ApiExceptionHandler>();
@@ -116,6 +123,7 @@ public static class DroneScanWebApp
         app.MapFlightEndpoints();
         app.MapHazardEndpoints();
         app.MapPhotoEndpoints();
+        app.MapMapEndpoints();
         app.MapUserEndpoints();
         app.MapPageEndpoints();
         app.MapDroneScanUi();

@@ -18,6 +18,10 @@ public sealed record UiOptions
 
     /// <summary>Attribution text shown with the tiles.</summary>
     public string? TileAttribution { get; set; }
+
+    /// <summary>An offline base map: a local MBTiles file of raster (PNG or JPEG) tiles that the service itself serves
+    /// to map.html (<c>/api/basemap</c>); none by default. Checked on start.</summary>
+    public string? BaseMapFile { get; set; }
 }
 
 /// <summary>

@@ -1,33 +1,52 @@
-// map.html: a Leaflet map of one flight: coverage and photo footprints (coverage layer GeoJSON), hazard points
-// coloured by review status with their r90 circles; a click opens the point in review.html.
-// No base layer unless a tile URL is given (?tiles=…, saved in this browser, or the server's Ui:TileUrl from
-// api/settings): the map works offline.
+// map.html: a Leaflet map of one flight: the flight's photos warped into their footprints (a quick mosaic), an
+// optional offline base map the server serves from a local MBTiles file (Ui:BaseMapFile), photo footprints,
+// coverage, suggested hazard areas, and the hazard points coloured by review status with their uncertainty: the
+// small relative r90 by default, the absolute (GNSS) r90 as an optional layer, so circles do not hide the points.
+// A click on a point opens it in review.html. Everything comes from the DroneScan server: the map works offline.
+// Online tiles only when a tile URL is given (?tiles=…, saved in this browser, or the server's Ui:TileUrl).
 import {
   nav, api, el, say, param, setParams, fillFlights, may, ROLES, STATUS_COLOURS, fmtConf, fmtDeg, fmtMetres, fmtNumber, t, statusText, classText,
 } from './common.js';
+import { PhotoOverlay } from './photo-overlay.js';
+
 
 const L = window.L;
 const TILE_KEY = 'dronescan.tiles';
+const STATUSES = ['candidate', 'confirmed', 'rejected', 'unsure'];
 const flightSelect = document.getElementById('flight');
 const tilesInput = document.getElementById('tiles');
+const statusBoxes = [...document.querySelectorAll('#status-filter input[name=status]')];
+const phone = window.matchMedia('(max-width: 600px)').matches;
 let user = null;
+let hazards = [];
+let spreads = new Map();
+let photoCount = 0;
 
 const map = L.map('map', { preferCanvas: false, zoomSnap: 0.25, maxZoom: 24, zoomControl: false }).setView([0, 0], 2);
 L.control.zoom({ zoomInTitle: t('map.zoomIn'), zoomOutTitle: t('map.zoomOut') }).addTo(map);
 L.control.scale({ imperial: false }).addTo(map);
-// Hazard markers get their own pane above the overlay pane, so footprints and coverage (which keep their tooltips)
-// never lie over a marker and swallow its click, whatever order the layers load or are switched on in.
+// Panes, bottom to top: base map tiles (200), photos (250), vectors (overlay pane, 400), hazard markers (625). The
+// markers get their own pane so footprints, areas and circles (which keep their tooltips) never lie over a marker
+// and swallow its click, whatever order the layers load or are switched on in.
+map.createPane('photos').style.zIndex = 250;
 map.createPane('hazard-points').style.zIndex = 625;
+const photoLayer = L.featureGroup().addTo(map);
 const coverageLayer = L.featureGroup().addTo(map);
 const footprintLayer = L.featureGroup().addTo(map);
-const r90Layer = L.featureGroup().addTo(map);
+const areaLayer = L.featureGroup().addTo(map);
+const relativeLayer = L.featureGroup().addTo(map);
+const absoluteLayer = L.featureGroup();
 const pointLayer = L.featureGroup().addTo(map);
-L.control.layers(null, {
-  [t('map.layerCoverage')]: coverageLayer,
+const overlays = {
+  [t('map.layerPhotos')]: photoLayer,
   [t('map.layerFootprints')]: footprintLayer,
-  [t('map.layerR90')]: r90Layer,
+  [t('map.layerCoverage')]: coverageLayer,
+  [t('map.layerAreas')]: areaLayer,
+  [t('map.layerRelative')]: relativeLayer,
+  [t('map.layerAbsolute')]: absoluteLayer,
   [t('map.layerPoints')]: pointLayer,
-}, { collapsed: false }).addTo(map);
+};
+const layers = L.control.layers(null, overlays, { collapsed: phone }).addTo(map);
 let tileLayer = null;
 let attribution = '';
 
@@ -49,6 +68,32 @@ function escapeHtml(text) {
   return div.innerHTML;
 }
 
+/** The server's offline base map (GET api/basemap): tiles from the DroneScan server itself, only inside its bounds. */
+async function useBaseMap() {
+  let info;
+  try {
+    info = await api('api/basemap');
+  } catch {
+    return;
+  }
+  if (!info?.available) return;
+  // Shown from two zooms above the file's coarsest level (its tiles shrunk) down to any depth (its finest enlarged).
+  // Not further out: Leaflet walks every tile address of the view at the native zoom, and a world view walked at
+  // zoom 17 is billions of addresses.
+  const options = {
+    minZoom: Math.max(0, info.minZoom - 2), maxZoom: 24, minNativeZoom: info.minZoom, maxNativeZoom: info.maxZoom,
+    attribution: escapeHtml(info.attribution || info.name || ''), // Leaflet inserts attributions as HTML: keep it text
+    className: 'base-map',
+  };
+  if (Array.isArray(info.bounds) && info.bounds.length === 4) {
+    const [w, s, e, n] = info.bounds;
+    options.bounds = L.latLngBounds([s, w], [n, e]); // no request outside the file's area
+  }
+  const base = L.tileLayer(info.tiles, options).addTo(map);
+  base.bringToBack();
+  layers.addOverlay(base, t('map.layerBaseMap'));
+}
+
 /** Tooltip content as DOM (Leaflet would treat a string as HTML). */
 function tip(...lines) {
   const div = el('div', { className: 'map-tip' });
@@ -63,58 +108,98 @@ function reviewUrl(id) {
   return 'review.html?hazard=' + encodeURIComponent(id);
 }
 
+/** The coverage union (from the export endpoint: planners only). */
 async function loadCoverage(flightId) {
   coverageLayer.clearLayers();
-  footprintLayer.clearLayers();
-  if (!may(user, ROLES.planner)) return 0; // the coverage layer comes from the export endpoint
+  if (!may(user, ROLES.planner)) return;
   try {
     const fc = await api(`api/flights/${encodeURIComponent(flightId)}/hazards?format=geojson&layer=coverage`);
-    let n = 0;
     L.geoJSON(fc, {
-      style: (f) => (f.properties?.kind === 'coverage'
-        ? { color: '#3a86ff', weight: 2, fillOpacity: 0.12 }
-        : { color: '#3a86ff', weight: 1, opacity: 0.6, fillOpacity: 0.03, dashArray: '4 3' }),
+      filter: (f) => f.properties?.kind === 'coverage',
+      style: { color: '#3a86ff', weight: 2, fillOpacity: 0.03 },
       onEachFeature: (f, layer) => {
         const p = f.properties || {};
-        if (p.kind === 'coverage') {
-          layer.bindTooltip(tip(t('map.coveredGround'), p.area_m2 != null ? t('map.areaM2', { value: fmtNumber(p.area_m2) }) : null,
-            p.photo_count != null ? t('map.coveragePhotos', { count: p.photo_count, gsd: p.max_gsd_m }) : null), { sticky: true });
-          coverageLayer.addLayer(layer);
-        } else {
-          layer.bindTooltip(tip(p.file_name || p.photo_id || t('map.photo'), p.gsd_m != null ? t('map.gsd', { cm: fmtNumber(100 * p.gsd_m, 2) }) : null), { sticky: true });
-          footprintLayer.addLayer(layer);
-          n++;
-        }
+        layer.bindTooltip(tip(t('map.coveredGround'), p.area_m2 != null ? t('map.areaM2', { value: fmtNumber(p.area_m2) }) : null,
+          p.photo_count != null ? t('map.coveragePhotos', { count: p.photo_count, gsd: p.max_gsd_m }) : null), { sticky: true });
+        coverageLayer.addLayer(layer);
       },
     });
-    return n;
   } catch (e) {
-    if (e.status === 409 || /not finished/.test(e.message)) return 0;
+    if (e.status === 409 || /not finished/.test(e.message)) return;
     say(t('map.coverageNotShown', { reason: e.message }), 'error');
-    return 0;
   }
 }
 
-async function loadPoints(flightId, focusId) {
-  r90Layer.clearLayers();
+/** Photos, footprints, suggested areas and the points' relative/absolute errors (GET api/flights/{id}/map). */
+async function loadFlightMap(flightId) {
+  photoLayer.clearLayers();
+  footprintLayer.clearLayers();
+  areaLayer.clearLayers();
+  const data = await api(`api/flights/${encodeURIComponent(flightId)}/map`);
+  spreads = new Map(data.points.map((p) => [p.id, p]));
+  photoCount = data.photos.length;
+  for (const p of data.photos) {
+    const lines = [p.fileName || p.photoId || t('map.photo'), p.gsdM != null ? t('map.gsd', { cm: fmtNumber(100 * p.gsdM, 2) }) : null, p.overlay ? null : t('map.noOverlay')];
+    const outline = L.polygon(p.footprint, { color: '#3a86ff', weight: 1, opacity: 0.7, fill: false, dashArray: '4 3', className: 'photo-footprint' });
+    outline.bindTooltip(tip(...lines), { sticky: true });
+    footprintLayer.addLayer(outline);
+    outline.getElement()?.setAttribute('data-photo', p.photoId);
+    if (p.overlay && p.corners) {
+      const photo = new PhotoOverlay(p.overlay, p.corners, { pane: 'photos', photoId: p.photoId, alt: p.fileName || '' });
+      photo.on('error', () => say(t('map.photoNotLoaded', { file: p.fileName || p.photoId }), 'error'));
+      photoLayer.addLayer(photo);
+    }
+  }
+  for (const a of data.areas) {
+    const area = L.polygon(a.rings, { color: '#d7191c', weight: 1.5, dashArray: '6 4', fillColor: '#d7191c', fillOpacity: 0.05, className: 'suggested-area' });
+    area.bindTooltip(tip(t('map.suggestedArea'), t('map.areaM2', { value: fmtNumber(a.areaM2) }), t('map.areaBuffer', { value: fmtNumber(a.bufferM) })), { sticky: true });
+    areaLayer.addLayer(area);
+  }
+}
+
+async function loadPoints(flightId) {
+  hazards = await api('api/hazards?flight=' + encodeURIComponent(flightId));
+}
+
+/** The statuses ticked in the filter (kept in the address as ?status=a,b when not all). */
+function shownStatuses() {
+  return new Set(statusBoxes.filter((b) => b.checked).map((b) => b.value));
+}
+
+/** Draws the points of the ticked statuses with their circles; returns the marker of focusId when drawn. */
+function drawPoints(focusId) {
+  relativeLayer.clearLayers();
+  absoluteLayer.clearLayers();
   pointLayer.clearLayers();
-  const hazards = await api('api/hazards?flight=' + encodeURIComponent(flightId));
+  const shown = shownStatuses();
   let focus = null;
+  let count = 0;
   for (const h of hazards) {
+    if (!shown.has(h.status)) continue;
+    count++;
     const colour = STATUS_COLOURS[h.status] || '#333';
     const at = [h.lat, h.lon];
-    L.circle(at, { radius: Math.max(0.05, h.r90M || 0), color: colour, weight: 1, fillOpacity: 0.08, interactive: false }).addTo(r90Layer);
+    const spread = spreads.get(h.id);
+    const relative = spread ? spread.relativeR90M : null;
+    if (relative != null) {
+      L.circle(at, { radius: Math.max(0.02, relative), color: colour, weight: 1.5, fillOpacity: 0.15, interactive: false, className: 'r90-relative' }).addTo(relativeLayer);
+    }
+    L.circle(at, { radius: Math.max(0.05, h.r90M || 0), color: colour, weight: 1, dashArray: '5 5', fill: false, interactive: false, className: 'r90-absolute' }).addTo(absoluteLayer);
     const marker = L.circleMarker(at, { radius: 7, color: '#fff', weight: 1.5, fillColor: colour, fillOpacity: 0.95, className: 'hazard-marker status-' + h.status, pane: 'hazard-points' });
-    marker.bindTooltip(tip(t('map.pointLine1', { id: h.id, status: statusText(h.status) }),
-      t('map.pointLine2', { cls: classText(h.finalClass || h.className), conf: fmtConf(h.maxConfidence), count: h.observationCount }),
-      t('map.pointLine3', { lat: fmtDeg(h.lat), lon: fmtDeg(h.lon), r90: fmtMetres(h.r90M) })));
+    marker.bindTooltip(tip(t('map.pointLine1', { id: h.id, status: statusText(h.status) }), t('map.pointLine2', { cls: classText(h.finalClass || h.className), conf: fmtConf(h.maxConfidence), count: h.observationCount }),
+      t('map.pointLine3Split', { lat: fmtDeg(h.lat), lon: fmtDeg(h.lon), rel: relative != null ? fmtMetres(relative) : '–', abs: fmtMetres(h.r90M) })));
     marker.on('click', () => { location.href = reviewUrl(h.id); });
     marker.on('keypress', (e) => { if (e.originalEvent?.key === 'Enter') location.href = reviewUrl(h.id); });
     marker.addTo(pointLayer);
     marker.getElement()?.setAttribute('data-hazard', h.id);
     if (h.id === focusId) focus = marker;
   }
-  return { hazards, focus };
+  const placed = photoLayer.getLayers().length;
+  const shownText = t('map.shownOfPoints', { shown: count, count: hazards.length });
+  document.getElementById('counts').textContent = photoCount
+    ? t('map.shownAndPlaced', { shown: shownText, placed: t('map.placedOfPhotos', { placed, count: photoCount }) })
+    : shownText;
+  return focus;
 }
 
 async function load() {
@@ -125,10 +210,10 @@ async function load() {
     return;
   }
   say('');
+  delete document.body.dataset.mapReady;
   try {
-    const [photos, { hazards, focus }] = await Promise.all([loadCoverage(flightId), loadPoints(flightId, param('hazard'))]);
-    const points = t('map.points', { count: hazards.length });
-    document.getElementById('counts').textContent = photos ? t('map.pointsAndFootprints', { points, footprints: t('map.footprints', { count: photos }) }) : points;
+    await Promise.all([loadCoverage(flightId), loadFlightMap(flightId), loadPoints(flightId)]);
+    const focus = drawPoints(param('hazard'));
     const bounds = L.featureGroup([coverageLayer, footprintLayer, pointLayer]).getBounds();
     if (focus) {
       map.setView(focus.getLatLng(), 21);
@@ -141,6 +226,7 @@ async function load() {
   } catch (e) {
     say(t('map.mapDataNotLoaded', { reason: e.message }), 'error');
   }
+  document.body.dataset.mapReady = flightId; // layers drawn and the view set: what tests wait for
 }
 
 document.getElementById('controls').addEventListener('submit', (e) => {
@@ -154,6 +240,13 @@ flightSelect.addEventListener('change', () => {
   setParams({ hazard: null });
   load();
 });
+for (const box of statusBoxes) {
+  box.addEventListener('change', () => {
+    const shown = [...shownStatuses()];
+    setParams({ status: shown.length === STATUSES.length ? null : shown.join(',') || 'none' });
+    drawPoints(null);
+  });
+}
 
 /** The server's default tile URL (GET api/settings {tileUrl, tileAttribution}); none when it has no such setting. */
 async function serverTiles() {
@@ -165,12 +258,17 @@ async function serverTiles() {
   }
 }
 
+if (param('status')) {
+  const wanted = new Set(param('status').split(','));
+  for (const box of statusBoxes) box.checked = wanted.has(box.value);
+}
 user = await nav();
 const server = await serverTiles();
 attribution = escapeHtml(server.attribution); // Leaflet inserts attributions as HTML: keep it text
 const tiles = param('tiles') || localStorage.getItem(TILE_KEY) || server.url;
 tilesInput.value = tiles;
 useTiles(tiles);
+await useBaseMap();
 try {
   const flights = await fillFlights(flightSelect, { selected: param('flight') });
   // Without a flight in the address, open the newest one with something to show (hazard points), not an empty map.
