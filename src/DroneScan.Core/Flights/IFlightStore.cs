@@ -69,9 +69,16 @@ public interface IFlightStore
     /// Appends a review. The hazard's status becomes that of its latest review (latest by <paramref name="at"/>, then
     /// by insertion order). <paramref name="at"/> defaults to the store's clock.
     /// </summary>
+    /// When <c>buildAreas</c> is given and the review changes whether the point is rejected, the flight's suggested areas
+    /// are rebuilt with it in the same transaction (holding the flight alone, as <see cref="ReplaceAreas"/>), from the
+    /// points with their new statuses (position, class, confidences and status; no observations or reviews); a review
+    /// that leaves the point on the same side (candidate → confirmed, rejected → rejected) leaves the areas as they are,
+    /// which is what a rebuild would give.
     /// <exception cref="KeyNotFoundException">No hazard point has this id.</exception>
     /// <exception cref="ArgumentException">A reclassification without a label, or an empty reviewer.</exception>
-    ReviewRecord AddReview(string hazardId, ReviewDecision decision, string? label, string? comment, string reviewer, DateTimeOffset? at = null);
+    ReviewRecord AddReview(
+        string hazardId, ReviewDecision decision, string? label, string? comment, string reviewer, DateTimeOffset? at = null,
+        Func<IReadOnlyList<ReviewedHazard>, IReadOnlyList<SuggestedHazardArea>>? buildAreas = null);
 
     /// <summary>
     /// Rejects every <see cref="HazardStatus.Candidate"/> point of the flight whose highest confidence is below
@@ -88,6 +95,13 @@ public interface IFlightStore
     /// <summary>The flight's hazard points with their observations and latest review, optionally of one status,
     /// highest confidence first.</summary>
     IReadOnlyList<ReviewedHazard> GetHazards(string flightId, HazardStatus? status = null);
+
+    /// <summary>The hazard point with this id, with its flight, observations, latest review and the file names of its
+    /// photos; null when there is none. Indexed reads by id only, whatever the number of flights and points.</summary>
+    FlightHazard? GetHazard(string hazardId);
+
+    /// <summary>One page of the review queue (<see cref="HazardQuery"/>): points without their observations.</summary>
+    HazardPage GetHazardPage(HazardQuery query);
 
     /// <summary>Every review of the hazard id, oldest first (also for orphaned ids).</summary>
     IReadOnlyList<ReviewRecord> GetReviewHistory(string hazardId);

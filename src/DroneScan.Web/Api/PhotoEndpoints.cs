@@ -24,7 +24,7 @@ public static class PhotoEndpoints
     /// <summary>Box corners are pixels of the upright (EXIF-oriented) photo, as stored with each observation.</summary>
     private static IResult Chip(
         string photoId, string? flight, double? x1, double? y1, double? x2, double? y2, int? pad,
-        IFlightJobStore work, FlightFolders folders, IOptions<UploadOptions> limits)
+        IFlightJobStore work, PhotoChips chips, IOptions<UploadOptions> limits)
     {
         if (!FlightFolders.IsFlightId(flight))
         {
@@ -43,7 +43,7 @@ public static class PhotoEndpoints
             throw new FormatException("pad: 0 to 4096 pixels");
         }
 
-        var photo = work.GetQueuedPhotos(flight!).FirstOrDefault(p => p.PhotoId == photoId)
+        var photo = work.GetQueuedPhoto(flight!, photoId)
             ?? throw new KeyNotFoundException($"no photo '{photoId}' in flight '{flight}'");
         double area = (right - left + (2.0 * margin)) * (bottom - top + (2.0 * margin));
         if (area > limits.Value.MaxChipPixels)
@@ -51,16 +51,15 @@ public static class PhotoEndpoints
             throw new FormatException($"the chip would be {area:F0} pixels; at most {limits.Value.MaxChipPixels} are served");
         }
 
-        using var image = PhotoDecoder.LoadOriented(folders.PathOf(flight!, photo.RelativePath));
-        int cx = Math.Clamp((int)Math.Floor(left) - margin, 0, image.Width - 1);
-        int cy = Math.Clamp((int)Math.Floor(top) - margin, 0, image.Height - 1);
-        int cw = Math.Clamp((int)Math.Ceiling(right) + margin, cx + 1, image.Width) - cx;
-        int ch = Math.Clamp((int)Math.Ceiling(bottom) + margin, cy + 1, image.Height) - cy;
-        image.Mutate(c => c.Crop(new Rectangle(cx, cy, cw, ch)));
+        // Cut from the photo's tile file (written on its first chip): only the tiles under the chip are decoded.
+        using var tiles = chips.Open(flight!, photo);
+        var size = PhotoTiles.ReadSize(tiles);
+        int cx = Math.Clamp((int)Math.Floor(left) - margin, 0, size.Width - 1);
+        int cy = Math.Clamp((int)Math.Floor(top) - margin, 0, size.Height - 1);
+        int cw = Math.Clamp((int)Math.Ceiling(right) + margin, cx + 1, size.Width) - cx;
+        int ch = Math.Clamp((int)Math.Ceiling(bottom) + margin, cy + 1, size.Height) - cy;
+        using var image = PhotoTiles.Crop(tiles, new Rectangle(cx, cy, cw, ch));
         DrawBox(image, (int)Math.Floor(left) - cx, (int)Math.Floor(top) - cy, (int)Math.Ceiling(right) - cx, (int)Math.Ceiling(bottom) - cy);
-        // A chip is evidence to look at, not a photo to re-georeference: its EXIF (GPS, camera) stays with the original.
-        image.Metadata.ExifProfile = null;
-        image.Metadata.XmpProfile = null;
         using var output = new MemoryStream();
         image.SaveAsJpeg(output);
         return Results.File(output.ToArray(), "image/jpeg");
