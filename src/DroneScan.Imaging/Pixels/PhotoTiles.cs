@@ -31,13 +31,19 @@ public static class PhotoTiles
     private static ReadOnlySpan<byte> Magic => "DSPT"u8;
 
     /// <summary>Decodes the photo (EXIF orientation applied, as every DroneScan pixel coordinate) and writes its tile
-    /// file to <paramref name="tilePath"/>: to a temporary name first, then moved into place, so a reader never sees
-    /// half a file and two writers of one photo leave one whole file.</summary>
+    /// file (<see cref="WriteFile"/>).</summary>
     /// <exception cref="PhotoDecodeException">The photo cannot be decoded.</exception>
     public static void Write(string photoPath, string tilePath, long maxPixels = PhotoDecoder.DefaultMaxPixels)
     {
-        ArgumentNullException.ThrowIfNull(tilePath);
         using var image = PhotoDecoder.LoadOriented(photoPath, maxPixels);
+        WriteFile(image, tilePath);
+    }
+
+    /// <summary>Writes the tile file of an upright image to <paramref name="tilePath"/>: to a temporary name first, then
+    /// moved into place, so a reader never sees half a file and two writers of one photo leave one whole file.</summary>
+    public static void WriteFile(Image<Rgb24> image, string tilePath)
+    {
+        ArgumentNullException.ThrowIfNull(tilePath);
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(tilePath))!);
         string temporary = tilePath + "." + Guid.NewGuid().ToString("N") + ".tmp";
         try

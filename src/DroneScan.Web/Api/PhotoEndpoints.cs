@@ -51,17 +51,23 @@ public static class PhotoEndpoints
             throw new FormatException($"the chip would be {area:F0} pixels; at most {limits.Value.MaxChipPixels} are served");
         }
 
-        // Cut from the photo's tile file (written on its first chip): only the tiles under the chip are decoded.
-        using var tiles = chips.Open(flight!, photo);
-        var size = PhotoTiles.ReadSize(tiles);
-        int cx = Math.Clamp((int)Math.Floor(left) - margin, 0, size.Width - 1);
-        int cy = Math.Clamp((int)Math.Floor(top) - margin, 0, size.Height - 1);
-        int cw = Math.Clamp((int)Math.Ceiling(right) + margin, cx + 1, size.Width) - cx;
-        int ch = Math.Clamp((int)Math.Ceiling(bottom) + margin, cy + 1, size.Height) - cy;
-        using var image = PhotoTiles.Crop(tiles, new Rectangle(cx, cy, cw, ch));
-        DrawBox(image, (int)Math.Floor(left) - cx, (int)Math.Floor(top) - cy, (int)Math.Ceiling(right) - cx, (int)Math.Ceiling(bottom) - cy);
+        // Cut from the photo's tile file (written after its first chip): only the tiles under the chip are decoded.
+        // A chip is evidence to look at, not a photo to re-georeference: it carries no EXIF (GPS, camera).
+        var (image, cut) = chips.Cut(flight!, photo, size =>
+        {
+            int x = Math.Clamp((int)Math.Floor(left) - margin, 0, size.Width - 1);
+            int y = Math.Clamp((int)Math.Floor(top) - margin, 0, size.Height - 1);
+            int w = Math.Clamp((int)Math.Ceiling(right) + margin, x + 1, size.Width) - x;
+            int h = Math.Clamp((int)Math.Ceiling(bottom) + margin, y + 1, size.Height) - y;
+            return new Rectangle(x, y, w, h);
+        });
         using var output = new MemoryStream();
-        image.SaveAsJpeg(output);
+        using (image)
+        {
+            DrawBox(image, (int)Math.Floor(left) - cut.X, (int)Math.Floor(top) - cut.Y, (int)Math.Ceiling(right) - cut.X, (int)Math.Ceiling(bottom) - cut.Y);
+            image.SaveAsJpeg(output);
+        }
+
         return Results.File(output.ToArray(), "image/jpeg");
     }
 
