@@ -71,7 +71,7 @@ public abstract partial class SqlFlightStore
         return Write(nameof(ReplaceAreas), (c, tx) =>
         {
             LockFlight(c, tx, flightId, exclusive: true);
-            var areas = build(ReadHazards(c, tx, flightId, null));
+            var areas = build(ReadHazardPoints(c, tx, flightId));
             WriteAreas(c, tx, flightId, areas);
             return areas;
         });
@@ -162,7 +162,7 @@ public abstract partial class SqlFlightStore
             {
                 Execute(c, tx, RefreshStatusSql + ", updated_at = @now WHERE flight_id = @flight AND status = 'candidate' AND max_confidence < @below;",
                     ("flight", flightId), ("below", belowConfidence), ("now", now));
-                WriteAreas(c, tx, flightId, buildAreas(ReadHazards(c, tx, flightId, null)));
+                WriteAreas(c, tx, flightId, buildAreas(ReadHazardPoints(c, tx, flightId)));
             }
 
             return (IReadOnlyList<ReviewRecord>)reviewIds.ConvertAll(id => ReadReviews(c, tx, "WHERE id = @id", ("id", id))[0]);

@@ -69,6 +69,12 @@ internal static class ReviewBenchCommand
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"load average {File.ReadAllText("/proc/loadavg").Trim()}"));
                 return 0;
             }
+            catch (InvalidOperationException e)
+            {
+                // A request the service refused, or a store that would not open: the benchmark's result is this message.
+                error.WriteLine(e.Message);
+                return 1;
+            }
             finally
             {
                 if (given is null)

@@ -58,7 +58,7 @@ public interface IFlightStore
 
     /// <summary>
     /// Replaces the flight's suggested hazard areas with what <paramref name="build"/> makes of its hazard points (with
-    /// their review status), in one transaction holding the flight alone: no review or hazard replace of the flight
+    /// their review status; position, class and confidences, no observations or reviews), in one transaction holding the flight alone: no review or hazard replace of the flight
     /// runs between the read and the write, so the areas always match the statuses they were built from.
     /// </summary>
     /// <returns>The areas written.</returns>
@@ -84,7 +84,8 @@ public interface IFlightStore
     /// Rejects every <see cref="HazardStatus.Candidate"/> point of the flight whose highest confidence is below
     /// <paramref name="belowConfidence"/>, in one transaction holding the flight alone: each point gets its own reject
     /// review (with <paramref name="comment"/>, at the store's clock), as <see cref="AddReview"/> would write it, and the
-    /// suggested areas are rebuilt once by <paramref name="buildAreas"/> when any point was rejected. Reviewed points
+    /// suggested areas are rebuilt once by <paramref name="buildAreas"/> (from the points as <see cref="ReplaceAreas"/>
+    /// gives them) when any point was rejected. Reviewed points
     /// (confirmed, unsure, already rejected) are left alone.
     /// </summary>
     /// <returns>The review records written, highest confidence first.</returns>

@@ -6,6 +6,8 @@ using DroneScan.Core.Hazards;
 using DroneScan.Pipeline.Scan;
 using DroneScan.Storage;
 using DroneScan.Web.Auth;
+using DroneScan.Web.Jobs;
+using Hangfire;
 using Microsoft.Extensions.Options;
 
 namespace DroneScan.Web.Api;
@@ -92,7 +94,7 @@ public static class HazardEndpoints
     /// <summary>Longest class label of a reclassification.</summary>
     public const int MaxLabelChars = 100;
 
-    private static IResult Review(string id, ReviewRequest request, ClaimsPrincipal user, IFlightStore store, IOptions<ScanOptions> scan)
+    private static IResult Review(string id, ReviewRequest request, ClaimsPrincipal user, IFlightStore store, IBackgroundJobClient jobs)
     {
         ArgumentNullException.ThrowIfNull(request);
         string text = request.Decision?.Trim() ?? "";
@@ -106,11 +108,16 @@ public static class HazardEndpoints
             throw new FormatException($"a review's comment holds at most {MaxCommentChars} characters and its label {MaxLabelChars}");
         }
 
-        // Suggested areas follow the reviews: a rejected point no longer suggests one, an un-rejected one does again
-        // (rebuilt in the review's transaction, only when the review moves the point across "rejected").
-        double bufferM = scan.Value.AreaBufferM;
-        var review = store.AddReview(
-            id, decision, request.Label, request.Comment, user.Identity?.Name ?? "", buildAreas: hazards => SuggestedAreas.BuildReviewed(hazards, bufferM));
+        var before = store.GetHazard(id) ?? throw new KeyNotFoundException($"no hazard point '{id}'");
+        var review = store.AddReview(id, decision, request.Label, request.Comment, user.Identity?.Name ?? "");
+
+        // Suggested areas follow the reviews (a rejected point suggests none, an un-rejected one does again): rebuilt
+        // by a job, not in this request; an export of the areas brings them up to date first.
+        if ((before.Hazard.Status == HazardStatus.Rejected) != (ReviewRules.StatusOf(decision) == HazardStatus.Rejected))
+        {
+            jobs.Enqueue<FlightJobs>(j => j.RebuildAreas(review.FlightId));
+        }
+
         return Results.Ok(review.ToDto());
     }
 

@@ -9,14 +9,14 @@ namespace DroneScan.Web.Files;
 
 /// <summary>
 /// Review chips, cut from a tile file per photo (<see cref="PhotoTiles"/>) kept in the hidden <c>.chips</c> folder of its
-/// flight's folder (never taken for a photo; deleted with the flight). A photo's first chip decodes the whole photo,
-/// is cut from it at once, and hands the decoded image to a background write of the tile file; later chips of the
-/// photo decode only the tiles under them. A chip asked for while the file is being written waits for it. Two
-/// processes may each write a photo's file; the later whole file replaces the earlier.
+/// flight's folder (never taken for a photo; deleted with the flight). A photo's first chip decodes the whole photo and
+/// is cut from it at once; the decoded photo then goes to a background write of the tile file, and chips asked for
+/// meanwhile are cut from it in memory. Later chips decode only the tiles under them. Two processes may each write a
+/// photo's file; the later whole file replaces the earlier.
 /// </summary>
 public sealed class PhotoChips(FlightFolders folders)
 {
-    private readonly ConcurrentDictionary<string, Task> writing = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Pending> writing = new(StringComparer.Ordinal);
 
     /// <summary>Where the photo's tile file is kept.</summary>
     public string TilePath(string flightId, string photoId) =>
@@ -24,7 +24,7 @@ public sealed class PhotoChips(FlightFolders folders)
 
     /// <summary>The background write of the photo's tile file in progress, or a completed task.</summary>
     public Task Written(string flightId, string photoId) =>
-        writing.TryGetValue(TilePath(flightId, photoId), out var task) ? task : Task.CompletedTask;
+        writing.TryGetValue(TilePath(flightId, photoId), out var pending) ? pending.Task : Task.CompletedTask;
 
     /// <summary>The part of the photo's upright image that <paramref name="area"/> chooses for the image's size.</summary>
     /// <returns>The chip and where it lies in the photo.</returns>
@@ -34,9 +34,9 @@ public sealed class PhotoChips(FlightFolders folders)
         ArgumentNullException.ThrowIfNull(photo);
         ArgumentNullException.ThrowIfNull(area);
         string path = TilePath(flightId, photo.PhotoId);
-        if (writing.TryGetValue(path, out var pending))
+        if (writing.TryGetValue(path, out var pending) && pending.TryCut(area) is { } fromMemory)
         {
-            pending.GetAwaiter().GetResult();
+            return fromMemory;
         }
 
         if (TryCutFromTiles(path, area) is { } fromTiles)
@@ -49,12 +49,12 @@ public sealed class PhotoChips(FlightFolders folders)
         {
             var cut = area(full.Size());
             var chip = full.Clone(c => c.Crop(cut));
-            var write = new Task(() => WriteTiles(full, path));
+            var write = new Pending(full);
             if (writing.TryAdd(path, write))
             {
                 // The background write owns the decoded photo from here.
                 full = null;
-                write.Start(TaskScheduler.Default);
+                write.Start(path, () => writing.TryRemove(path, out _));
             }
 
             return (chip, cut);
@@ -73,7 +73,7 @@ public sealed class PhotoChips(FlightFolders folders)
             var cut = area(PhotoTiles.ReadSize(tiles));
             return (PhotoTiles.Crop(tiles, cut), cut);
         }
-        catch (FileNotFoundException)
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
             return null;
         }
@@ -85,20 +85,47 @@ public sealed class PhotoChips(FlightFolders folders)
         }
     }
 
-    private void WriteTiles(Image<Rgb24> full, string path)
+    /// <summary>A decoded photo whose tile file is being written; chips are cut from it until it is disposed.</summary>
+    private sealed class Pending(Image<Rgb24> photo)
     {
-        try
+        private readonly Lock gate = new();
+        private bool disposed;
+
+        public Task Task { get; private set; } = Task.CompletedTask;
+
+        public void Start(string path, Action done) => Task = Task.Run(() =>
         {
-            PhotoTiles.WriteFile(full, path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            try
+            {
+                PhotoTiles.WriteFile(photo, path);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // No file (e.g. a full disk): the next chip of the photo decodes it again and tries once more.
+            }
+            finally
+            {
+                done();
+                lock (gate)
+                {
+                    disposed = true;
+                    photo.Dispose();
+                }
+            }
+        });
+
+        public (Image<Rgb24>, Rectangle)? TryCut(Func<Size, Rectangle> area)
         {
-            // No file (e.g. a full disk): the next chip of the photo decodes it again and tries once more.
-        }
-        finally
-        {
-            full.Dispose();
-            writing.TryRemove(path, out _);
+            lock (gate)
+            {
+                if (disposed)
+                {
+                    return null;
+                }
+
+                var cut = area(photo.Size());
+                return (photo.Clone(c => c.Crop(cut)), cut);
+            }
         }
     }
 }
