@@ -71,7 +71,7 @@ public abstract partial class SqlFlightStore
         return Write(nameof(ReplaceAreas), (c, tx) =>
         {
             LockFlight(c, tx, flightId, exclusive: true);
-            var areas = build(ReadHazards(c, tx, flightId, null));
+            var areas = build(ReadHazardPoints(c, tx, flightId));
             WriteAreas(c, tx, flightId, areas);
             return areas;
         });
@@ -92,7 +92,9 @@ public abstract partial class SqlFlightStore
     }
 
     /// <inheritdoc/>
-    public ReviewRecord AddReview(string hazardId, ReviewDecision decision, string? label, string? comment, string reviewer, DateTimeOffset? at = null)
+    public ReviewRecord AddReview(
+        string hazardId, ReviewDecision decision, string? label, string? comment, string reviewer, DateTimeOffset? at = null,
+        Func<IReadOnlyList<ReviewedHazard>, IReadOnlyList<SuggestedHazardArea>>? buildAreas = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(hazardId);
         ArgumentException.ThrowIfNullOrWhiteSpace(reviewer);
@@ -100,10 +102,12 @@ public abstract partial class SqlFlightStore
         return Write(nameof(AddReview), (c, tx) =>
         {
             // Lock order flight, then hazard (as ReplaceHazards): waits out a hazard replace in progress, then
-            // re-reads the point under the lock, so the status refresh below sees every committed review.
-            string flightId = HazardFlight(c, tx, hazardId, lockRow: false);
-            LockFlight(c, tx, flightId, exclusive: false);
-            flightId = HazardFlight(c, tx, hazardId, lockRow: true);
+            // re-reads the point under the lock, so the status refresh below sees every committed review. A review that
+            // will likely move the point across "rejected" takes the flight alone at once, as the areas rebuild needs.
+            var (flightId, before) = HazardFlightAndStatus(c, tx, hazardId, lockRow: false);
+            bool alone = buildAreas is not null && (decision == ReviewDecision.Reject || before == HazardStatus.Rejected);
+            LockFlight(c, tx, flightId, exclusive: alone);
+            (flightId, before) = HazardFlightAndStatus(c, tx, hazardId, lockRow: true);
             if (decision == ReviewDecision.Reclassify)
             {
                 string modelClass = Query(c, tx, "SELECT class_name FROM hazards WHERE id = @id;", ("id", hazardId))[0].Text("class_name");
@@ -114,6 +118,19 @@ public abstract partial class SqlFlightStore
             var now = Time.GetUtcNow();
             long id = InsertReview(c, tx, hazardId, flightId, decision, label, comment, reviewer, at ?? now);
             Execute(c, tx, RefreshStatusSql + ", updated_at = @now WHERE id = @id;", ("id", hazardId), ("now", now));
+            if (buildAreas is not null
+                && (before == HazardStatus.Rejected) != (HazardFlightAndStatus(c, tx, hazardId, lockRow: false).Status == HazardStatus.Rejected))
+            {
+                // Another review slipped in before the lock (rare): take the flight alone now (on PostgreSQL an upgrade
+                // of the shared lock; a deadlock with another upgrade is retried by Write).
+                if (!alone)
+                {
+                    LockFlight(c, tx, flightId, exclusive: true);
+                }
+
+                WriteAreas(c, tx, flightId, buildAreas(ReadHazardPoints(c, tx, flightId)));
+            }
+
             return ReadReviews(c, tx, "WHERE id = @id", ("id", id))[0];
         });
     }
@@ -145,7 +162,7 @@ public abstract partial class SqlFlightStore
             {
                 Execute(c, tx, RefreshStatusSql + ", updated_at = @now WHERE flight_id = @flight AND status = 'candidate' AND max_confidence < @below;",
                     ("flight", flightId), ("below", belowConfidence), ("now", now));
-                WriteAreas(c, tx, flightId, buildAreas(ReadHazards(c, tx, flightId, null)));
+                WriteAreas(c, tx, flightId, buildAreas(ReadHazardPoints(c, tx, flightId)));
             }
 
             return (IReadOnlyList<ReviewRecord>)reviewIds.ConvertAll(id => ReadReviews(c, tx, "WHERE id = @id", ("id", id))[0]);
@@ -179,24 +196,14 @@ public abstract partial class SqlFlightStore
         }
 
         return Query(c, tx, $"""
-            SELECT id, lat, lon, class_name, class_votes_json, max_confidence, mean_confidence, sigma_m, r90_m, status
+            SELECT {HazardColumns}
             FROM hazards WHERE flight_id = @flight {(status is null ? "" : "AND status = @status")}
             ORDER BY max_confidence DESC, id;
             """, status is { } s ? [("flight", flightId), ("status", s)] : [("flight", flightId)])
             .ConvertAll(h =>
             {
                 string id = h.Text("id");
-                var point = new HazardPoint(
-                    id,
-                    new GeoPoint(h.Double("lat"), h.Double("lon")),
-                    h.Text("class_name"),
-                    JsonSerializer.Deserialize<Dictionary<string, int>>(h.Text("class_votes_json")) ?? [],
-                    h.Double("max_confidence"),
-                    h.Double("mean_confidence"),
-                    observations.TryGetValue(id, out var obs) ? obs : [],
-                    h.Double("sigma_m"),
-                    h.Double("r90_m"),
-                    h.Enum<HazardStatus>("status"));
+                var point = ReadHazardPoint(h, observations.TryGetValue(id, out var obs) ? obs : []);
                 var review = latest.TryGetValue(id, out var lr) ? new HazardReview(lr.Reviewer, lr.At, lr.Label, lr.Comment) : null;
                 return new ReviewedHazard(point, review, reclassified.GetValueOrDefault(id));
             });
@@ -227,10 +234,32 @@ public abstract partial class SqlFlightStore
             JsonSerializer.Deserialize<List<string>>(r.Text("hazard_ids_json")) ?? [], r.Double("buffer_m"))));
 
     /// <exception cref="KeyNotFoundException">No hazard point has this id.</exception>
-    private string HazardFlight(DbConnection c, DbTransaction tx, string hazardId, bool lockRow) =>
-        Query(c, tx, $"SELECT flight_id FROM hazards WHERE id = @id{(lockRow ? LockClause(exclusive: true) : "")};", ("id", hazardId))
-            .Select(r => r.Text("flight_id")).FirstOrDefault()
-        ?? throw new KeyNotFoundException($"no hazard point '{hazardId}'");
+    private (string FlightId, HazardStatus Status) HazardFlightAndStatus(DbConnection c, DbTransaction tx, string hazardId, bool lockRow) =>
+        Query(c, tx, $"SELECT flight_id, status FROM hazards WHERE id = @id{(lockRow ? LockClause(exclusive: true) : "")};", ("id", hazardId))
+            .Select(r => (r.Text("flight_id"), r.Enum<HazardStatus>("status"))).FirstOrDefault() is ({ } flight, var status)
+            ? (flight, status)
+            : throw new KeyNotFoundException($"no hazard point '{hazardId}'");
+
+    /// <summary>The flight's points for an areas rebuild: position, class, confidences and status, without
+    /// observations or reviews (one indexed range read).</summary>
+    private List<ReviewedHazard> ReadHazardPoints(DbConnection c, DbTransaction tx, string flightId) =>
+        Query(c, tx, $"SELECT {HazardColumns} FROM hazards WHERE flight_id = @flight ORDER BY max_confidence DESC, id;", ("flight", flightId))
+            .ConvertAll(h => new ReviewedHazard(ReadHazardPoint(h, []), null));
+
+    private const string HazardColumns = "id, flight_id, lat, lon, class_name, class_votes_json, max_confidence, mean_confidence, n_obs, sigma_m, r90_m, status";
+
+    /// <summary>A point from a row holding <see cref="HazardColumns"/>, each name after <paramref name="prefix"/>.</summary>
+    private static HazardPoint ReadHazardPoint(StoredRow h, IReadOnlyList<Observation> observations, string prefix = "") => new(
+        h.Text(prefix + "id"),
+        new GeoPoint(h.Double(prefix + "lat"), h.Double(prefix + "lon")),
+        h.Text(prefix + "class_name"),
+        JsonSerializer.Deserialize<Dictionary<string, int>>(h.Text(prefix + "class_votes_json")) ?? [],
+        h.Double(prefix + "max_confidence"),
+        h.Double(prefix + "mean_confidence"),
+        observations,
+        h.Double(prefix + "sigma_m"),
+        h.Double(prefix + "r90_m"),
+        h.Enum<HazardStatus>(prefix + "status"));
 
     private void InsertHazards(DbConnection c, DbTransaction tx, string flightId, IReadOnlyList<HazardPoint> hazards, Dictionary<string, object> createdAt, DateTimeOffset now)
     {

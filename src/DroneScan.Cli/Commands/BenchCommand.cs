@@ -44,6 +44,7 @@ internal static class BenchCommand
         {
             photos, cache, model, batch, threads, spinning, agl, width, height, focal35, noGsdScaling, maxScale, modelPhotos, prepareOnly, parallel,
         };
+        command.Subcommands.Add(ReviewBenchCommand.Create(output, error));
         var terrain = new DemCliOptions();
         terrain.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>

@@ -1,4 +1,5 @@
 using DroneScan.Core.Geodesy;
+using DroneScan.Core.Hazards;
 using NetTopologySuite.Geometries;
 
 namespace DroneScan.Core.Flights;
@@ -215,3 +216,44 @@ public sealed record ReviewRecord(
 /// <param name="ReviewedHazardCount">New points that already had reviews (same deterministic id), status restored.</param>
 /// <param name="OrphanedHazardIds">Ids with reviews but no point any more: the reviews are kept, not shown on a point.</param>
 public sealed record HazardReplaceResult(int HazardCount, int ReviewedHazardCount, IReadOnlyList<string> OrphanedHazardIds);
+
+/// <summary>A hazard point found by its id: its flight, the point with its observations and latest review, and the
+/// file name of each photo that saw it (by photo id).</summary>
+public sealed record FlightHazard(string FlightId, ReviewedHazard Hazard, IReadOnlyDictionary<string, string> PhotoFileNames);
+
+/// <summary>Where a review queue page starts: after the point with this confidence and id, in the queue's order.</summary>
+public sealed record HazardCursor(double MaxConfidence, string Id);
+
+/// <summary>
+/// One page of the review queue: hazard points (of one flight or of all), optionally of one status, one model class
+/// (case-insensitive) and at least a confidence, ordered by highest confidence (descending unless
+/// <see cref="Ascending"/>), then id; the page starts after <see cref="After"/> (keyset pagination: each page is one
+/// indexed range read, however deep into the queue).
+/// </summary>
+public sealed record HazardQuery
+{
+    public string? FlightId { get; init; }
+
+    public HazardStatus? Status { get; init; }
+
+    public string? ClassName { get; init; }
+
+    /// <summary>Only points whose highest confidence is at least this (0–1).</summary>
+    public double? MinConfidence { get; init; }
+
+    public bool Ascending { get; init; }
+
+    public HazardCursor? After { get; init; }
+
+    /// <summary>Points per page; <see cref="int.MaxValue"/> for all.</summary>
+    public int Limit { get; init; } = 200;
+
+    /// <summary>Also count every point the filters select (not only this page).</summary>
+    public bool CountTotal { get; init; }
+}
+
+/// <summary>A point in a review queue page: no observations are loaded, <paramref name="ObservationCount"/> says how many.</summary>
+public sealed record QueuedHazard(string FlightId, ReviewedHazard Hazard, int ObservationCount);
+
+/// <summary>A page of the review queue; <paramref name="Next"/> is null on the last page; <paramref name="Total"/> when asked for.</summary>
+public sealed record HazardPage(IReadOnlyList<QueuedHazard> Items, HazardCursor? Next, int? Total);

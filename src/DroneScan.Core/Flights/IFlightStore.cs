@@ -58,7 +58,7 @@ public interface IFlightStore
 
     /// <summary>
     /// Replaces the flight's suggested hazard areas with what <paramref name="build"/> makes of its hazard points (with
-    /// their review status), in one transaction holding the flight alone: no review or hazard replace of the flight
+    /// their review status; position, class and confidences, no observations or reviews), in one transaction holding the flight alone: no review or hazard replace of the flight
     /// runs between the read and the write, so the areas always match the statuses they were built from.
     /// </summary>
     /// <returns>The areas written.</returns>
@@ -69,15 +69,23 @@ public interface IFlightStore
     /// Appends a review. The hazard's status becomes that of its latest review (latest by <paramref name="at"/>, then
     /// by insertion order). <paramref name="at"/> defaults to the store's clock.
     /// </summary>
+    /// When <c>buildAreas</c> is given and the review changes whether the point is rejected, the flight's suggested areas
+    /// are rebuilt with it in the same transaction (holding the flight alone, as <see cref="ReplaceAreas"/>), from the
+    /// points with their new statuses (position, class, confidences and status; no observations or reviews); a review
+    /// that leaves the point on the same side (candidate → confirmed, rejected → rejected) leaves the areas as they are,
+    /// which is what a rebuild would give.
     /// <exception cref="KeyNotFoundException">No hazard point has this id.</exception>
     /// <exception cref="ArgumentException">A reclassification without a label, or an empty reviewer.</exception>
-    ReviewRecord AddReview(string hazardId, ReviewDecision decision, string? label, string? comment, string reviewer, DateTimeOffset? at = null);
+    ReviewRecord AddReview(
+        string hazardId, ReviewDecision decision, string? label, string? comment, string reviewer, DateTimeOffset? at = null,
+        Func<IReadOnlyList<ReviewedHazard>, IReadOnlyList<SuggestedHazardArea>>? buildAreas = null);
 
     /// <summary>
     /// Rejects every <see cref="HazardStatus.Candidate"/> point of the flight whose highest confidence is below
     /// <paramref name="belowConfidence"/>, in one transaction holding the flight alone: each point gets its own reject
     /// review (with <paramref name="comment"/>, at the store's clock), as <see cref="AddReview"/> would write it, and the
-    /// suggested areas are rebuilt once by <paramref name="buildAreas"/> when any point was rejected. Reviewed points
+    /// suggested areas are rebuilt once by <paramref name="buildAreas"/> (from the points as <see cref="ReplaceAreas"/>
+    /// gives them) when any point was rejected. Reviewed points
     /// (confirmed, unsure, already rejected) are left alone.
     /// </summary>
     /// <returns>The review records written, highest confidence first.</returns>
@@ -88,6 +96,13 @@ public interface IFlightStore
     /// <summary>The flight's hazard points with their observations and latest review, optionally of one status,
     /// highest confidence first.</summary>
     IReadOnlyList<ReviewedHazard> GetHazards(string flightId, HazardStatus? status = null);
+
+    /// <summary>The hazard point with this id, with its flight, observations, latest review and the file names of its
+    /// photos; null when there is none. Indexed reads by id only, whatever the number of flights and points.</summary>
+    FlightHazard? GetHazard(string hazardId);
+
+    /// <summary>One page of the review queue (<see cref="HazardQuery"/>): points without their observations.</summary>
+    HazardPage GetHazardPage(HazardQuery query);
 
     /// <summary>Every review of the hazard id, oldest first (also for orphaned ids).</summary>
     IReadOnlyList<ReviewRecord> GetReviewHistory(string hazardId);

@@ -27,6 +27,29 @@ public static class SuggestedAreas
         return Build([.. hazards.Where(h => h.Status != HazardStatus.Rejected).Select(h => h.Point)], bufferM);
     }
 
+    /// <summary>
+    /// Whether <paramref name="areas"/> are what <see cref="BuildReviewed"/> would build now: they hold exactly the
+    /// points not rejected, at this buffer. Points only move when a flight is finalised, which writes its areas, so
+    /// between finalisations the member set and buffer decide the areas. Cheap: no geometry.
+    /// </summary>
+    public static bool AreCurrent(IReadOnlyList<SuggestedHazardArea> areas, IReadOnlyList<ReviewedHazard> hazards, double bufferM)
+    {
+        ArgumentNullException.ThrowIfNull(areas);
+        ArgumentNullException.ThrowIfNull(hazards);
+        var members = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var area in areas)
+        {
+            if (area.BufferM != bufferM)
+            {
+                return false;
+            }
+
+            members.UnionWith(area.HazardIds);
+        }
+
+        return members.SetEquals(hazards.Where(h => h.Status != HazardStatus.Rejected).Select(h => h.Point.Id));
+    }
+
     public static IReadOnlyList<SuggestedHazardArea> Build(IReadOnlyList<HazardPoint> points, double bufferM)
     {
         ArgumentNullException.ThrowIfNull(points);
@@ -43,15 +66,37 @@ public static class SuggestedAreas
             .ToList();
         var union = CascadedPolygonUnion.Union(local.Select(p => p.Point.Buffer(bufferM, QuadrantSegments)).ToList());
 
-        var areas = new List<SuggestedHazardArea>();
+        // Each point to the polygon that covers it: candidates by envelope (an STR tree), then a prepared polygon's
+        // test, so thousands of points against a polygon of thousands of vertices stay fast.
+        var polygons = new List<Polygon>();
+        var index = new NetTopologySuite.Index.Strtree.STRtree<int>();
         for (int i = 0; i < union.NumGeometries; i++)
         {
-            if (union.GetGeometryN(i) is not Polygon polygon || polygon.IsEmpty)
+            if (union.GetGeometryN(i) is Polygon polygon && !polygon.IsEmpty)
             {
-                continue;
+                index.Insert(polygon.EnvelopeInternal, polygons.Count);
+                polygons.Add(polygon);
             }
+        }
 
-            var ids = local.Where(p => polygon.Covers(p.Point)).Select(p => p.Id).Order(StringComparer.Ordinal).ToList();
+        var prepared = polygons.ConvertAll(p => NetTopologySuite.Geometries.Prepared.PreparedGeometryFactory.Prepare(p));
+        var members = polygons.ConvertAll(_ => new List<string>());
+        foreach (var (id, point) in local)
+        {
+            foreach (int i in index.Query(point.EnvelopeInternal))
+            {
+                if (prepared[i].Covers(point))
+                {
+                    members[i].Add(id);
+                }
+            }
+        }
+
+        var areas = new List<SuggestedHazardArea>();
+        for (int i = 0; i < polygons.Count; i++)
+        {
+            var polygon = polygons[i];
+            var ids = members[i].Order(StringComparer.Ordinal).ToList();
             var wgs84 = (Polygon)frame.ToWgs84(polygon);
             if (!Orientation.IsCCW(wgs84.ExteriorRing.CoordinateSequence))
             {

@@ -193,6 +193,13 @@ internal static class SqliteSchema
             ALTER TABLE photos ADD COLUMN model_name TEXT;
             ALTER TABLE photos ADD COLUMN model_sha256 TEXT;
             """),
+        (7, "review at scale: the review queue read by index ranges (keyset pages), by flight and status or across flights", """
+            DROP INDEX ix_hazards_flight;
+            CREATE INDEX ix_hazards_queue_flight_status ON hazards(flight_id, status, max_confidence DESC, id);
+            CREATE INDEX ix_hazards_queue_flight ON hazards(flight_id, max_confidence DESC, id);
+            CREATE INDEX ix_hazards_queue_status ON hazards(status, max_confidence DESC, id);
+            CREATE INDEX ix_hazards_queue ON hazards(max_confidence DESC, id);
+            """),
     ];
 
     internal static int LatestVersion => Migrations[^1].Version;

@@ -38,6 +38,10 @@ public sealed record HazardDto(
     int ObservationCount, double SigmaM, double R90M, string Status, string? ReviewedBy, DateTimeOffset? ReviewedAt, string? Label,
     IReadOnlyList<ObservationDto>? Observations, string FinalClass);
 
+/// <summary>A page of the review queue: its points (no observations), the cursor of the next page (null on the last),
+/// and on the first page how many points the queue holds.</summary>
+public sealed record HazardQueuePage(IReadOnlyList<HazardDto> Items, string? Next, int? Total);
+
 /// <summary>A review to record. <c>Decision</c>: confirm, reject, reclassify (with a label) or unsure.</summary>
 public sealed record ReviewRequest(string? Decision, string? Label, string? Comment);
 
@@ -77,6 +81,9 @@ internal static class ApiMapping
                 o.Position.LatitudeDeg, o.Position.LongitudeDeg, o.Uncertainty.SigmaM, fileNames.GetValueOrDefault(o.PhotoId))).ToList()
             : null,
         h.FinalClass);
+
+    /// <summary>A queued point as the API shows it: without observations, with their count.</summary>
+    public static HazardDto ToDto(this QueuedHazard q) => q.Hazard.ToDto(q.FlightId, fileNames: null) with { ObservationCount = q.ObservationCount };
 
     public static ReviewDto ToDto(this ReviewRecord r) => new(r.Id, r.HazardId, r.FlightId, Text(r.Decision), r.Label, r.Comment, r.Reviewer, r.At);
 

@@ -145,7 +145,7 @@ public static class FlightEndpoints
         return Results.NoContent();
     }
 
-    private static IResult Export(string id, string? format, string? status, string? layer, IFlightStore store)
+    private static IResult Export(string id, string? format, string? status, string? layer, IFlightStore store, IOptions<ScanOptions> scan)
     {
         var fmt = ExportFormats.TryParse(format ?? "geojson", out var f)
             ? f
@@ -161,6 +161,12 @@ public static class FlightEndpoints
         if (store.GetFlight(id) is not { } flight)
         {
             throw new KeyNotFoundException($"no flight '{id}'");
+        }
+
+        if (which == ExportLayer.Areas && flight.Hazards > 0)
+        {
+            // A review's rebuild may still be queued: the areas a planner downloads match the reviews.
+            ReviewedAreas.Refresh(store, id, scan.Value.AreaBufferM);
         }
 
         var data = FlightExport.Load(store, id, filter)

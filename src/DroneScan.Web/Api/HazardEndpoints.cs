@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Claims;
 using System.Text.Json;
 using DroneScan.Core.Flights;
@@ -5,6 +6,8 @@ using DroneScan.Core.Hazards;
 using DroneScan.Pipeline.Scan;
 using DroneScan.Storage;
 using DroneScan.Web.Auth;
+using DroneScan.Web.Jobs;
+using Hangfire;
 using Microsoft.Extensions.Options;
 
 namespace DroneScan.Web.Api;
@@ -16,6 +19,7 @@ public static class HazardEndpoints
     {
         var hazards = app.MapGroup("/api/hazards");
         hazards.MapGet("", List);
+        hazards.MapGet("/queue", Queue);
         hazards.MapGet("/{id}", Get);
         hazards.MapPost("/{id}/review", Review).RequireAuthorization(Policies.Review);
         hazards.MapGet("/{id}/reviews", Reviews);
@@ -23,25 +27,65 @@ public static class HazardEndpoints
         return app;
     }
 
+    /// <summary>Every point the filters select (summaries, no observations), highest confidence first: one query.</summary>
     private static IResult List(string? flight, string? status, string? @class, IFlightStore store)
     {
-        HazardStatus? filter = status is null ? null : FlightEndpoints.ParseStatus(status);
-        var flights = flight is not null ? [flight] : store.GetFlights().Select(f => f.Flight.Id).ToList();
-        var list = flights
-            .SelectMany(f => store.GetHazards(f, filter).Select(h => (Flight: f, Hazard: h)))
-            .Where(x => @class is null || string.Equals(x.Hazard.Point.ClassName, @class, StringComparison.OrdinalIgnoreCase))
-            .Select(x => x.Hazard.ToDto(x.Flight, fileNames: null))
-            .ToList();
-        return Results.Ok(list);
+        var page = store.GetHazardPage(new HazardQuery
+        {
+            FlightId = flight,
+            Status = status is null ? null : FlightEndpoints.ParseStatus(status),
+            ClassName = @class,
+            Limit = int.MaxValue,
+        });
+        return Results.Ok(page.Items.Select(x => x.ToDto()).ToList());
+    }
+
+    /// <summary>Most points a queue page holds.</summary>
+    public const int MaxPageSize = 1000;
+
+    /// <summary>
+    /// One page of the review queue: the points the filters select (<c>flight</c>, <c>status</c>, <c>class</c>,
+    /// <c>min</c> confidence), ordered by confidence (<c>order</c> = desc, the default, or asc), <c>limit</c> points
+    /// (default 200) after the cursor <c>after</c> (the <c>next</c> of the page before). The first page (no
+    /// <c>after</c>) also says how many points the queue holds (<c>total</c>).
+    /// </summary>
+    private static IResult Queue(string? flight, string? status, string? @class, double? min, string? order, string? after, int? limit, IFlightStore store)
+    {
+        if (min is { } m && !(m is >= 0 and <= 1))
+        {
+            throw new FormatException("min: a confidence from 0 to 1");
+        }
+
+        if (limit is < 1 or > MaxPageSize)
+        {
+            throw new FormatException($"limit: 1 to {MaxPageSize} points");
+        }
+
+        bool ascending = order?.Trim().ToLowerInvariant() switch
+        {
+            null or "" or "desc" => false,
+            "asc" => true,
+            _ => throw new FormatException("order: asc or desc"),
+        };
+        var cursor = after is null ? null : QueueCursor.Parse(after);
+        var page = store.GetHazardPage(new HazardQuery
+        {
+            FlightId = string.IsNullOrEmpty(flight) ? null : flight,
+            Status = string.IsNullOrEmpty(status) || status == "any" ? null : FlightEndpoints.ParseStatus(status),
+            ClassName = string.IsNullOrEmpty(@class) ? null : @class,
+            MinConfidence = min is > 0 ? min : null,
+            Ascending = ascending,
+            After = cursor,
+            Limit = limit ?? 200,
+            CountTotal = cursor is null,
+        });
+        return Results.Ok(new HazardQueuePage(page.Items.Select(x => x.ToDto()).ToList(), page.Next is { } next ? QueueCursor.Format(next) : null, page.Total));
     }
 
     private static IResult Get(string id, IFlightStore store)
     {
-        var (flightId, hazard) = Find(store, id);
-        var fileNames = store.LoadPhotoCoverage(flightId)
-            .GroupBy(p => p.PhotoId, StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => g.First().FileName, StringComparer.Ordinal);
-        return Results.Ok(hazard.ToDto(flightId, fileNames));
+        var found = store.GetHazard(id) ?? throw new KeyNotFoundException($"no hazard point '{id}'");
+        return Results.Ok(found.Hazard.ToDto(found.FlightId, found.PhotoFileNames));
     }
 
     /// <summary>Longest review comment kept (a field note, not a document; reviews are append-only).</summary>
@@ -50,7 +94,7 @@ public static class HazardEndpoints
     /// <summary>Longest class label of a reclassification.</summary>
     public const int MaxLabelChars = 100;
 
-    private static IResult Review(string id, ReviewRequest request, ClaimsPrincipal user, IFlightStore store, IOptions<ScanOptions> scan)
+    private static IResult Review(string id, ReviewRequest request, ClaimsPrincipal user, IFlightStore store, IBackgroundJobClient jobs)
     {
         ArgumentNullException.ThrowIfNull(request);
         string text = request.Decision?.Trim() ?? "";
@@ -64,10 +108,16 @@ public static class HazardEndpoints
             throw new FormatException($"a review's comment holds at most {MaxCommentChars} characters and its label {MaxLabelChars}");
         }
 
+        var before = store.GetHazard(id) ?? throw new KeyNotFoundException($"no hazard point '{id}'");
         var review = store.AddReview(id, decision, request.Label, request.Comment, user.Identity?.Name ?? "");
 
-        // Suggested areas follow the reviews: a rejected point no longer suggests one, an un-rejected one does again.
-        store.ReplaceAreas(review.FlightId, hazards => SuggestedAreas.BuildReviewed(hazards, scan.Value.AreaBufferM));
+        // Suggested areas follow the reviews (a rejected point suggests none, an un-rejected one does again): rebuilt
+        // by a job, not in this request; an export of the areas brings them up to date first.
+        if ((before.Hazard.Status == HazardStatus.Rejected) != (ReviewRules.StatusOf(decision) == HazardStatus.Rejected))
+        {
+            jobs.Enqueue<FlightJobs>(j => j.RebuildAreas(review.FlightId));
+        }
+
         return Results.Ok(review.ToDto());
     }
 
@@ -99,27 +149,28 @@ public static class HazardEndpoints
     private static IResult Reviews(string id, IFlightStore store)
     {
         var history = store.GetReviewHistory(id);
-        if (history.Count == 0)
+        if (history.Count == 0 && store.GetHazard(id) is null)
         {
-            Find(store, id);
+            throw new KeyNotFoundException($"no hazard point '{id}'");
         }
 
         return Results.Ok(history.Select(r => r.ToDto()).ToList());
     }
+}
 
-    /// <summary>The hazard point and its flight.</summary>
-    /// <exception cref="KeyNotFoundException">No point has this id.</exception>
-    internal static (string FlightId, ReviewedHazard Hazard) Find(IFlightStore store, string id)
+/// <summary>The review queue's page cursor as the API writes it: the last point's confidence (round-trip text) and id.</summary>
+internal static class QueueCursor
+{
+    public static string Format(HazardCursor cursor) =>
+        cursor.MaxConfidence.ToString("R", CultureInfo.InvariantCulture) + "~" + cursor.Id;
+
+    /// <exception cref="FormatException">Not a cursor this API wrote.</exception>
+    public static HazardCursor Parse(string text)
     {
-        // Hazard ids carry no flight: look in each flight (few flights per deployment; an index would do for many).
-        foreach (var flight in store.GetFlights().Where(f => f.Hazards > 0))
-        {
-            if (store.GetHazards(flight.Flight.Id).FirstOrDefault(h => h.Point.Id == id) is { } hazard)
-            {
-                return (flight.Flight.Id, hazard);
-            }
-        }
-
-        throw new KeyNotFoundException($"no hazard point '{id}'");
+        int split = text.IndexOf('~', StringComparison.Ordinal);
+        return split > 0 && split < text.Length - 1
+            && double.TryParse(text.AsSpan(0, split), NumberStyles.Float, CultureInfo.InvariantCulture, out double confidence) && double.IsFinite(confidence)
+            ? new HazardCursor(confidence, text[(split + 1)..])
+            : throw new FormatException("after: give the next cursor of the previous page");
     }
 }

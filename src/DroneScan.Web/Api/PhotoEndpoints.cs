@@ -25,7 +25,7 @@ public static class PhotoEndpoints
     /// <summary>Box corners are pixels of the upright (EXIF-oriented) photo, as stored with each observation.</summary>
     private static IResult Chip(
         string photoId, string? flight, double? x1, double? y1, double? x2, double? y2, int? pad,
-        IFlightJobStore work, FlightFolders folders, IOptions<UploadOptions> limits)
+        IFlightJobStore work, PhotoChips chips, IOptions<UploadOptions> limits)
     {
         if (!FlightFolders.IsFlightId(flight))
         {
@@ -44,7 +44,7 @@ public static class PhotoEndpoints
             throw new FormatException("pad: 0 to 4096 pixels");
         }
 
-        var photo = work.GetQueuedPhotos(flight!).FirstOrDefault(p => p.PhotoId == photoId)
+        var photo = work.GetQueuedPhoto(flight!, photoId)
             ?? throw new KeyNotFoundException($"no photo '{photoId}' in flight '{flight}'");
         double area = (right - left + (2.0 * margin)) * (bottom - top + (2.0 * margin));
         if (area > limits.Value.MaxChipPixels)
@@ -52,18 +52,23 @@ public static class PhotoEndpoints
             throw new FormatException(string.Create(CultureInfo.InvariantCulture, $"the chip would be {area:F0} pixels; at most {limits.Value.MaxChipPixels} are served"));
         }
 
-        using var image = PhotoDecoder.LoadOriented(folders.PathOf(flight!, photo.RelativePath));
-        int cx = Math.Clamp((int)Math.Floor(left) - margin, 0, image.Width - 1);
-        int cy = Math.Clamp((int)Math.Floor(top) - margin, 0, image.Height - 1);
-        int cw = Math.Clamp((int)Math.Ceiling(right) + margin, cx + 1, image.Width) - cx;
-        int ch = Math.Clamp((int)Math.Ceiling(bottom) + margin, cy + 1, image.Height) - cy;
-        image.Mutate(c => c.Crop(new Rectangle(cx, cy, cw, ch)));
-        DrawBox(image, (int)Math.Floor(left) - cx, (int)Math.Floor(top) - cy, (int)Math.Ceiling(right) - cx, (int)Math.Ceiling(bottom) - cy);
-        // A chip is evidence to look at, not a photo to re-georeference: its EXIF (GPS, camera) stays with the original.
-        image.Metadata.ExifProfile = null;
-        image.Metadata.XmpProfile = null;
+        // Cut from the photo's tile file (written after its first chip): only the tiles under the chip are decoded.
+        // A chip is evidence to look at, not a photo to re-georeference: it carries no EXIF (GPS, camera).
+        var (image, cut) = chips.Cut(flight!, photo, size =>
+        {
+            int x = Math.Clamp((int)Math.Floor(left) - margin, 0, size.Width - 1);
+            int y = Math.Clamp((int)Math.Floor(top) - margin, 0, size.Height - 1);
+            int w = Math.Clamp((int)Math.Ceiling(right) + margin, x + 1, size.Width) - x;
+            int h = Math.Clamp((int)Math.Ceiling(bottom) + margin, y + 1, size.Height) - y;
+            return new Rectangle(x, y, w, h);
+        });
         using var output = new MemoryStream();
-        image.SaveAsJpeg(output);
+        using (image)
+        {
+            DrawBox(image, (int)Math.Floor(left) - cut.X, (int)Math.Floor(top) - cut.Y, (int)Math.Ceiling(right) - cut.X, (int)Math.Ceiling(bottom) - cut.Y);
+            image.SaveAsJpeg(output);
+        }
+
         return Results.File(output.ToArray(), "image/jpeg");
     }
 

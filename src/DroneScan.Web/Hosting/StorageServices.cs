@@ -136,6 +136,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton(sp => sp.GetRequiredService<DroneScanStores>().Jobs);
         services.AddSingleton(sp => sp.GetRequiredService<DroneScanStores>().Users);
         services.AddSingleton(sp => new FlightFolders(FlightStoreFactory.DataDir(sp.GetRequiredService<IOptions<StorageOptions>>().Value)));
+        services.AddSingleton<PhotoChips>();
         return services;
     }
 }

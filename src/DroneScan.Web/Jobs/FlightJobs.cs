@@ -144,6 +144,17 @@ public sealed partial class FlightJobs(
         LogFinalised(flightId, built.Hazards.Count);
     }
 
+    /// <summary>Brings the flight's suggested areas up to date with its reviews (<see cref="ReviewedAreas"/>); nothing to
+    /// do when another run of this job or an export got there first. A flight deleted meanwhile has nothing to rebuild.</summary>
+    [AutomaticRetry(Attempts = 5)]
+    public void RebuildAreas(string flightId)
+    {
+        if (store.GetFlight(flightId) is not null)
+        {
+            ReviewedAreas.Refresh(store, flightId, scan.Value.AreaBufferM);
+        }
+    }
+
     private bool TryEnqueueFinalise(string flightId)
     {
         // The conditional UPDATE lets one caller through, however many photo jobs (or retries) see zero remaining.

@@ -83,4 +83,35 @@ public class SuggestedAreasTests
         Assert.All(areas, a => Assert.Single(a.HazardIds));
         Assert.Equal(areas.Select(a => a.Id), SuggestedAreas.Build([Point("hp-a", 0, 0), Point("hp-b", 3, 0)], 1).Select(a => a.Id));
     }
+
+    [Fact]
+    public void Build_PutsEachPointInTheAreaThatCoversIt_AmongManyAreasAndAHoledOne()
+    {
+        // A ring of points (one area with a hole) around a lone point in the hole, and far pairs.
+        var points = Enumerable.Range(0, 24).Select(i => Point($"hp-r{i:00}", 10 * Math.Sin(i * Math.PI / 12), 10 * Math.Cos(i * Math.PI / 12)))
+            .Append(Point("hp-centre", 0, 0))
+            .Concat(Enumerable.Range(0, 10).SelectMany(i => new[] { Point($"hp-p{i}a", 100 + (i * 20), 0), Point($"hp-p{i}b", 101 + (i * 20), 0) }))
+            .ToList();
+
+        var areas = SuggestedAreas.Build(points, 1.5);
+
+        Assert.Equal(1 + 1 + 10, areas.Count);
+        Assert.Equal(points.Select(p => p.Id).Order(StringComparer.Ordinal), areas.SelectMany(a => a.HazardIds).Order(StringComparer.Ordinal));
+        Assert.Equal(24, areas[0].HazardIds.Count);
+        Assert.Contains(areas, a => a.HazardIds.SequenceEqual(["hp-centre"]));
+    }
+
+    [Fact]
+    public void AreCurrent_WhenTheAreasHoldExactlyThePointsNotRejected_AtTheBuffer()
+    {
+        var a = Point("hp-a", 0, 0);
+        var b = Point("hp-b", 3, 0);
+        var areas = SuggestedAreas.Build([a, b], 1);
+        ReviewedHazard Reviewed(HazardPoint p, HazardStatus status) => new(p with { Status = status }, null);
+
+        Assert.True(SuggestedAreas.AreCurrent(areas, [Reviewed(a, HazardStatus.Confirmed), Reviewed(b, HazardStatus.Candidate)], 1));
+        Assert.False(SuggestedAreas.AreCurrent(areas, [Reviewed(a, HazardStatus.Rejected), Reviewed(b, HazardStatus.Candidate)], 1));
+        Assert.False(SuggestedAreas.AreCurrent(areas, [Reviewed(a, HazardStatus.Confirmed), Reviewed(b, HazardStatus.Candidate)], 2));
+        Assert.True(SuggestedAreas.AreCurrent([], [Reviewed(a, HazardStatus.Rejected)], 1));
+    }
 }
