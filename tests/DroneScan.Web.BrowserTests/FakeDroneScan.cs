@@ -56,6 +56,9 @@ public sealed class FakeDroneScan : IAsyncDisposable
     /// <summary>Bulk rejects posted (flight id, threshold, comment), in order.</summary>
     public ConcurrentQueue<(string FlightId, double Below, string? Comment)> BulkRejects { get; } = new();
 
+    /// <summary>The offsets of the review-queue pages asked for, in order.</summary>
+    public ConcurrentQueue<int> QueuePages { get; } = new();
+
     /// <summary>Decisions posted, in order.</summary>
     public ConcurrentQueue<(string HazardId, string Decision, string? Label, string? Comment)> Decisions { get; } = new();
 
@@ -152,6 +155,27 @@ public sealed class FakeDroneScan : IAsyncDisposable
                     return hazards.Where(h => (flight is null || flight == FlightId) && (status is null || (string)h["status"]! == status)
                             && (@class is null || (string)h["className"]! == @class))
                         .Select(h => new Dictionary<string, object?>(h)).ToList();
+                }
+            });
+            // The paged queue, as the real one answers it, but never more than two points a page (a server may give
+            // fewer than the limit), so every walk through the three points follows a cursor.
+            app.MapGet("/api/hazards/queue", (string? flight, string? status, string? @class, double? min, string? order, string? after, int? limit) =>
+            {
+                lock (gate)
+                {
+                    var selected = hazards.Where(h => (string.IsNullOrEmpty(flight) || flight == FlightId)
+                            && (string.IsNullOrEmpty(status) || status == "any" || (string)h["status"]! == status)
+                            && (string.IsNullOrEmpty(@class) || (string)h["className"]! == @class)
+                            && (min is null || (double)h["maxConfidence"]! >= min))
+                        .OrderBy(h => order == "asc" ? (double)h["maxConfidence"]! : -(double)h["maxConfidence"]!)
+                        .ThenBy(h => (string)h["id"]!, StringComparer.Ordinal)
+                        .ToList();
+                    int start = after is null ? 0 : int.Parse(after, System.Globalization.CultureInfo.InvariantCulture);
+                    int size = Math.Min(limit ?? 200, 2);
+                    var items = selected.Skip(start).Take(size).Select(h => new Dictionary<string, object?>(h)).ToList();
+                    string? next = start + size < selected.Count ? (start + size).ToString(System.Globalization.CultureInfo.InvariantCulture) : null;
+                    Owner!.QueuePages.Enqueue(start);
+                    return Results.Ok(new { items, next, total = after is null ? selected.Count : (int?)null });
                 }
             });
             app.MapGet("/api/hazards/{id}", (string id) =>

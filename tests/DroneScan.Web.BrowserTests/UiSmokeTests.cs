@@ -81,7 +81,10 @@ public sealed partial class UiSmokeTests(BrowserFixture browser) : IAsyncLifetim
         await using var w = await WatchedPage.OpenAsync(browser.Browser, server.BaseUrl);
         var page = w.Page;
         await page.GotoAsync($"review.html?flight={FakeDroneScan.FlightId}");
+        // The stand-in serves two points a page: the third row comes from the page the first page's cursor names.
         await Assertions.Expect(page.Locator("#queue tbody tr")).ToHaveCountAsync(3);
+        await Assertions.Expect(page.Locator("#queue-pos")).ToHaveTextAsync("1 of 3");
+        Assert.Contains(2, server.QueuePages);
         await Assertions.Expect(page.Locator("#bulk-reject")).ToBeDisabledAsync();
 
         await page.Locator("#min-conf").FillAsync("0.7");

@@ -1,5 +1,5 @@
 // review.html: the review queue (hazard points ordered by confidence, filtered by flight, status, class and a
-// minimum confidence); a bulk reject of one flight's candidates below that minimum, after a confirm dialog;
+// minimum confidence; fetched page by page as the analyst moves through it: api/hazards/queue); a bulk reject of one flight's candidates below that minimum, after a confirm dialog;
 // the current point's chips (swiped sideways on a phone; a tap opens a larger view of the photo around the box),
 // facts and review history; decisions by button (kept in reach at the bottom of a small screen) or keyboard, then
 // the next point. Shortcuts go by the key's place (KeyboardEvent.code), so they work on any keyboard layout.
@@ -15,9 +15,20 @@ const classSelect = $('class');
 const orderSelect = $('order');
 const minConf = $('min-conf');
 
-/** Queue of hazard summaries (no observations) and the position in it. */
+/** The loaded part of the queue (hazard summaries, no observations, in the server's order) and the position in it;
+ * the queue comes in pages (GET api/hazards/queue): `next` is the cursor of the page after the loaded ones (null at
+ * the end) and `total` how many points the queue holds. */
 let queue = [];
+let next = null;
+let total = 0;
 let index = 0;
+/** Points per page; the next page is asked for when the analyst comes within LOOK_AHEAD points of the loaded end. */
+const PAGE_SIZE = 200;
+const LOOK_AHEAD = 20;
+/** How many pages a point opened by its id (from the map) is looked for in. */
+const FIND_PAGES = 25;
+/** Bumped when the filters reload the queue, so a page asked for before is not added to the new queue. */
+let generation = 0;
 let current = null;
 let busy = false;
 const knownClasses = new Set(DEFAULT_CLASSES);
@@ -64,9 +75,42 @@ function updateBulkButton() {
   button.textContent = min ? t('review.bulkButtonMin', { min: fmtConf(min) }) : t('review.bulkButton');
 }
 
-function sortQueue() {
-  const dir = orderSelect.value === 'asc' ? 1 : -1;
-  queue.sort((a, b) => dir * (a.maxConfidence - b.maxConfidence) || String(a.id).localeCompare(String(b.id)));
+/** The queue's filters as the server takes them (flight, status, class, min, order). */
+function queueQuery() {
+  const q = new URLSearchParams();
+  if (flightSelect.value) q.set('flight', flightSelect.value);
+  if (statusSelect.value) q.set('status', statusSelect.value);
+  if (classSelect.value) q.set('class', classSelect.value);
+  const min = minConfidence();
+  if (min) q.set('min', String(min));
+  q.set('order', orderSelect.value === 'asc' ? 'asc' : 'desc');
+  q.set('limit', String(PAGE_SIZE));
+  return q;
+}
+
+/** Appends the next page of the queue (if there is one); returns whether it added points. */
+async function loadMore() {
+  if (!next) return false;
+  const q = queueQuery();
+  q.set('after', next);
+  const asked = generation;
+  const page = await api('api/hazards/queue?' + q.toString());
+  if (asked !== generation) return false;
+  addPage(page);
+  return page.items.length > 0;
+}
+
+function addPage(page) {
+  const seen = new Set(queue.map((h) => h.id));
+  for (const h of page.items) {
+    if (seen.has(h.id)) continue;
+    queue.push(h);
+    knownClasses.add(h.className);
+    for (const c of Object.keys(h.classVotes || {})) knownClasses.add(c);
+  }
+  next = page.next || null;
+  if (page.total != null) total = page.total;
+  total = Math.max(total, queue.length);
 }
 
 function showQueue() {
@@ -77,30 +121,31 @@ function showQueue() {
     tr.addEventListener('click', () => go(i));
     return tr;
   }));
-  $('queue-pos').textContent = queue.length ? t('review.position', { n: index + 1, count: queue.length }) : '';
+  $('queue-pos').textContent = queue.length ? t('review.position', { n: index + 1, count: total }) : '';
 }
 
 /** Loads the queue for the filters; keeps or finds the wanted hazard. */
 async function loadQueue(wantedId = null) {
-  const q = new URLSearchParams();
-  if (flightSelect.value) q.set('flight', flightSelect.value);
-  if (statusSelect.value) q.set('status', statusSelect.value);
-  if (classSelect.value) q.set('class', classSelect.value);
   const min = minConfidence();
   setParams({ flight: flightSelect.value, status: statusSelect.value || 'any', class: classSelect.value, order: orderSelect.value, min: min ? String(min) : null });
   updateBulkButton();
-  const all = await api('api/hazards' + (q.toString() ? '?' + q.toString() : ''));
-  queue = min ? all.filter((h) => h.maxConfidence >= min) : all;
-  for (const h of queue) {
-    knownClasses.add(h.className);
-    for (const c of Object.keys(h.classVotes || {})) knownClasses.add(c);
+  const mine = ++generation;
+  const first = await api('api/hazards/queue?' + queueQuery().toString());
+  if (mine !== generation) return; // newer filters meanwhile
+  queue = [];
+  next = null;
+  total = 0;
+  addPage(first);
+  // A point asked for by its id (from the map, or the current one when the order changes) may lie further down.
+  for (let pages = 1; wantedId && next && pages < FIND_PAGES && !queue.some((h) => h.id === wantedId); pages++) {
+    await loadMore();
   }
   fillClassFilter(classSelect.value);
-  sortQueue();
   index = Math.max(0, wantedId ? queue.findIndex((h) => h.id === wantedId) : 0);
   $('empty').hidden = queue.length > 0;
   $('review').hidden = queue.length === 0;
   showQueue();
+  if (next && index >= queue.length - LOOK_AHEAD) moreQueue();
   if (queue.length) await show();
   else {
     current = null;
@@ -173,18 +218,33 @@ function showHistory(history) {
 
 async function go(i) {
   if (!queue.length) return;
-  const next = Math.max(0, Math.min(queue.length - 1, i));
-  if (next === index && current?.id === queue[next].id) {
+  // Near the loaded end the next page is fetched meanwhile; a step past the end waits for it.
+  if (next && i >= queue.length - LOOK_AHEAD) {
+    const more = moreQueue();
+    if (i >= queue.length) await more;
+  }
+  const target = Math.max(0, Math.min(queue.length - 1, i));
+  if (target === index && current?.id === queue[target].id) {
     if (i >= queue.length) say(t('review.queueEnd'), 'info');
     else if (i < 0) say(t('review.queueStart'), 'info');
     return;
   }
-  index = next;
+  index = target;
   try {
     await show();
   } catch (e) {
     say(t('review.loadPointFailed', { reason: e.message }), 'error');
   }
+}
+
+/** One page fetch at a time (shared by whoever asks meanwhile); the table shows what it added. */
+let loadingMore = null;
+function moreQueue() {
+  loadingMore ??= loadMore()
+    .then(() => showQueue())
+    .catch((e) => say(t('review.loadQueueFailed', { reason: e.message }), 'error'))
+    .finally(() => { loadingMore = null; });
+  return loadingMore;
 }
 
 async function decide(decision, label = null) {
@@ -202,7 +262,7 @@ async function decide(decision, label = null) {
     const summary = await api('api/hazards/' + encodeURIComponent(id));
     const i = queue.findIndex((h) => h.id === id);
     if (i >= 0) Object.assign(queue[i], summary, { observations: undefined });
-    const last = index >= queue.length - 1;
+    const last = index >= queue.length - 1 && !next;
     const done = t(label ? 'review.doneReclassify' : DONE[decision], { id, label: label ? classText(label) : '' });
     say(last ? t('review.doneLast', { done }) : done, 'ok');
     if (last) await show();
@@ -370,10 +430,7 @@ for (const s of [flightSelect, statusSelect, classSelect]) {
 }
 orderSelect.addEventListener('change', () => {
   orderSelect.blur();
-  const id = queue[index]?.id;
-  sortQueue();
-  index = Math.max(0, queue.findIndex((h) => h.id === id));
-  showQueue();
+  loadQueue(queue[index]?.id).catch((e) => say(t('review.loadQueueFailed', { reason: e.message }), 'error'));
 });
 
 async function start() {
