@@ -48,19 +48,25 @@ internal static class CsvExportWriter
         }
     }
 
-    /// <summary>Writes the IMSMA Core field-mapping template: one row per column of the CSV.</summary>
-    public static void WriteImsmaMapping(ExportTable table, Stream output)
+    /// <summary>
+    /// Writes the IMSMA Core field-mapping template: one row per column of the CSV. The descriptions are in
+    /// <paramref name="language"/> where Resources/FieldTexts has it (az, ru), else English; field names, IMSMA
+    /// targets, types and units stay as they are (codes a GIS matches on).
+    /// </summary>
+    public static void WriteImsmaMapping(ExportTable table, Stream output, CultureInfo? language = null)
     {
         using var writer = new StreamWriter(output, new UTF8Encoding(true), leaveOpen: true) { NewLine = "\r\n" };
         writer.WriteLine("dronescan_field,imsma_field,type,unit,description");
+        string Row(string name, string imsma, string type, string unit, string key, string english) =>
+            string.Join(',', new[] { name, imsma, type, unit, FieldTexts.Describe(key, english, language) }.Select(Quote));
         if (table.IsPointLayer)
         {
-            writer.WriteLine("latitude,Latitude (WGS84),real,decimal degrees,\"WGS84 latitude, north positive\"");
-            writer.WriteLine("longitude,Longitude (WGS84),real,decimal degrees,\"WGS84 longitude, east positive\"");
+            writer.WriteLine(Row("latitude", "Latitude (WGS84)", "real", "decimal degrees", "geometry_latitude", "WGS84 latitude, north positive"));
+            writer.WriteLine(Row("longitude", "Longitude (WGS84)", "real", "decimal degrees", "geometry_longitude", "WGS84 longitude, east positive"));
         }
         else
         {
-            writer.WriteLine("wkt,Geometry (WGS84),text,WKT,Polygon in WGS84 as well-known text (longitude latitude)");
+            writer.WriteLine(Row("wkt", "Geometry (WGS84)", "text", "WKT", "geometry_wkt", "Polygon in WGS84 as well-known text (longitude latitude)"));
         }
 
         foreach (var f in table.Fields)
@@ -72,7 +78,7 @@ internal static class CsvExportWriter
                 FieldType.Real => "real",
                 _ => "date-time",
             };
-            writer.WriteLine(string.Join(',', new[] { f.Name, f.ImsmaField, type, f.Unit, f.Description }.Select(Quote)));
+            writer.WriteLine(Row(f.Name, f.ImsmaField, type, f.Unit, FieldTexts.Key(table.Layer, f.Name), f.Description));
         }
     }
 

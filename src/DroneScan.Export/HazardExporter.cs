@@ -68,9 +68,10 @@ public static class HazardExporter
 
     /// <summary>
     /// Writes a CSV and its IMSMA field-mapping template into one zip (<paramref name="baseName"/><c>.csv</c> and
-    /// <paramref name="baseName"/><c>.imsma-mapping.csv</c>), so a download carries both.
+    /// <paramref name="baseName"/><c>.imsma-mapping.csv</c>), so a download carries both; the template's
+    /// descriptions in <paramref name="language"/> where there is a translation (az, ru), else English.
     /// </summary>
-    public static void WriteCsvZip(ExportLayer layer, ExportData data, Stream output, string baseName)
+    public static void WriteCsvZip(ExportLayer layer, ExportData data, Stream output, string baseName, System.Globalization.CultureInfo? language = null)
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(output);
@@ -83,7 +84,7 @@ public static class HazardExporter
         }
 
         using var mapping = zip.CreateEntry(Path.GetFileName(ImsmaMappingPath(baseName + ".csv"))).Open();
-        CsvExportWriter.WriteImsmaMapping(table, mapping);
+        CsvExportWriter.WriteImsmaMapping(table, mapping, language);
     }
 
     /// <summary>Where <see cref="Write(ExportFormat, ExportLayer, ExportData, string, TimeProvider?)"/> puts the

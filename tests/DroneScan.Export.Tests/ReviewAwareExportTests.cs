@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.IO.Compression;
 using System.Text;
 
@@ -43,6 +44,74 @@ public sealed class ReviewAwareExportTests
         string mapping = reader.ReadToEnd();
         Assert.Contains("model_class,", mapping, StringComparison.Ordinal);
         Assert.Contains("class,", mapping, StringComparison.Ordinal);
+    }
+
+    /// <summary>Every row of every layer's template has its own Azerbaijani and Russian description (none left in
+    /// English, none empty); English, the invariant culture and a language without translations get the English.</summary>
+    [Theory]
+    [InlineData(ExportLayer.Points)]
+    [InlineData(ExportLayer.Coverage)]
+    [InlineData(ExportLayer.Areas)]
+    public void ImsmaMapping_IsDescribedInAzerbaijaniAndRussian(ExportLayer layer)
+    {
+        var english = Mapping(layer, null);
+        Assert.Equal(english, Mapping(layer, CultureInfo.GetCultureInfo("en-GB")));
+        Assert.Equal(english, Mapping(layer, CultureInfo.InvariantCulture));
+        Assert.Equal(english, Mapping(layer, CultureInfo.GetCultureInfo("fr")));
+        foreach (var (lang, letters) in new[] { ("az", "[əğıöşüçİ]"), ("ru", "[а-яё]") })
+        {
+            var local = Mapping(layer, CultureInfo.GetCultureInfo(lang));
+            Assert.Equal(english.Keys, local.Keys);
+            foreach (var (field, text) in local)
+            {
+                Assert.False(string.IsNullOrWhiteSpace(text), $"{lang} {layer} {field}: empty");
+                Assert.NotEqual(english[field], text);
+            }
+
+            Assert.Matches(letters, string.Concat(local.Values));
+        }
+    }
+
+    /// <summary>The template's descriptions by field.</summary>
+    private Dictionary<string, string> Mapping(ExportLayer layer, CultureInfo? language)
+    {
+        using var output = new MemoryStream();
+        CsvExportWriter.WriteImsmaMapping(ExportSchema.Build(layer, data), output, language);
+        var rows = Encoding.UTF8.GetString(output.ToArray()).TrimStart('\uFEFF').Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Skip(1);
+        return rows.Select(Cells).ToDictionary(c => c[0], c => c[4], StringComparer.Ordinal);
+    }
+
+    /// <summary>The cells of an RFC 4180 row (quoted cells may hold commas and doubled quotes).</summary>
+    private static List<string> Cells(string row)
+    {
+        var cells = new List<string>();
+        var cell = new StringBuilder();
+        bool quoted = false;
+        for (int i = 0; i < row.Length; i++)
+        {
+            char c = row[i];
+            if (quoted && c == '"' && i + 1 < row.Length && row[i + 1] == '"')
+            {
+                cell.Append('"');
+                i++;
+            }
+            else if (c == '"')
+            {
+                quoted = !quoted;
+            }
+            else if (c == ',' && !quoted)
+            {
+                cells.Add(cell.ToString());
+                cell.Clear();
+            }
+            else
+            {
+                cell.Append(c);
+            }
+        }
+
+        cells.Add(cell.ToString());
+        return cells;
     }
 
     [Fact]

@@ -145,6 +145,29 @@ public sealed partial class LocalisationTests(ServiceFixture service)
     }
 
     [Fact]
+    public async Task TheImsmaMapping_DescribesTheFieldsInTheReadersLanguage_AndKeepsTheCodes()
+    {
+        var mapping = new Dictionary<string, string[][]>();
+        foreach (string lang in Localisation.Languages)
+        {
+            using var client = service.Client(Roles.Planner);
+            client.DefaultRequestHeaders.AcceptLanguage.ParseAdd(lang);
+            await using var zip = await client.GetStreamAsync($"/api/flights/{service.DemoFlightId}/hazards?format=csv&layer=points");
+            using var archive = new ZipArchive(zip);
+            using var reader = new StreamReader(archive.Entries.Single(e => e.Name.EndsWith(".imsma-mapping.csv", StringComparison.Ordinal)).Open());
+            mapping[lang] = (await reader.ReadToEndAsync()).Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split(',')).ToArray();
+        }
+
+        // The same rows, field names and IMSMA targets in every language; only the descriptions change.
+        Assert.Equal(mapping["en"].Select(r => (r[0], r[1])), mapping["ru"].Select(r => (r[0], r[1])));
+        Assert.Equal(mapping["en"].Select(r => (r[0], r[1])), mapping["az"].Select(r => (r[0], r[1])));
+        string Description(string lang, string field) => string.Join(',', mapping[lang].Single(r => r[0] == field)[4..]);
+        Assert.Contains("90 %", Description("en", "r90_m"), StringComparison.Ordinal);
+        Assert.Contains("вероятностью 90 %", Description("ru", "r90_m"), StringComparison.Ordinal);
+        Assert.Contains("90 % ehtimalla", Description("az", "r90_m"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void PhotoProblems_AreExplainedInTheUiLanguage()
     {
         var before = CultureInfo.CurrentUICulture;

@@ -46,7 +46,11 @@ public sealed class ReviewTests(ServiceFixture service)
             ? first.PostAsJsonAsync($"/api/hazards/{hazardId}/review", new { decision = "confirm", comment = $"parallel {i}" })
             : second.PostAsJsonAsync($"/api/hazards/{hazardId}/review", new { decision = "reject", comment = $"parallel {i}" })));
 
-        Assert.All(answers, a => Assert.Equal(HttpStatusCode.OK, a.StatusCode));
+        foreach (var a in answers)
+        {
+            Assert.True(a.StatusCode == HttpStatusCode.OK, $"{(int)a.StatusCode}: {await a.Content.ReadAsStringAsync()}");
+        }
+
         var history = (await first.GetFromJsonAsync<JsonElement[]>($"/api/hazards/{hazardId}/reviews"))!;
         Assert.Equal(Enumerable.Range(0, 10).Select(i => $"parallel {i}").Order(), history.Select(r => r.GetProperty("comment").GetString()!).Order());
         Assert.Equal(["analyst-user", "second-analyst"], history.Select(r => r.GetProperty("reviewer").GetString()).Distinct().Order());

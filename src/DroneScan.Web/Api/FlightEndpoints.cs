@@ -179,8 +179,9 @@ public static class FlightEndpoints
                 HazardExporter.WriteShapefileZip(which, data, output, baseName);
                 return Results.File(output.ToArray(), "application/zip", baseName + ".zip");
             case ExportFormat.Csv:
-                // The CSV with its IMSMA field-mapping template, as the CLI writes them side by side.
-                HazardExporter.WriteCsvZip(which, data, output, baseName);
+                // The CSV with its IMSMA field-mapping template, as the CLI writes them side by side; the template's
+                // descriptions in the request's language.
+                HazardExporter.WriteCsvZip(which, data, output, baseName, System.Globalization.CultureInfo.CurrentUICulture);
                 return Results.File(output.ToArray(), "application/zip", baseName + "-csv.zip");
             case ExportFormat.GeoPackage:
                 string temp = Path.Combine(Path.GetTempPath(), $"dronescan-{Guid.NewGuid():N}.gpkg");

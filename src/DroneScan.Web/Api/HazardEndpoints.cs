@@ -13,7 +13,7 @@ using Microsoft.Extensions.Options;
 namespace DroneScan.Web.Api;
 
 /// <summary><c>/api/hazards</c>: hazard points across flights, their observations and reviews.</summary>
-public static class HazardEndpoints
+public static partial class HazardEndpoints
 {
     public static IEndpointRouteBuilder MapHazardEndpoints(this IEndpointRouteBuilder app)
     {
@@ -94,7 +94,7 @@ public static class HazardEndpoints
     /// <summary>Longest class label of a reclassification.</summary>
     public const int MaxLabelChars = 100;
 
-    private static IResult Review(string id, ReviewRequest request, ClaimsPrincipal user, IFlightStore store, IBackgroundJobClient jobs)
+    private static IResult Review(string id, ReviewRequest request, ClaimsPrincipal user, IFlightStore store, IBackgroundJobClient jobs, ILoggerFactory logs)
     {
         ArgumentNullException.ThrowIfNull(request);
         string text = request.Decision?.Trim() ?? "";
@@ -113,13 +113,26 @@ public static class HazardEndpoints
 
         // Suggested areas follow the reviews (a rejected point suggests none, an un-rejected one does again): rebuilt
         // by a job, not in this request; an export of the areas brings them up to date first.
+        // The review is saved by now: a job store that cannot take the job (the SQLite job store under many parallel
+        // reviews) must not turn it into an error. The areas stay as they were until the next rebuild; an areas
+        // export rebuilds them first anyway.
         if ((before.Hazard.Status == HazardStatus.Rejected) != (ReviewRules.StatusOf(decision) == HazardStatus.Rejected))
         {
-            jobs.Enqueue<FlightJobs>(j => j.RebuildAreas(review.FlightId));
+            try
+            {
+                jobs.Enqueue<FlightJobs>(j => j.RebuildAreas(review.FlightId));
+            }
+            catch (BackgroundJobClientException e)
+            {
+                AreasNotQueued(logs.CreateLogger(typeof(HazardEndpoints)), e, id);
+            }
         }
 
         return Results.Ok(review.ToDto());
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Review of {HazardId} saved; the rebuild of its flight's suggested areas could not be queued")]
+    private static partial void AreasNotQueued(ILogger logger, Exception exception, string hazardId);
 
     /// <summary>
     /// Rejects the flight's candidate points whose confidence is below <c>below</c> (0–1), each with its own review
