@@ -117,13 +117,27 @@ public sealed class PostgresServer : IDisposable
         return new NpgsqlConnectionStringBuilder(ConnectionString) { SearchPath = schema }.ToString();
     }
 
+    /// <summary>Drops the class's database. Test classes end in parallel, and concurrent <c>DROP DATABASE … WITH
+    /// (FORCE)</c>s can deadlock on the catalogue or meet a session still ending: a failed drop is tried again (up to
+    /// five times, a little later each time) before the failure is reported.</summary>
     public void Dispose()
     {
         NpgsqlConnection.ClearAllPools();
-        using var c = new NpgsqlConnection(adminConnectionString);
-        c.Open();
-        using var cmd = new NpgsqlCommand($"DROP DATABASE IF EXISTS {DatabaseName} WITH (FORCE);", c);
-        cmd.ExecuteNonQuery();
+        for (int attempt = 1; ; attempt++)
+        {
+            try
+            {
+                using var c = new NpgsqlConnection(adminConnectionString);
+                c.Open();
+                using var cmd = new NpgsqlCommand($"DROP DATABASE IF EXISTS {DatabaseName} WITH (FORCE);", c);
+                cmd.ExecuteNonQuery();
+                return;
+            }
+            catch (PostgresException) when (attempt < 5)
+            {
+                Thread.Sleep(200 * attempt);
+            }
+        }
     }
 }
 
