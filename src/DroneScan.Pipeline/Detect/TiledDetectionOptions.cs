@@ -52,6 +52,17 @@ public sealed record TiledDetectionOptions
     /// <summary>Merging across tiles (objects cut by tile edges).</summary>
     public MergeOptions PhotoMerge { get; init; } = new();
 
+    /// <summary>
+    /// Suppression after a verifier has refined the boxes (<see cref="VerifierInfo.RefinesBoxes"/>): greedy, best final
+    /// score first, IoU ≥ 0.5 across classes, as verifier.py's <c>agnostic_nms</c> that the refined models were
+    /// measured with. Several candidates of one object (stage-1 boxes of both classes, or badly placed ones) are
+    /// refined onto the same box; only the best stays.
+    /// </summary>
+    public MergeOptions RefinedMerge { get; init; } = new()
+    {
+        Mode = MergeMode.Suppress, Metric = OverlapMetric.IoU, Threshold = 0.5, ClassAgnostic = true, MaxDetections = int.MaxValue,
+    };
+
     /// <summary>Photos over this many pixels are refused before decoding.</summary>
     public long MaxPixels { get; init; } = Imaging.Pixels.PhotoDecoder.DefaultMaxPixels;
 
