@@ -17,7 +17,7 @@ from evaluate import average_precision, evaluate, greedy_merge, pr_curve  # noqa
 from model import ContractDetector, SmallObjectNet, arch_of, decode_boxes, net_from_checkpoint  # noqa: E402
 from targets import build_targets, giou_loss  # noqa: E402
 from train import EpochBatches, batch_seed  # noqa: E402
-from verifier import (Verifier, agnostic_nms, apply_deltas, box_deltas, chip_windows, crop_chips,  # noqa: E402
+from verifier import (Verifier, adaptive_pool, agnostic_nms, apply_deltas, box_deltas, chip_windows, crop_chips,  # noqa: E402
                       dihedral, dihedral_deltas, finetune_last_stage, fit_box_scale, fit_head, fit_ridge,
                       scale_boxes, undo_dihedral_deltas)
 
@@ -291,6 +291,25 @@ class StageTwoBoxes(unittest.TestCase):
         boxes = np.array([[0, 0, 10, 10], [1, 0, 11, 10], [50, 50, 60, 60], [0, 0, 10, 9]])
         keep = agnostic_nms(boxes, np.array([0.5, 0.9, 0.3, 0.1]), iou=0.5)
         self.assertEqual(list(keep), [1, 2])
+
+    def test_matrix_pooling_equals_adaptive_average_pooling(self):
+        g = torch.Generator().manual_seed(0)
+        for h, w in [(8, 8), (4, 4), (6, 6), (12, 7), (3, 5)]:
+            x = torch.randn(2, 3, h, w, generator=g)
+            self.assertTrue(torch.allclose(adaptive_pool(x, 4), torch.nn.functional.adaptive_avg_pool2d(x, 4), atol=1e-6), (h, w))
+
+    def test_a_verifier_with_the_box_regressor_and_tta_exports_to_onnx_with_five_columns(self):
+        import onnx
+
+        torch.manual_seed(0)
+        model = Verifier(reg=True, tta=True).eval()
+        with tempfile.TemporaryDirectory() as tmp:
+            path = os.path.join(tmp, "v.onnx")
+            torch.onnx.export(model, torch.rand(2, 3, 32, 32), path, input_names=["chips"], output_names=["scores"],
+                              dynamic_axes={"chips": {0: "n"}, "scores": {0: "n"}}, opset_version=17)
+            out = onnx.load(path).graph.output[0].type.tensor_type.shape.dim
+            self.assertEqual(out[1].dim_value, 5)
+            self.assertEqual(out[0].dim_param, "n")
 
     def test_ridge_recovers_a_linear_map(self):
         g = torch.Generator().manual_seed(0)

@@ -124,6 +124,22 @@ def apply_deltas(boxes, deltas, context=CONTEXT, min_px=MIN_PX):
     return np.stack([ncx - w / 2, ncy - h / 2, ncx + w / 2, ncy + h / 2], 1)
 
 
+def pool_matrix(n, out):
+    """[out, n]: row i averages the input cells of adaptive average pooling's bin i, [⌊i n / out⌋, ⌈(i + 1) n / out⌉)."""
+    m = torch.zeros(out, n)
+    for i in range(out):
+        a, b = (i * n) // out, -((-(i + 1) * n) // out)
+        m[i, a:b] = 1.0 / (b - a)
+    return m
+
+
+def adaptive_pool(x, out):
+    """``F.adaptive_avg_pool2d(x, out)`` as two matrix products with the map's size fixed when traced: torch 1.13
+    cannot export adaptive pooling to ONNX once the batch is dynamic ("input size not accessible"), MatMul it can."""
+    h, w = int(x.shape[2]), int(x.shape[3])
+    return pool_matrix(h, out).to(x) @ x @ pool_matrix(w, out).to(x).T
+
+
 class Verifier(nn.Module):
     """Chips RGB 0..1 [N, 3, S, S] → probability [N, 1]. Features: the last two stages' global averages and the
     last stage's average over its middle half (where the object sits), then one linear layer.
@@ -149,7 +165,7 @@ class Verifier(nn.Module):
 
     @staticmethod
     def spatial(f):
-        return torch.cat([F.adaptive_avg_pool2d(f[-2], 4).flatten(1), F.adaptive_avg_pool2d(f[-1], 4).flatten(1)], 1)
+        return torch.cat([adaptive_pool(f[-2], 4).flatten(1), adaptive_pool(f[-1], 4).flatten(1)], 1)
 
     def features(self, chips):
         return self.pooled(self.trunk.forward_stages(chips))
