@@ -13,6 +13,13 @@ public sealed record TiledDetectionOptions
     /// <summary>Minimum score of a detection: the class score, or with a verifier the combined final score.</summary>
     public float MinScore { get; init; } = DefaultMinScore;
 
+    /// <summary>
+    /// With a verifier: the stage-1 score a box needs to become a candidate, instead of the model's
+    /// (<see cref="ModelInfo.ProposalScore"/>) or a lower <see cref="MinScore"/>; null (the default) leaves that rule.
+    /// An evaluation sets it to the model's proposal score to measure exactly the candidates <c>detect</c> verifies.
+    /// </summary>
+    public float? ProposalScore { get; init; }
+
     /// <summary>Chips per verifier run (when the model has a verifier with a dynamic batch).</summary>
     public int VerifyBatchSize { get; init; } = 32;
 

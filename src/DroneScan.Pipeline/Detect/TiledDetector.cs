@@ -44,11 +44,12 @@ public sealed class TiledDetector(IDetector detector, TiledDetectionOptions opti
     /// <summary>
     /// The score a box needs from the detector (stage 1). Without a verifier it is <see cref="TiledDetectionOptions.MinScore"/>.
     /// With one it is the model's proposal score (<see cref="ModelInfo.ProposalScore"/>), or MinScore when that is
-    /// lower (an evaluation's floor) or the model gives none; the final score then decides against MinScore.
+    /// lower (an evaluation's floor) or the model gives none, unless <see cref="TiledDetectionOptions.ProposalScore"/>
+    /// fixes it; the final score then decides against MinScore.
     /// </summary>
     public float ProposalMinScore => Detector.Verifier is null
         ? Options.MinScore
-        : Math.Min(Detector.Info.ProposalScore ?? Options.MinScore, Options.MinScore);
+        : Options.ProposalScore ?? Math.Min(Detector.Info.ProposalScore ?? Options.MinScore, Options.MinScore);
 
     /// <summary>Where stages are timed (benchmarks); null times nothing.</summary>
     public StageTimes? Times { get; init; }
