@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using DroneScan.Core.Detection;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 
@@ -7,7 +8,8 @@ namespace DroneScan.Detection;
 /// <summary>
 /// A loaded chip verifier, the optional second stage of a detection model (<see cref="VerifierInfo"/>): owns one
 /// <see cref="InferenceSession"/>, validated at load against its contract — input [N, 3, S, S] float32 RGB 0–1 with S
-/// fixed, output [N, 1] float32 probabilities. Thread-safe for <see cref="Verify"/>; results are returned, never kept.
+/// fixed, output [N, 1] float32 probabilities or [N, 5] (probability, then the box deltas of
+/// <see cref="ChipBoxDeltas"/>). Thread-safe for <see cref="Verify"/>; results are returned, never kept.
 /// Loaded and owned by the <see cref="OnnxDetector"/> that names it.
 /// </summary>
 public sealed class ChipVerifier : IDisposable
@@ -61,9 +63,11 @@ public sealed class ChipVerifier : IDisposable
 
     /// <summary>
     /// Runs the verifier on <paramref name="count"/> chips packed in <paramref name="chips"/> (NCHW, S × S each) and
-    /// writes each chip's probability of holding a real object to <paramref name="probabilities"/>.
+    /// writes each chip's probability of holding a real object to <paramref name="probabilities"/>; a verifier that
+    /// refines boxes (<see cref="VerifierInfo.RefinesBoxes"/>) also writes each chip's box deltas to
+    /// <paramref name="deltas"/> when that is long enough (otherwise they are not read).
     /// </summary>
-    public void Verify(float[] chips, int count, Span<float> probabilities)
+    public void Verify(float[] chips, int count, Span<float> probabilities, Span<ChipBoxDeltas> deltas = default)
     {
         ArgumentNullException.ThrowIfNull(chips);
         int s = Info.ChipSize;
@@ -73,15 +77,27 @@ public sealed class ChipVerifier : IDisposable
             throw new ArgumentOutOfRangeException(nameof(count), count, $"the chip buffer holds {chips.Length / plane} chips, the result {probabilities.Length}");
         }
 
+        int columns = Info.RefinesBoxes ? 5 : 1;
         using var input = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, new Memory<float>(chips, 0, (int)(count * plane)), [count, 3, s, s]);
         using var outputs = _session.Run(_runOptions, _inputNames, [input], _outputNames);
         var shape = outputs[0].GetTensorTypeAndShape().Shape;
-        if (shape.Length != 2 || shape[0] != count || shape[1] != 1)
+        if (shape.Length != 2 || shape[0] != count || shape[1] != columns)
         {
-            throw new InvalidOperationException($"{Info.Path}: output shape [{string.Join(", ", shape)}] does not match [{count}, 1]");
+            throw new InvalidOperationException($"{Info.Path}: output shape [{string.Join(", ", shape)}] does not match [{count}, {columns}]");
         }
 
-        outputs[0].GetTensorDataAsSpan<float>()[..count].CopyTo(probabilities);
+        // Row-major [N, columns]: the probability first, then dx, dy, log w, log h.
+        var values = outputs[0].GetTensorDataAsSpan<float>();
+        bool writeDeltas = Info.RefinesBoxes && deltas.Length >= count;
+        for (int i = 0; i < count; i++)
+        {
+            var row = values.Slice(i * columns, columns);
+            probabilities[i] = row[0];
+            if (writeDeltas)
+            {
+                deltas[i] = new ChipBoxDeltas(row[1], row[2], row[3], row[4]);
+            }
+        }
     }
 
     public void Dispose()
@@ -116,9 +132,9 @@ public sealed class ChipVerifier : IDisposable
 
         var (outputName, output) = session.OutputMetadata.First();
         int[] outDims = output.Dimensions;
-        if (!output.IsTensor || output.ElementDataType != TensorElementType.Float || outDims.Length != 2 || (outDims[1] != 1 && outDims[1] > 0))
+        if (!output.IsTensor || output.ElementDataType != TensorElementType.Float || outDims.Length != 2 || (outDims[1] != 1 && outDims[1] != 5 && outDims[1] > 0))
         {
-            throw new ModelLoadException(path, $"verifier output '{outputName}' must be float32 [N, 1] (a probability per chip), not {output.ElementDataType} [{string.Join(", ", outDims)}]");
+            throw new ModelLoadException(path, $"verifier output '{outputName}' must be float32 [N, 1] (a probability per chip) or [N, 5] (the probability, then dx, dy, log w, log h), not {output.ElementDataType} [{string.Join(", ", outDims)}]");
         }
 
         var meta = session.ModelMetadata.CustomMetadataMap;
@@ -135,6 +151,9 @@ public sealed class ChipVerifier : IDisposable
                 OutputName = outputName,
                 ChipSize = inDims[2],
                 FixedBatch = inDims[0] > 0 ? inDims[0] : null,
+
+                // A dynamic second dimension is read as [N, 1], as before box refinement existed; Verify checks it.
+                RefinesBoxes = outDims[1] == 5,
                 ChipContext = ModelMetadataParser.ParseNumber(Get("dronescan.chip_context"), "dronescan.chip_context", 0, 1000, minExclusive: true) ?? 2.0,
                 ChipMinPx = ModelMetadataParser.ParseNumber(Get("dronescan.chip_min_px"), "dronescan.chip_min_px", 0, 100_000) ?? 32,
                 VerifyWeight = ModelMetadataParser.ParseNumber(Get("dronescan.verify_weight"), "dronescan.verify_weight", 0, 1) ?? 1,

@@ -35,6 +35,10 @@ public sealed record ModelInfo
     /// <summary>The batch size the graph fixes, or null when the batch dimension is dynamic.</summary>
     public int? FixedBatch { get; init; }
 
+    /// <summary>True for an output [N, 5]: besides the probability, each chip's box regression (dx, dy, log w, log h)
+    /// that replaces the candidate's box; false for [N, 1] (the candidate keeps its box).</summary>
+    public bool RefinesBoxes { get; init; }
+
     public required IReadOnlyList<string> ClassNames { get; init; }
 
     /// <summary>Ground sample distance the model was trained at, metres per pixel (DroneScan models).</summary>
@@ -75,7 +79,8 @@ public sealed record ModelInfo
 /// <summary>
 /// What a chip verifier declares: a second-stage model that takes square RGB chips around candidate boxes, input
 /// [N, 3, S, S] float32 0–1 with S fixed, and returns [N, 1] float32, the probability that a chip holds a real
-/// object. Metadata: <c>dronescan.chip_context</c> (c), <c>dronescan.chip_min_px</c> (m), <c>dronescan.verify_weight</c>
+/// object, or [N, 5]: that probability, then where the object lies in the chip (<see cref="Core.Detection.ChipBoxDeltas"/>:
+/// dx, dy, log w, log h), so the box can be refined from the chip. Metadata: <c>dronescan.chip_context</c> (c), <c>dronescan.chip_min_px</c> (m), <c>dronescan.verify_weight</c>
 /// (w), and <c>dronescan.model_name</c>/<c>dronescan.model_version</c> as for detectors.
 /// </summary>
 public sealed record VerifierInfo
@@ -98,6 +103,10 @@ public sealed record VerifierInfo
 
     /// <summary>The batch size the graph fixes, or null when the batch dimension is dynamic.</summary>
     public int? FixedBatch { get; init; }
+
+    /// <summary>True for an output [N, 5]: besides the probability, each chip's box regression (dx, dy, log w, log h)
+    /// that replaces the candidate's box; false for [N, 1] (the candidate keeps its box).</summary>
+    public bool RefinesBoxes { get; init; }
 
     /// <summary>Chip side as a multiple of the box's longer side (c, default 2): the context the verifier sees.</summary>
     public double ChipContext { get; init; } = 2.0;

@@ -24,6 +24,7 @@ public class ShippedModelTests
     [Theory]
     [InlineData("dronescan-rgb.onnx", new[] { "ap_mine", "at_mine", "uxo" })]
     [InlineData("dronescan-thermal.onnx", new[] { "landmine" })]
+    [InlineData("dronescan-rgb-pfm1.onnx", new[] { "ap_mine", "at_mine", "uxo" })]
     public void AShippedModel_LoadsWithItsMetadata_AndIsSmall(string file, string[] classes)
     {
         using var detector = OnnxDetector.Load(Model(file));
@@ -40,6 +41,7 @@ public class ShippedModelTests
     [Theory]
     [InlineData("dronescan-rgb.onnx", DroneScan.Core.Photos.ImageSensor.Rgb, "red,green,blue")]
     [InlineData("dronescan-thermal.onnx", DroneScan.Core.Photos.ImageSensor.Thermal, "lwir,lwir,lwir")]
+    [InlineData("dronescan-rgb-pfm1.onnx", DroneScan.Core.Photos.ImageSensor.Rgb, "red,green,blue")]
     public void AShippedModel_DeclaresItsSensorAndBands(string file, DroneScan.Core.Photos.ImageSensor sensor, string bands)
     {
         using var detector = OnnxDetector.Load(Model(file));
@@ -127,6 +129,48 @@ public class ShippedModelTests
     // Measured on the samples: RGB AP50 0.884 (0.2.0) and 0.919 (0.3.0). Thermal: 12 mines only, so AP50 mostly
     // reflects how the few boxes rank (0.2.0: 0.572, 0.3.0: 0.453, while 0.3.0 scores 0.708 against 0.688 on all
     // 266 held-out mines); both models box 7 of the 12 at --conf 0.3. The floors catch a broken model, not noise.
+    [Fact]
+    public void ThePfm1Model_NamesItsVerifier_WhichRefinesBoxes_AndIsSmall()
+    {
+        using var detector = OnnxDetector.Load(Model("dronescan-rgb-pfm1.onnx"));
+        var verifier = detector.Info.Verifier;
+
+        Assert.NotNull(verifier);
+        Assert.Equal(Path.GetFullPath(Model("dronescan-rgb-pfm1-verify.onnx")), Path.GetFullPath(verifier.Path));
+        Assert.True(verifier.RefinesBoxes);
+        Assert.Equal(64, verifier.ChipSize);
+        Assert.Equal(0.05f, detector.Info.ProposalScore);
+        Assert.Equal(0.3, detector.Info.DefaultConf);
+        Assert.Equal(0.0028, detector.Info.GsdM);
+        Assert.True(new FileInfo(verifier.Path).Length <= 15 * 1024 * 1024, "models must stay under 15 MB");
+    }
+
+    [Fact]
+    public void ThePfm1Model_BoxesAPfm1_AndNothingOnTheMineFreeTiles_AtItsDefaultThreshold()
+    {
+        // data-samples/pfm1-dev: two development tiles with one PFM-1 each, two without anything. At its default 0.3
+        // the card measures both PFM-1s boxed at IoU 0.5 (and 1 false box on one of their tiles), nothing on the mine-free tiles.
+        var run = CliRun.Of("eval", "--data", Samples("pfm1-dev"), "--model", Model("dronescan-rgb-pfm1.onnx"), "--agnostic",
+            "--conf", "0.3", "--proposal-score", "model", "--json");
+        Assert.True(run.ExitCode == 0, run.Error);
+        var root = JsonDocument.Parse(run.Output).RootElement;
+
+        Assert.True(root.GetProperty("overall").GetProperty("atConf").GetProperty("tp").GetInt32() == 2, root.GetProperty("overall").ToString());
+        Assert.Equal(0, root.GetProperty("objectFree").GetProperty("boxes").GetInt32());
+    }
+
+    [Fact]
+    public void Detect_WithoutModel_KeepsTheDefaultRgbModel_ThoughASecondRgbModelShips()
+    {
+        // Automatic choice loads models/dronescan-rgb.onnx (and the thermal model) by name; dronescan-rgb-pfm1 is opt-in.
+        Assert.True(File.Exists(Model("dronescan-rgb-pfm1.onnx")));
+
+        var run = CliRun.Of("detect", "--json", Path.Combine(Samples("synthetic"), "images"));
+
+        Assert.True(run.ExitCode == 0, run.Error);
+        Assert.All(run.JsonLines(), l => Assert.Equal("dronescan-rgb", l.GetProperty("model").GetString()));
+    }
+
     private const double RgbSampleAp50Floor = 0.8;
     private const double ThermalSampleAp50Floor = 0.35;
     private const int ThermalSampleMinesFoundFloor = 6;

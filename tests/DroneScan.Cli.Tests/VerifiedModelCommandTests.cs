@@ -80,4 +80,30 @@ public sealed class VerifiedModelCommandTests : IDisposable
         Assert.Equal(1.0, overall.GetProperty("ap50").GetDouble());
         Assert.Equal(0.278652, overall.GetProperty("bestF1").GetProperty("threshold").GetDouble(), 5);
     }
+
+    [Theory]
+    [InlineData("model", 1.0)] // the model's 0.05: both rectangles (stage 1 scores 0.9) are verified
+    [InlineData("0.95", 0.0)]  // above stage 1's 0.9: no candidate at all
+    public void Eval_ProposalScore_SetsWhichStageOneBoxesAreVerified(string proposal, double expectedAp50)
+    {
+        string images = Path.Combine(_folder, "val", "images"), labels = Path.Combine(_folder, "val", "labels");
+        Directory.CreateDirectory(images);
+        Directory.CreateDirectory(labels);
+        File.Move(Photo(), Path.Combine(images, "a.png"));
+        File.WriteAllText(Path.Combine(labels, "a.txt"), string.Create(CultureInfo.InvariantCulture, $"0 {40 / 256.0} {40 / 256.0} {40 / 256.0} {40 / 256.0}\n"));
+
+        var run = CliRun.Of("eval", "--json", "--data", Path.Combine(_folder, "val"), "--model", Verified, "--proposal-score", proposal);
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Equal(expectedAp50, Assert.Single(run.JsonLines()).GetProperty("overall").GetProperty("ap50").GetDouble(), 6);
+    }
+
+    [Fact]
+    public void Eval_RefusesAProposalScoreThatIsNeitherAScoreNorModel()
+    {
+        var run = CliRun.Of("eval", "--data", _folder, "--model", Verified, "--proposal-score", "high");
+
+        Assert.NotEqual(0, run.ExitCode);
+        Assert.Contains("--proposal-score must be a score in [0, 1] or 'model', not 'high'", run.Error, StringComparison.Ordinal);
+    }
 }

@@ -27,6 +27,16 @@ internal static class Fixtures
     /// <summary>A chip verifier: p = mean red of the chip's central 4 × 4 of 32 × 32 (context 1.5, min 8 px, weight 0.5).</summary>
     public static string RedVerifier => Path.Combine(Dir, "verifier-red-32.onnx");
 
+    /// <summary>A verifier with output [N, 5]: p as <see cref="RedVerifier"/>, then the fixed deltas dx 0.125, dy −0.0625,
+    /// log w ln 0.25, log h ln 0.5 for every chip (context 1.5, min 8 px, weight 0.5).</summary>
+    public static string BoxRedVerifier => Path.Combine(Dir, "verifier-box-red-32.onnx");
+
+    /// <summary>The white-box detector naming <see cref="BoxRedVerifier"/> (proposal 0.05, default conf 0.3).</summary>
+    public static string WhiteBoxRefined => Path.Combine(Dir, "white-box-256-refined.onnx");
+
+    /// <summary>A detector naming a verifier with output [N, 3], which is neither contract.</summary>
+    public static string VerifierThreeColumns => Path.Combine(Dir, "verifier-3-columns-named.onnx");
+
     public static string VerifierMissing => Path.Combine(Dir, "verifier-missing.onnx");
 
     public static string VerifierNotAModel => Path.Combine(Dir, "verifier-not-a-model.onnx");

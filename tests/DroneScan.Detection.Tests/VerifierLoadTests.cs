@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using DroneScan.Core.Detection;
 
 namespace DroneScan.Detection.Tests;
 
@@ -64,6 +65,62 @@ public class VerifierLoadTests
         detector.Verifier!.Verify(chips, 2, p);
 
         Assert.Equal([0.25f, 1f], p);
+    }
+
+    [Fact]
+    public void Load_AVerifierWithFiveOutputColumns_RefinesBoxes_AndOneWithOneColumnDoesNot()
+    {
+        using var refined = OnnxDetector.Load(Fixtures.WhiteBoxRefined);
+        using var plain = OnnxDetector.Load(Fixtures.WhiteBoxVerified);
+
+        Assert.True(refined.Info.Verifier!.RefinesBoxes);
+        Assert.Equal(("fixture-box-verifier", "0.3.0", 32), (refined.Info.Verifier.Name, refined.Info.Verifier.Version, refined.Info.Verifier.ChipSize));
+        Assert.False(plain.Info.Verifier!.RefinesBoxes);
+    }
+
+    [Fact]
+    public void Verify_WithFiveColumns_ReturnsTheProbability_AndEachChipsBoxDeltas()
+    {
+        // verifier-box-red-32.onnx: p = mean red of the central 4 × 4, deltas fixed at (0.125, −0.0625, ln ¼, ln ½).
+        using var detector = OnnxDetector.Load(Fixtures.WhiteBoxRefined);
+        var chips = Tiles.Uniform(32, 0.25f, 1f);
+        var p = new float[2];
+        var deltas = new ChipBoxDeltas[2];
+
+        detector.Verifier!.Verify(chips, 2, p, deltas);
+
+        Assert.Equal([0.25f, 1f], p);
+        Assert.All(deltas, d =>
+        {
+            Assert.Equal(0.125, d.Dx, 1e-7);
+            Assert.Equal(-0.0625, d.Dy, 1e-7);
+            Assert.Equal(Math.Log(0.25), d.LogWidth, 1e-6);
+            Assert.Equal(Math.Log(0.5), d.LogHeight, 1e-6);
+        });
+    }
+
+    [Fact]
+    public void Verify_WithOneColumn_LeavesTheDeltasUntouched()
+    {
+        using var detector = OnnxDetector.Load(Fixtures.WhiteBoxVerified);
+        var p = new float[1];
+        var deltas = new ChipBoxDeltas[] { new(7, 7, 7, 7) };
+
+        detector.Verifier!.Verify(Tiles.Uniform(32, 0.5f), 1, p, deltas);
+
+        Assert.Equal(0.5f, p[0]);
+        Assert.Equal(new ChipBoxDeltas(7, 7, 7, 7), deltas[0]);
+    }
+
+    [Fact]
+    public void Load_Throws_WhenTheVerifierOutputHasNeitherOneNorFiveColumns()
+    {
+        var ex = Assert.Throws<ModelLoadException>(() => OnnxDetector.Load(Fixtures.VerifierThreeColumns));
+
+        Assert.EndsWith("verifier-3-columns.onnx", ex.ModelPath, StringComparison.Ordinal);
+        Assert.Contains("[N, 1]", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("[N, 5]", ex.Message, StringComparison.Ordinal);
+        Assert.Contains(", 3] ", ex.Message + " ", StringComparison.Ordinal); // the shape it has
     }
 
     [Fact]

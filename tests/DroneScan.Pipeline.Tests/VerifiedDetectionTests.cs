@@ -114,6 +114,14 @@ public sealed class VerifiedDetectionTests : IDisposable
     }
 
     [Fact]
+    public void AProposalScoreOption_FixesStageOne_WhateverMinScore()
+    {
+        var detector = new TiledDetector(_model, new TiledDetectionOptions { MinScore = 0.001f, ProposalScore = 0.05f });
+
+        Assert.Equal(0.05f, detector.ProposalMinScore);
+    }
+
+    [Fact]
     public void WithoutAVerifier_StageOneIsMinScore()
     {
         using var plain = OnnxDetector.Load(Scenes.WhiteBoxModel);

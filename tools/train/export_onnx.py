@@ -80,6 +80,9 @@ def main():
                     help="dronescan.proposal_score: stage-1 threshold for the boxes the verifier checks")
     ap.add_argument("--default-conf", type=float, default=None,
                     help="dronescan.default_conf: the recommended threshold, the default of detect and scan --conf")
+    ap.add_argument("--sensor", default=None, choices=("rgb", "thermal"),
+                    help="dronescan.sensor: which photos automatic model choice sends to the model")
+    ap.add_argument("--bands", default=None, help="dronescan.bands: the band of each input channel, e.g. red,green,blue")
     args = ap.parse_args()
 
     net, ck = load_net(args.weights)
@@ -108,6 +111,10 @@ def main():
     if args.verifier:
         metadata["dronescan.verifier"] = args.verifier
         metadata["dronescan.proposal_score"] = repr(args.proposal_score if args.proposal_score is not None else 0.05)
+    if args.sensor:
+        metadata["dronescan.sensor"] = args.sensor
+    if args.bands:
+        metadata["dronescan.bands"] = args.bands
     if args.default_conf is not None:
         metadata["dronescan.default_conf"] = repr(args.default_conf)
 

@@ -17,7 +17,9 @@ from evaluate import average_precision, evaluate, greedy_merge, pr_curve  # noqa
 from model import ContractDetector, SmallObjectNet, arch_of, decode_boxes, net_from_checkpoint  # noqa: E402
 from targets import build_targets, giou_loss  # noqa: E402
 from train import EpochBatches, batch_seed  # noqa: E402
-from verifier import Verifier, chip_windows, crop_chips, finetune_last_stage, fit_head  # noqa: E402
+from verifier import (Verifier, adaptive_pool, agnostic_nms, apply_deltas, box_deltas, chip_windows, crop_chips,  # noqa: E402
+                      dihedral, dihedral_deltas, finetune_last_stage, fit_box_scale, fit_head, fit_ridge,
+                      scale_boxes, undo_dihedral_deltas)
 
 
 class FakeSet:
@@ -238,6 +240,84 @@ class Chips(unittest.TestCase):
         self.assertTrue(any(k.startswith("head.") for k in changed), changed)
         self.assertFalse(any(k.startswith(("trunk.stem", "trunk.stages.0.", "trunk.stages.1.")) for k in changed), changed)
         self.assertFalse(any("running_" in k for k in changed), changed)  # BatchNorm statistics stay ImageNet's
+
+
+class StageTwoBoxes(unittest.TestCase):
+    def test_deltas_round_trip_to_the_true_box(self):
+        boxes = np.array([[10, 20, 50, 44], [0, 0, 8, 8]], np.float64)
+        truth = np.array([[14, 18, 52, 50], [-3, 1, 9, 12]], np.float64)
+        d = box_deltas(boxes, truth)
+        self.assertTrue(np.allclose(apply_deltas(boxes, d), truth), apply_deltas(boxes, d))
+        # Chip of box 0: centre (30, 32), side 2 × 40 = 80; true centre (33, 34) → dx = 3/80, dy = 2/80.
+        self.assertAlmostEqual(d[0, 0], 3 / 80)
+        self.assertAlmostEqual(d[0, 1], 2 / 80)
+
+    def test_deltas_follow_the_pixels_through_every_view(self):
+        # A bright 6 × 2 bar right of and below the centre of a 16 × 16 chip; in each view the deltas mapped by
+        # dihedral_deltas must point at the bar as it lies in that view, and undo must map them back.
+        chip = torch.zeros(1, 1, 16, 16)
+        chip[0, 0, 10:12, 9:15] = 1  # rows (y) 10-11, columns (x) 9-14
+        d = np.array([[(12 - 8) / 16, (11 - 8) / 16, np.log(6 / 16), np.log(2 / 16)]])
+        for k in range(8):
+            v = dihedral(chip, k)[0, 0]
+            ys, xs = torch.nonzero(v, as_tuple=True)
+            cx, cy = float(xs.float().mean()) + 0.5, float(ys.float().mean()) + 0.5
+            w, h = int(xs.max() - xs.min()) + 1, int(ys.max() - ys.min()) + 1
+            dk = dihedral_deltas(d, k)[0]
+            self.assertTrue(np.allclose(dk, [(cx - 8) / 16, (cy - 8) / 16, np.log(w / 16), np.log(h / 16)]), (k, dk))
+            back = undo_dihedral_deltas(torch.from_numpy(dk[None]).float(), k).numpy()
+            self.assertTrue(np.allclose(back, d, atol=1e-6), (k, back))
+
+    def test_tta_score_is_the_same_for_every_view_of_a_chip(self):
+        torch.manual_seed(0)
+        model = Verifier(reg=True, tta=True).eval()
+        chips = torch.rand(2, 3, 32, 32)
+        with torch.no_grad():
+            out = [model(dihedral(chips, k)) for k in range(8)]
+        for k in range(8):
+            self.assertTrue(torch.allclose(out[k][:, 0], out[0][:, 0], atol=1e-5), k)
+            # The regressed deltas of a turned chip are the turned deltas.
+            self.assertTrue(np.allclose(out[k][:, 1:].numpy(), dihedral_deltas(out[0][:, 1:].numpy(), k), atol=1e-4), k)
+
+    def test_box_scale_is_the_median_size_ratio_of_matched_boxes(self):
+        truth = [np.array([[0, 0, 40, 40], [100, 100, 130, 130]]), np.array([[0, 0, 20, 20]])]
+        pred = [scale_boxes(truth[0], 1 / 1.2), scale_boxes(truth[1], 1 / 1.2)]
+        s, n = fit_box_scale(pred, truth)
+        self.assertEqual(n, 3)
+        self.assertAlmostEqual(s, 1.2, places=6)
+        self.assertTrue(np.allclose(scale_boxes(pred[0], s), truth[0]))
+
+    def test_agnostic_nms_keeps_the_best_of_overlapping_boxes_of_any_class(self):
+        boxes = np.array([[0, 0, 10, 10], [1, 0, 11, 10], [50, 50, 60, 60], [0, 0, 10, 9]])
+        keep = agnostic_nms(boxes, np.array([0.5, 0.9, 0.3, 0.1]), iou=0.5)
+        self.assertEqual(list(keep), [1, 2])
+
+    def test_matrix_pooling_equals_adaptive_average_pooling(self):
+        g = torch.Generator().manual_seed(0)
+        for h, w in [(8, 8), (4, 4), (6, 6), (12, 7), (3, 5)]:
+            x = torch.randn(2, 3, h, w, generator=g)
+            self.assertTrue(torch.allclose(adaptive_pool(x, 4), torch.nn.functional.adaptive_avg_pool2d(x, 4), atol=1e-6), (h, w))
+
+    def test_a_verifier_with_the_box_regressor_and_tta_exports_to_onnx_with_five_columns(self):
+        import onnx
+
+        torch.manual_seed(0)
+        model = Verifier(reg=True, tta=True).eval()
+        with tempfile.TemporaryDirectory() as tmp:
+            path = os.path.join(tmp, "v.onnx")
+            torch.onnx.export(model, torch.rand(2, 3, 32, 32), path, input_names=["chips"], output_names=["scores"],
+                              dynamic_axes={"chips": {0: "n"}, "scores": {0: "n"}}, opset_version=17)
+            out = onnx.load(path).graph.output[0].type.tensor_type.shape.dim
+            self.assertEqual(out[1].dim_value, 5)
+            self.assertEqual(out[0].dim_param, "n")
+
+    def test_ridge_recovers_a_linear_map(self):
+        g = torch.Generator().manual_seed(0)
+        x = torch.randn(400, 6, generator=g) * 5 + 2
+        w = torch.randn(4, 6, generator=g)
+        y = x @ w.T + torch.tensor([1.0, -1.0, 0.5, 0.0])
+        wf, bf = fit_ridge(x, y, lam=1e-8)
+        self.assertTrue(torch.allclose(x @ wf.T + bf, y, atol=1e-3))
 
 
 def resnet18_onnx():

@@ -69,49 +69,177 @@ def crop_chips(image, boxes, size=CHIP_SIZE, context=CONTEXT, min_px=MIN_PX):
                          align_corners=False)
 
 
+def dihedral(x, k):
+    """View k (0-7) of chips [N, C, S, S]: transposed if k & 4, then mirrored left-right if k & 1, upside down if
+    k & 2 — the 8 flips and quarter turns."""
+    if k & 4:
+        x = x.transpose(2, 3)
+    if k & 1:
+        x = x.flip(3)
+    if k & 2:
+        x = x.flip(2)
+    return x
+
+
+def undo_dihedral_deltas(d, k):
+    """Box deltas (dx, dy, log w, log h) [N, 4] predicted on view k → deltas in the original chip's frame."""
+    d = d.clone()
+    if k & 1:
+        d[:, 0] = -d[:, 0]
+    if k & 2:
+        d[:, 1] = -d[:, 1]
+    if k & 4:
+        d = d[:, [1, 0, 3, 2]]
+    return d
+
+
+def dihedral_deltas(d, k):
+    """The inverse of ``undo_dihedral_deltas``: deltas of the original chip → deltas seen in view k."""
+    d = np.array(d, np.float64, copy=True).reshape(-1, 4)
+    if k & 4:
+        d = d[:, [1, 0, 3, 2]]
+    if k & 1:
+        d[:, 0] = -d[:, 0]
+    if k & 2:
+        d[:, 1] = -d[:, 1]
+    return d
+
+
+def box_deltas(boxes, truth, context=CONTEXT, min_px=MIN_PX):
+    """Regression targets of the chip around each box for its true box: the true centre's offset from the chip
+    centre in chip sides (dx, dy), and the true width and height as log fractions of the chip side."""
+    cx, cy, side = chip_windows(boxes, context, min_px)
+    truth = np.asarray(truth, np.float64).reshape(-1, 4)
+    tcx, tcy = (truth[:, 0] + truth[:, 2]) / 2, (truth[:, 1] + truth[:, 3]) / 2
+    tw, th = np.maximum(truth[:, 2] - truth[:, 0], 1e-3), np.maximum(truth[:, 3] - truth[:, 1], 1e-3)
+    return np.stack([(tcx - cx) / side, (tcy - cy) / side, np.log(tw / side), np.log(th / side)], 1)
+
+
+def apply_deltas(boxes, deltas, context=CONTEXT, min_px=MIN_PX):
+    """The inverse of ``box_deltas``: boxes [K, 4] and their chips' predicted deltas → refined corner boxes."""
+    cx, cy, side = chip_windows(boxes, context, min_px)
+    d = np.asarray(deltas, np.float64).reshape(-1, 4)
+    ncx, ncy = cx + d[:, 0] * side, cy + d[:, 1] * side
+    w, h = np.exp(d[:, 2]) * side, np.exp(d[:, 3]) * side
+    return np.stack([ncx - w / 2, ncy - h / 2, ncx + w / 2, ncy + h / 2], 1)
+
+
+def pool_matrix(n, out):
+    """[out, n]: row i averages the input cells of adaptive average pooling's bin i, [⌊i n / out⌋, ⌈(i + 1) n / out⌉)."""
+    m = torch.zeros(out, n)
+    for i in range(out):
+        a, b = (i * n) // out, -((-(i + 1) * n) // out)
+        m[i, a:b] = 1.0 / (b - a)
+    return m
+
+
+def adaptive_pool(x, out):
+    """``F.adaptive_avg_pool2d(x, out)`` as two matrix products with the map's size fixed when traced: torch 1.13
+    cannot export adaptive pooling to ONNX once the batch is dynamic ("input size not accessible"), MatMul it can."""
+    h, w = int(x.shape[2]), int(x.shape[3])
+    return pool_matrix(h, out).to(x) @ x @ pool_matrix(w, out).to(x).T
+
+
 class Verifier(nn.Module):
     """Chips RGB 0..1 [N, 3, S, S] → probability [N, 1]. Features: the last two stages' global averages and the
-    last stage's average over its middle half (where the object sits), then one linear layer."""
+    last stage's average over its middle half (where the object sits), then one linear layer.
 
-    def __init__(self, stages=3):
+    With ``tta`` the probability is the mean over the chip's 8 flips and quarter turns. With a box regressor
+    (``reg``, a linear layer on the last two stages' maps pooled to 4 × 4) the output is [N, 5]: the probability,
+    then the box deltas of ``box_deltas`` (averaged over the views, each mapped back, with ``tta``)."""
+
+    def __init__(self, stages=3, reg=False, tta=False):
         super().__init__()
         self.trunk = ResNet18Trunk(stages=stages)
         widths = [64, 128, 256, 512][stages - 2:stages]
         self.head = nn.Linear(widths[0] + 2 * widths[1], 1)
+        self.reg = nn.Linear(16 * (widths[0] + widths[1]), 4) if reg else None
+        self.tta = tta
 
-    def features(self, chips):
-        f = self.trunk.forward_stages(chips)
+    @staticmethod
+    def pooled(f):
         last = f[-1]
         h, w = last.shape[2], last.shape[3]
         centre = last[:, :, h // 4:h - h // 4, w // 4:w - w // 4]
         return torch.cat([f[-2].mean((2, 3)), last.mean((2, 3)), centre.mean((2, 3))], 1)
 
+    @staticmethod
+    def spatial(f):
+        return torch.cat([adaptive_pool(f[-2], 4).flatten(1), adaptive_pool(f[-1], 4).flatten(1)], 1)
+
+    def features(self, chips):
+        return self.pooled(self.trunk.forward_stages(chips))
+
+    def both_features(self, chips):
+        f = self.trunk.forward_stages(chips)
+        return self.pooled(f), self.spatial(f)
+
+    def _one(self, chips):
+        f = self.trunk.forward_stages(chips)
+        p = torch.sigmoid(self.head(self.pooled(f)))
+        return p, (self.reg(self.spatial(f)) if self.reg is not None else None)
+
     def forward(self, chips):
-        return torch.sigmoid(self.head(self.features(chips)))
+        if not self.tta:
+            p, d = self._one(chips)
+            return p if d is None else torch.cat([p, d], 1)
+        n = chips.shape[0]
+        p, d = self._one(torch.cat([dihedral(chips, k) for k in range(8)]))
+        p = p.reshape(8, n, 1).mean(0)
+        if d is None:
+            return p
+        d = d.reshape(8, n, 4)
+        d = torch.stack([undo_dihedral_deltas(d[k], k) for k in range(8)]).mean(0)
+        return torch.cat([p, d], 1)
 
 
 # ---------------------------------------------------------------- training chips
 
-def _photometric(chips, rng):
-    """Per-chip contrast, brightness, channel gain, sometimes blur or a coarser resolution."""
+def _photometric(chips, rng, heavy=False):
+    """Per-chip contrast, brightness, channel gain, sometimes blur or a coarser resolution. ``heavy`` widens every
+    range and adds gamma, saturation and JPEG re-encoding (another camera, another light, another season)."""
     n = chips.shape[0]
-    contrast = torch.from_numpy(rng.uniform(0.6, 1.4, (n, 1, 1, 1))).float()
-    bright = torch.from_numpy(rng.uniform(-0.15, 0.15, (n, 1, 1, 1))).float()
-    gain = torch.from_numpy(rng.uniform(0.85, 1.15, (n, 3, 1, 1))).float()
+    lo_c, hi_c, br, g = (0.5, 1.6, 0.25, 0.25) if heavy else (0.6, 1.4, 0.15, 0.15)
+    contrast = torch.from_numpy(rng.uniform(lo_c, hi_c, (n, 1, 1, 1))).float()
+    bright = torch.from_numpy(rng.uniform(-br, br, (n, 1, 1, 1))).float()
+    gain = torch.from_numpy(rng.uniform(1 - g, 1 + g, (n, 3, 1, 1))).float()
     mean = chips.mean((1, 2, 3), keepdim=True)
     chips = ((chips - mean) * contrast + mean + bright) * gain
+    if heavy:
+        grey = chips.mean(1, keepdim=True)
+        sat = torch.from_numpy(rng.uniform(0.4, 1.6, (n, 1, 1, 1))).float()
+        chips = (grey + (chips - grey) * sat).clamp(0, 1)
+        gamma = torch.from_numpy(np.exp(rng.uniform(np.log(0.6), np.log(1.7), (n, 1, 1, 1)))).float()
+        chips = chips ** gamma
     for i in range(n):
         r = rng.random()
-        if r < 0.25:  # a coarser camera or a higher flight: down and up again
+        if r < (0.3 if heavy else 0.25):  # a coarser camera or a higher flight: down and up again
             s = int(rng.integers(16, 40))
             chips[i] = F.interpolate(F.interpolate(chips[i:i + 1], size=s, mode="bilinear", align_corners=False),
                                      size=chips.shape[-1], mode="bilinear", align_corners=False)[0]
-        elif r < 0.4:
+        elif r < (0.5 if heavy else 0.4):
             chips[i] = F.avg_pool2d(F.pad(chips[i:i + 1], (1, 1, 1, 1), mode="replicate"), 3, 1)[0]
-    if rng.random() < 1.0:
-        noise = torch.from_numpy(rng.normal(0, 1, chips.shape) * rng.uniform(0, 0.03, (n, 1, 1, 1))).float()
-        chips = chips + noise
-    return chips.clamp(0, 1)
+    noise = torch.from_numpy(rng.normal(0, 1, chips.shape) * rng.uniform(0, 0.05 if heavy else 0.03, (n, 1, 1, 1))).float()
+    chips = (chips + noise).clamp(0, 1)
+    if heavy:
+        chips = _jpeg(chips, rng, p=0.4)
+    return chips
+
+
+def _jpeg(chips, rng, p):
+    """Re-encodes a fraction ``p`` of the chips as JPEG at quality 25-90."""
+    import io
+
+    from PIL import Image
+
+    for i in range(len(chips)):
+        if rng.random() < p:
+            a = (chips[i].permute(1, 2, 0).numpy() * 255 + 0.5).astype(np.uint8)
+            buf = io.BytesIO()
+            Image.fromarray(a).save(buf, "JPEG", quality=int(rng.integers(25, 91)))
+            buf.seek(0)
+            chips[i] = torch.from_numpy(np.asarray(Image.open(buf).convert("RGB"), np.float32) / 255).permute(2, 0, 1)
+    return chips
 
 
 def _geometric(chips, rng):
@@ -176,8 +304,10 @@ def far_from_truth(boxes, truth, iou=0.2):
     return boxes[box_iou(boxes, truth).max(1) < iou]
 
 
-def build_chips(dataset, rng, pos_copies, neg_random, hard, augment=True, size=CHIP_SIZE):
-    """(chips [N, 3, S, S], labels [N]) for one dataset; ``hard`` is per image a box array of stage-1 false alarms."""
+def build_chips(dataset, rng, pos_copies, neg_random, hard, augment=True, size=CHIP_SIZE, heavy=False, hard_copies=2):
+    """(chips [N, 3, S, S], labels [N]) for one dataset; ``hard`` is per image a box array of stage-1 false alarms.
+    ``heavy``: heavy photometric augmentation and positive scale jitter 0.7-1.4 (negatives ×0.8-1.25)."""
+    pos_scale, neg_scale = ((0.7, 1.4), (0.8, 1.25)) if heavy else ((0.8, 1.25), (0.9, 1.1))
     sizes = np.concatenate([np.maximum(b[:, 2] - b[:, 0], b[:, 3] - b[:, 1]) for b in dataset.boxes if len(b)] or [np.array([40.0])])
     chips, labels = [], []
     for i in range(len(dataset)):
@@ -185,19 +315,119 @@ def build_chips(dataset, rng, pos_copies, neg_random, hard, augment=True, size=C
         truth = dataset.boxes[i]
         if len(truth):
             boxes = np.repeat(truth, pos_copies, 0)
-            c = crop_chips(image, _jitter(boxes, rng) if augment else boxes, size)
-            chips.append(_photometric(_geometric(c, rng), rng) if augment else c)
+            c = crop_chips(image, _jitter(boxes, rng, scale=pos_scale) if augment else boxes, size)
+            chips.append(_photometric(_geometric(c, rng), rng, heavy) if augment else c)
             labels.append(np.ones(len(c), np.float32))
         neg = [_random_boxes(dataset.images[i].shape, truth, sizes, neg_random, rng)]
         if hard is not None and len(hard[i]):
             h = far_from_truth(hard[i], truth)
-            neg.append(np.repeat(h, 2, 0))
+            neg.append(np.repeat(h, hard_copies, 0))
         neg = np.concatenate(neg)
         if len(neg):
-            c = crop_chips(image, _jitter(neg, rng, shift=0.05, scale=(0.9, 1.1)) if augment else neg, size)
-            chips.append(_photometric(_geometric(c, rng), rng) if augment else c)
+            c = crop_chips(image, _jitter(neg, rng, shift=0.05, scale=neg_scale) if augment else neg, size)
+            chips.append(_photometric(_geometric(c, rng), rng, heavy) if augment else c)
             labels.append(np.zeros(len(c), np.float32))
     return torch.cat(chips), torch.from_numpy(np.concatenate(labels))
+
+
+def build_reg_chips(dataset, rng, copies, size=CHIP_SIZE, shift=0.4, scale=(0.6, 1.6), heavy=False):
+    """Chips around jittered copies of every labelled object, each with its ``box_deltas`` target (mapped through
+    the chip's random flip/turn): the training set of the box regressor. Stage-1 boxes land 0.1-0.5 IoU from the
+    object as often as above it, hence the wide jitter (centre ±``shift`` of the side, size × ``scale``, aspect)."""
+    chips, targets = [], []
+    for i in range(len(dataset)):
+        truth = np.asarray(dataset.boxes[i], np.float64)
+        if not len(truth):
+            continue
+        image = to_tensor(dataset.images[i])
+        t = np.repeat(truth, copies, 0)
+        w, h = t[:, 2] - t[:, 0], t[:, 3] - t[:, 1]
+        side = np.maximum(w, h)
+        cx = (t[:, 0] + t[:, 2]) / 2 + rng.uniform(-shift, shift, len(t)) * side
+        cy = (t[:, 1] + t[:, 3]) / 2 + rng.uniform(-shift, shift, len(t)) * side
+        s = np.exp(rng.uniform(np.log(scale[0]), np.log(scale[1]), len(t)))
+        a = np.exp(rng.uniform(-0.25, 0.25, len(t)))
+        bw, bh = w * s * a, h * s / a
+        boxes = np.stack([cx - bw / 2, cy - bh / 2, cx + bw / 2, cy + bh / 2], 1)
+        d = box_deltas(boxes, t)
+        c = crop_chips(image, boxes, size)
+        for j in range(len(c)):
+            k = int(rng.integers(0, 8))
+            c[j] = dihedral(c[j:j + 1], k)[0].clone()
+            d[j] = dihedral_deltas(d[j], k)[0]
+        chips.append(_photometric(c, rng, heavy))
+        targets.append(d)
+    return torch.cat(chips), torch.from_numpy(np.concatenate(targets)).float()
+
+
+def fit_ridge(x, y, lam=1.0):
+    """Ridge regression on standardised features (``lam`` × N on the diagonal) → (weight [D_out, D], bias), folded
+    back to the raw features."""
+    x, y = x.float(), y.float()
+    mu, sd = x.mean(0), x.std(0) + 1e-6
+    z = (x - mu) / sd
+    ym = y.mean(0)
+    a = z.T @ z + lam * len(z) * torch.eye(z.shape[1], dtype=z.dtype)
+    w = torch.linalg.solve(a, z.T @ (y - ym)).T  # [D_out, D]
+    w_raw = w / sd
+    return w_raw.float(), (ym - (w_raw * mu).sum(1)).float()
+
+
+def box_ious_matched(pred, truth):
+    """Per true box, the best IoU of any predicted box (0 when none)."""
+    from evaluate import box_iou
+
+    if len(truth) == 0:
+        return np.zeros(0)
+    if len(pred) == 0:
+        return np.zeros(len(truth))
+    return box_iou(np.asarray(truth, np.float64), np.asarray(pred, np.float64)).max(1)
+
+
+def fit_box_scale(pred_list, truth_list, min_iou=0.3):
+    """Size calibration of a detector: the median of sqrt(true area / predicted area) over each true box's best
+    predicted box (IoU ≥ ``min_iou``). Returns (scale, number of pairs)."""
+    from evaluate import box_iou
+
+    logs = []
+    for pred, truth in zip(pred_list, truth_list):
+        pred, truth = np.asarray(pred, np.float64).reshape(-1, 4), np.asarray(truth, np.float64).reshape(-1, 4)
+        if len(pred) == 0 or len(truth) == 0:
+            continue
+        iou = box_iou(truth, pred)
+        best = iou.argmax(1)
+        for t in range(len(truth)):
+            if iou[t, best[t]] >= min_iou:
+                p = pred[best[t]]
+                ta = (truth[t, 2] - truth[t, 0]) * (truth[t, 3] - truth[t, 1])
+                pa = (p[2] - p[0]) * (p[3] - p[1])
+                logs.append(0.5 * np.log(ta / max(pa, 1e-9)))
+    return (float(np.exp(np.median(logs))) if logs else 1.0), len(logs)
+
+
+def scale_boxes(boxes, s):
+    """Boxes [K, 4] scaled by ``s`` about their centres."""
+    b = np.asarray(boxes, np.float64).reshape(-1, 4)
+    cx, cy = (b[:, 0] + b[:, 2]) / 2, (b[:, 1] + b[:, 3]) / 2
+    w, h = (b[:, 2] - b[:, 0]) * s, (b[:, 3] - b[:, 1]) * s
+    return np.stack([cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2], 1)
+
+
+def agnostic_nms(boxes, scores, iou=0.5):
+    """Indices kept by greedy NMS over all classes together (best score first, IoU ≥ ``iou`` suppressed)."""
+    from evaluate import box_iou
+
+    boxes = np.asarray(boxes, np.float64).reshape(-1, 4)
+    order = np.argsort(-np.asarray(scores), kind="stable")
+    keep = []
+    alive = np.ones(len(boxes), bool)
+    ious = box_iou(boxes, boxes)
+    for i in order:
+        if not alive[i]:
+            continue
+        keep.append(int(i))
+        alive &= ious[i] < iou
+    return np.array(keep, np.int64)
 
 
 @torch.no_grad()
@@ -239,9 +469,10 @@ def cmd_train(args):
     if args.stage1:
         hard = [b for b, _, _ in stage1_boxes(args.stage1, train, args.hard_score)]
         print(f"stage-1 proposals on the training tiles: {sum(len(h) for h in hard)} at ≥ {args.hard_score} ({time.time() - t0:.0f} s)", flush=True)
-    chips, labels = build_chips(train, rng, args.pos_copies, args.neg_random, hard, size=args.size)
+    chips, labels = build_chips(train, rng, args.pos_copies, args.neg_random, hard, size=args.size, heavy=args.heavy,
+                                hard_copies=args.hard_copies)
     print(f"chips: {int(labels.sum())} positive, {int((1 - labels).sum())} negative ({time.time() - t0:.0f} s)", flush=True)
-    model = Verifier(args.stages)
+    model = Verifier(args.stages, reg=args.reg_copies > 0)
     load_onnx(model.trunk, args.resnet18)
     model.eval()
     feats = features_of(model, chips)
@@ -252,15 +483,45 @@ def cmd_train(args):
     acc_pos = float((p[labels > 0] > 0.5).float().mean())
     acc_neg = float((p[labels == 0] < 0.5).float().mean())
     print(f"head: loss {loss:.4f}, training accuracy positives {acc_pos:.3f}, negatives {acc_neg:.3f} ({time.time() - t0:.0f} s)", flush=True)
-    if args.finetune_epochs:
-        finetune_last_stage(model, chips, labels, args.finetune_epochs, args.seed)
     os.makedirs(args.out, exist_ok=True)
-    torch.save({"head": model.head.state_dict(), "size": args.size, "stages": args.stages, "context": CONTEXT, "min_px": MIN_PX,
-                "last_stage": model.trunk.stages[-1].state_dict() if args.finetune_epochs else None,
-                "args": vars(args)}, os.path.join(args.out, "verifier.pt"))
+    reg_chips = reg_targets = None
+    if args.reg_copies:
+        reg_chips, reg_targets = build_reg_chips(train, rng, args.reg_copies, size=args.size, heavy=args.heavy)
+        print(f"box-regression chips: {len(reg_chips)} ({time.time() - t0:.0f} s)", flush=True)
+
+    def save(path):
+        if reg_chips is not None:
+            fit_regressor(model, reg_chips, reg_targets, args.reg_lam)
+        torch.save({"head": model.head.state_dict(), "size": args.size, "stages": args.stages, "context": CONTEXT, "min_px": MIN_PX,
+                    "last_stage": model.trunk.stages[-1].state_dict() if args.finetune_epochs else None,
+                    "reg": model.reg.state_dict() if model.reg is not None else None,
+                    "args": vars(args)}, path)
+
+    if args.finetune_epochs:
+        def each_epoch(epoch):
+            if args.save_epochs:
+                save(os.path.join(args.out, f"verifier-e{epoch}.pt"))
+        finetune_last_stage(model, chips, labels, args.finetune_epochs, args.seed, on_epoch=each_epoch)
+    save(os.path.join(args.out, "verifier.pt"))
+    print(f"saved {os.path.join(args.out, 'verifier.pt')} ({time.time() - t0:.0f} s)", flush=True)
 
 
-def finetune_last_stage(model, chips, labels, epochs, seed, batch=128, lr=2e-4):
+def fit_regressor(model, chips, targets, lam, batch=128):
+    """Fits the box regressor (ridge) on the spatial features of the regression chips; prints the mean absolute
+    error of the centre (in chip sides) before and after."""
+    with torch.no_grad():
+        x = torch.cat([model.both_features(chips[s:s + batch])[1] for s in range(0, len(chips), batch)])
+    w, b = fit_ridge(x, targets, lam)
+    model.reg.weight.data.copy_(w)
+    model.reg.bias.data.copy_(b)
+    with torch.no_grad():
+        err = (model.reg(x) - targets).abs().mean(0)
+    base = (targets - targets.mean(0)).abs().mean(0)
+    print(f"box regressor: mean |error| dx dy logw logh {[round(float(v), 3) for v in err]} "
+          f"(predicting the mean: {[round(float(v), 3) for v in base]})", flush=True)
+
+
+def finetune_last_stage(model, chips, labels, epochs, seed, batch=128, lr=2e-4, on_epoch=None):
     """Trains the trunk's last stage and the head together (the head starts from the linear fit), with the earlier
     stages frozen: their output is computed once per chip and kept, so an epoch costs only the last stage."""
     torch.manual_seed(seed)
@@ -300,16 +561,21 @@ def finetune_last_stage(model, chips, labels, epochs, seed, batch=128, lr=2e-4):
             opt.step()
             total += float(loss) * len(idx)
         print(f"fine-tune epoch {epoch + 1}: loss {total / len(order):.4f} ({time.time() - t:.0f} s)", flush=True)
+        model.eval()
+        if on_epoch is not None:
+            on_epoch(epoch + 1)
     model.eval()
 
 
-def load_verifier(path, resnet18=None):
+def load_verifier(path, resnet18=None, tta=False):
     ck = torch.load(path, map_location="cpu", weights_only=False)
-    model = Verifier(ck.get("stages", 3))
+    model = Verifier(ck.get("stages", 3), reg=ck.get("reg") is not None, tta=tta)
     load_onnx(model.trunk, resnet18)
     model.head.load_state_dict(ck["head"])
     if ck.get("last_stage"):
         model.trunk.stages[-1].load_state_dict(ck["last_stage"])
+    if ck.get("reg") is not None:
+        model.reg.load_state_dict(ck["reg"])
     model.size = ck.get("size", CHIP_SIZE)
     return model.eval()
 
@@ -317,12 +583,31 @@ def load_verifier(path, resnet18=None):
 @torch.no_grad()
 def verify(model, dataset, proposals, batch=128):
     """Per image, the verifier's probability for each proposal box."""
-    out = []
-    for i, (boxes, _, _) in enumerate(proposals):
+    return [v[:, 0] for v in verify_views(model, dataset, proposals, batch)[0]]
+
+
+@torch.no_grad()
+def verify_views(model, dataset, proposals, batch=64, views=1):
+    """Per image, the verifier's outputs on each proposal's chip in each of ``views`` dihedral views:
+    (probabilities [K, views], deltas [K, views, 4] mapped back to the chip's frame, or None)."""
+    probs, deltas = [], []
+    for i, prop in enumerate(proposals):
+        boxes = prop[0]
         chips = crop_chips(to_tensor(dataset.images[i]), boxes, model.size)
-        out.append(torch.cat([model(chips[s:s + batch])[:, 0] for s in range(0, len(chips), batch)]).numpy()
-                   if len(chips) else np.zeros(0, np.float32))
-    return out
+        ps, ds = [], []
+        for k in range(views):
+            pk, dk = [], []
+            for s in range(0, len(chips), batch):
+                p, d = model._one(dihedral(chips[s:s + batch], k))
+                pk.append(p[:, 0])
+                if d is not None:
+                    dk.append(undo_dihedral_deltas(d, k))
+            ps.append(torch.cat(pk).numpy() if pk else np.zeros(0, np.float32))
+            if model.reg is not None:
+                ds.append(torch.cat(dk).numpy() if dk else np.zeros((0, 4), np.float32))
+        probs.append(np.stack(ps, 1))
+        deltas.append(np.stack(ds, 1) if ds else None)
+    return probs, deltas
 
 
 def agnostic_report(results, dataset, thresholds):
@@ -370,6 +655,95 @@ def cmd_eval(args):
     print(json.dumps({f: {k if isinstance(k, str) else f"{k:.2f}": v for k, v in r.items()} for f, r in summary.items()}))
 
 
+def _proposals_cached(stage1, ds, min_score, cache):
+    """stage1_boxes, kept in ``cache`` (an .npz path) when given, so that variants are scored on one set."""
+    if cache and os.path.exists(cache):
+        z = np.load(cache, allow_pickle=True)
+        return list(z["props"])
+    props = stage1_boxes(stage1, ds, min_score)
+    if cache:
+        arr = np.empty(len(props), object)
+        arr[:] = props
+        np.savez(cache, props=arr)
+    return props
+
+
+def coverage(boxes_list, dataset, ious=(0.5, 0.3, 0.1)):
+    """Fraction of the objects whose best box reaches each IoU."""
+    best = np.concatenate([box_ious_matched(b, t) for b, t in zip(boxes_list, dataset.boxes)] or [np.zeros(0)])
+    return [float(np.mean(best >= t)) if len(best) else 0.0 for t in ious]
+
+
+def cmd_boxscale(args):
+    """Fits the stage-1 size calibration on the TRAINING tiles (objects' best proposal at IoU ≥ 0.3)."""
+    torch.set_num_threads(args.threads)
+    cfg = read_data_yaml(args.data)
+    train = YoloDataset(cfg["train"], len(cfg["names"]))
+    props = stage1_boxes(args.stage1, train, args.proposal)
+    s, n = fit_box_scale([b for b, _, _ in props], train.boxes)
+    before = coverage([b for b, _, _ in props], train)
+    after = coverage([scale_boxes(b, s) for b, _, _ in props], train)
+    print(f"box scale {s:.3f} from {n} training objects; training objects covered at IoU 0.5/0.3/0.1: "
+          f"{[round(v, 3) for v in before]} → {[round(v, 3) for v in after]}")
+
+
+def cmd_ablate(args):
+    """Ranking and box variants of one stage-1 + verifier pair on the development flights, from one set of
+    proposals: box scale, class-agnostic NMS before verification, 8-view TTA, score weight, box refinement."""
+    torch.set_num_threads(args.threads)
+    model = load_verifier(args.verifier, args.resnet18)
+    views = 8 if args.tta else 1
+    rows = {}
+    for flight in sorted(os.listdir(os.path.join(args.data, "dev"))):
+        ds = YoloDataset(os.path.join(args.data, "dev", flight, "images"), 3)
+        cache = os.path.join(args.cache, f"{flight}-{args.proposal}.npz") if args.cache else None
+        if args.cache:
+            os.makedirs(args.cache, exist_ok=True)
+        props = _proposals_cached(args.stage1, ds, args.proposal, cache)
+        print(f"{flight}: {sum(len(b) for b, _, _ in props)} proposals ≥ {args.proposal}; objects covered at IoU 0.5/0.3/0.1 "
+              f"{[round(v, 2) for v in coverage([b for b, _, _ in props], ds)]}", flush=True)
+        for scale in args.box_scale:
+            sprops = [(scale_boxes(b, scale).astype(np.float32), sc, c) for b, sc, c in props]
+            t = time.time()
+            probs, deltas = verify_views(model, ds, sprops, views=views)
+            print(f"   scale {scale}: verified {sum(len(p) for p in probs)} chips × {views} views ({time.time() - t:.0f} s)", flush=True)
+            if deltas[0] is not None or any(d is not None for d in deltas):
+                for tta in ([0, 1] if views > 1 else [0]):
+                    ref = [apply_deltas(b, (d.mean(1) if tta else d[:, 0]) if len(b) else np.zeros((0, 4))) for (b, _, _), d in zip(sprops, deltas)]
+                    print(f"   scale {scale} refined{' tta' if tta else ''}: covered {[round(v, 2) for v in coverage(ref, ds)]}", flush=True)
+            for tta in ([0, 1] if views > 1 else [0]):
+                p2 = [p.mean(1) if tta else p[:, 0] for p in probs]
+                for merge in args.merge:
+                    for refine in ([0, 1] if deltas[0] is not None else [0]):
+                        for w in args.weight:
+                            res = []
+                            for (b, s1, c), p, d in zip(sprops, p2, deltas):
+                                score = (s1.astype(np.float64) ** (1 - w)) * (p.astype(np.float64) ** w)
+                                keep = np.arange(len(b))
+                                if merge == "pre":
+                                    keep = agnostic_nms(b, s1, args.nms_iou)
+                                bb = b.astype(np.float64)
+                                if refine:
+                                    bb = apply_deltas(b, d.mean(1) if tta else d[:, 0]) if len(b) else bb
+                                bb, score, cc = bb[keep], score[keep], c[keep]
+                                if merge == "post" or refine:
+                                    k2 = agnostic_nms(bb, score, args.nms_iou)
+                                    bb, score, cc = bb[k2], score[k2], cc[k2]
+                                res.append((bb.astype(np.float32), score.astype(np.float32), cc))
+                            rep = agnostic_report(res, ds, args.thresholds)
+                            key = f"scale={scale} tta={tta} merge={merge} refine={refine} w={w}"
+                            rows.setdefault(key, {})[flight] = rep
+    flights = sorted(os.listdir(os.path.join(args.data, "dev")))
+    print("\nvariant | AP50 " + " / ".join(flights) + " | mean | " + " | ".join(f"at {t}: recall, FP/MP" for t in args.thresholds))
+    for key, r in rows.items():
+        aps = [r[f]["ap50"] for f in flights]
+        ops = " | ".join(" / ".join(f"{r[f][t]['recall']:.2f}, {r[f][t]['fp_per_mp_empty']:.2f}" for f in flights) for t in args.thresholds)
+        print(f"{key} | {' / '.join(f'{a:.3f}' for a in aps)} | {np.mean(aps):.3f} | {ops}")
+    if args.json:
+        with open(args.json, "w", encoding="utf-8") as f:
+            json.dump({k: {fl: {str(kk): vv for kk, vv in v.items()} for fl, v in r.items()} for k, r in rows.items()}, f)
+
+
 def ranking_metrics(p, labels):
     """AUC, average precision and recall at 1 % false-positive rate of scores p for binary labels."""
     order = np.argsort(-p, kind="stable")
@@ -397,7 +771,9 @@ def cmd_chipeval(args):
 
 
 def cmd_export(args):
-    model = load_verifier(args.verifier, args.resnet18)
+    model = load_verifier(args.verifier, args.resnet18, tta=args.tta)
+    if args.no_reg:
+        model.reg = None
     dummy = torch.rand(2, 3, model.size, model.size)
     torch.onnx.export(model, dummy, args.out, input_names=["chips"], output_names=["scores"],
                       dynamic_axes={"chips": {0: "n"}, "scores": {0: "n"}}, opset_version=17, do_constant_folding=True)
@@ -407,6 +783,7 @@ def cmd_export(args):
     meta = {"dronescan.model_name": args.name, "dronescan.model_version": args.version,
             "dronescan.chip_context": str(CONTEXT), "dronescan.chip_min_px": str(MIN_PX),
             "dronescan.verify_weight": str(args.weight),
+            "dronescan.verifier_tta": "8" if args.tta else "1",
             "dronescan.description": "Chip verifier (stage 2) of the RGB model: ImageNet ResNet-18 trunk "
                                      "(Microsoft.ML.DnnImageFeaturizer.ResNet18, MIT) to stage 3 + a linear layer "
                                      "trained on real PFM-1 drone tiles; see models/dronescan-rgb.md"}
@@ -433,6 +810,28 @@ def main(argv=None):
     t.add_argument("--stages", type=int, default=3, choices=(3, 4), help="trunk depth (ResNet stages)")
     t.add_argument("--finetune-epochs", type=int, default=0,
                    help="then train the trunk's last stage with the head for N epochs (0: linear head on frozen features)")
+    t.add_argument("--save-epochs", action="store_true", help="also save verifier-e<N>.pt after each fine-tuning epoch")
+    t.add_argument("--heavy", action="store_true", help="heavy photometric augmentation, positive scale 0.7-1.4")
+    t.add_argument("--hard-copies", type=int, default=2, help="copies of each hard negative")
+    t.add_argument("--reg-copies", type=int, default=0, help="train a box regressor on N jittered chips per object (0: none)")
+    t.add_argument("--reg-lam", type=float, default=0.05, help="ridge strength of the box regressor")
+    b = sub.add_parser("boxscale")
+    b.add_argument("--data", required=True, help="data.yaml of prepare_pfm1.py")
+    b.add_argument("--stage1", required=True)
+    b.add_argument("--proposal", type=float, default=0.05)
+    a = sub.add_parser("ablate")
+    a.add_argument("--data", required=True, help="prepare_pfm1.py output folder (dev/<flight>/...)")
+    a.add_argument("--stage1", required=True)
+    a.add_argument("--verifier", required=True)
+    a.add_argument("--proposal", type=float, default=0.05)
+    a.add_argument("--cache", help="folder for the stage-1 proposals of each flight")
+    a.add_argument("--box-scale", type=float, nargs="+", default=[1.0])
+    a.add_argument("--tta", action="store_true", help="also score the 8-view average")
+    a.add_argument("--merge", nargs="+", default=["none", "pre"], choices=["none", "pre", "post"])
+    a.add_argument("--nms-iou", type=float, default=0.5)
+    a.add_argument("--weight", type=float, nargs="+", default=[1.0, 0.5])
+    a.add_argument("--thresholds", type=float, nargs="+", default=[0.3, 0.5])
+    a.add_argument("--json")
     e = sub.add_parser("eval")
     e.add_argument("--data", required=True, help="prepare_pfm1.py output folder (dev/<flight>/...)")
     e.add_argument("--stage1", required=True)
@@ -449,12 +848,15 @@ def main(argv=None):
     x.add_argument("--name", default="dronescan-rgb-verify")
     x.add_argument("--version", default="0.4.0")
     x.add_argument("--weight", type=float, default=1.0)
-    for p in (t, e, c, x):
+    x.add_argument("--tta", action="store_true", help="average the 8 flips and quarter turns in the graph (8× the cost)")
+    x.add_argument("--no-reg", action="store_true", help="leave the box regressor out (output [N, 1])")
+    for p in (t, e, c, x, b, a):
         p.add_argument("--resnet18", help="ResNet18.onnx (default: restored from NuGet by tools/pretrained/fetch.sh)")
         p.add_argument("--threads", type=int, default=2)
         p.add_argument("--seed", type=int, default=0)
     args = ap.parse_args(argv)
-    {"train": cmd_train, "eval": cmd_eval, "chipeval": cmd_chipeval, "export": cmd_export}[args.cmd](args)
+    {"train": cmd_train, "eval": cmd_eval, "chipeval": cmd_chipeval, "export": cmd_export,
+     "boxscale": cmd_boxscale, "ablate": cmd_ablate}[args.cmd](args)
 
 
 if __name__ == "__main__":

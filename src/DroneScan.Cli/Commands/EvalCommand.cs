@@ -28,6 +28,7 @@ internal static class EvalCommand
         var conf = new Option<double?>("--conf") { Description = "Also report precision, recall and FP/MP at this score, and render at it (default: the best-F1 score)", HelpName = "S" };
         var agnostic = new Option<bool>("--agnostic") { Description = "Class-agnostic: every object and detection is one class, 'object' (is something there, whatever it is)" };
         var json = new Option<bool>("--json") { Description = "One JSON object with the same numbers instead of a table" };
+        var proposal = new Option<string?>("--proposal-score") { Description = "Two-stage models: the stage-1 score of the boxes the verifier checks; 'model' takes the model's own (dronescan.proposal_score, what detect and scan use). Default: the score floor, so every stage-1 box is verified", HelpName = "S|model" };
         var render = new Option<string?>("--render") { Description = "Write a PNG of each image with a miss (yellow) or a false detection (red); found objects green", HelpName = "DIR" };
         conf.Validators.Add(r =>
         {
@@ -36,15 +37,26 @@ internal static class EvalCommand
                 r.AddError($"{conf.Name} must be in [0, 1], not {v.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
             }
         });
+        proposal.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<string?>() is { } v && v != "model"
+                && !(double.TryParse(v, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double p) && p >= 0 && p <= 1))
+            {
+                r.AddError($"{proposal.Name} must be a score in [0, 1] or 'model', not '{v}'");
+            }
+        });
 
         var command = new Command("eval", "Measure a detection model on a labelled YOLO dataset or a folder of flights: AP50, AP50:95, precision/recall at the best-F1 score, false positives per megapixel")
         {
-            data, flights, model, conf, agnostic, json, render,
+            data, flights, model, conf, agnostic, json, render, proposal,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var request = new EvalRequest(
-                parse.GetValue(data)!, parse.GetValue(flights) ?? [], parse.GetValue(model), parse.GetValue(conf), parse.GetValue(agnostic), parse.GetValue(json), parse.GetValue(render));
+                parse.GetValue(data)!, parse.GetValue(flights) ?? [], parse.GetValue(model), parse.GetValue(conf), parse.GetValue(agnostic), parse.GetValue(json), parse.GetValue(render))
+            {
+                ProposalScore = parse.GetValue(proposal),
+            };
             return await RunAsync(request, output, error, cancellationToken).ConfigureAwait(false);
         });
         return command;
@@ -88,7 +100,13 @@ internal static class EvalCommand
             // GSD scaling off: dataset images carry no flight metadata, and labels are in the images' own pixels.
             // One detector for every flight: the model runs once per image.
             double floor = Math.Min(ScoreFloor, request.Conf ?? 1);
-            var options = new TiledDetectionOptions { MinScore = (float)floor, GsdScaling = false };
+            float? proposalScore = request.ProposalScore switch
+            {
+                null => null,
+                "model" => detector.Info.ProposalScore,
+                var v => float.Parse(v, System.Globalization.CultureInfo.InvariantCulture),
+            };
+            var options = new TiledDetectionOptions { MinScore = (float)floor, GsdScaling = false, ProposalScore = proposalScore };
             var detection = new DatasetDetection(new TiledDetector(detector, options));
             var groups = new List<(DatasetGroup Group, DatasetDetections Detections)>();
             foreach (var group in set.Groups)
@@ -150,5 +168,9 @@ internal static class EvalCommand
         return names;
     }
 
-    private sealed record EvalRequest(string DataDirectory, string[] Flights, string? ModelPath, double? Conf, bool Agnostic, bool Json, string? RenderDirectory);
+    private sealed record EvalRequest(string DataDirectory, string[] Flights, string? ModelPath, double? Conf, bool Agnostic, bool Json, string? RenderDirectory)
+    {
+        /// <summary>A score in [0, 1] (validated), "model", or null.</summary>
+        public string? ProposalScore { get; init; }
+    }
 }

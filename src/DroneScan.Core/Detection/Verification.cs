@@ -22,6 +22,24 @@ public readonly record struct ChipWindow(double CentreX, double CentreY, double 
 
     /// <summary>The image y sampled by chip row <paramref name="j"/> of a chip <paramref name="size"/> samples high.</summary>
     public double SampleY(int j, int size) => CentreY - (Side / 2) + ((j + 0.5) * Side / size) - 0.5;
+
+    /// <summary>
+    /// The box a verifier's regression <paramref name="deltas"/> place in this window, in the window's pixels:
+    /// centre (cx + dx · L, cy + dy · L), size (e^lw · L) × (e^lh · L) — <c>apply_deltas</c> of verifier.py.
+    /// </summary>
+    public PixelBox Refine(ChipBoxDeltas deltas) =>
+        PixelBox.FromCentre(CentreX + (deltas.Dx * Side), CentreY + (deltas.Dy * Side), Math.Exp(deltas.LogWidth) * Side, Math.Exp(deltas.LogHeight) * Side);
+}
+
+/// <summary>
+/// A chip verifier's estimate of where the object lies in its chip (<see cref="ChipWindow"/> of side L): the object's
+/// centre offset from the chip centre in chip sides (<paramref name="Dx"/> right, <paramref name="Dy"/> down) and its
+/// width and height as natural logs of fractions of the chip side — columns 1–4 of a verifier output [N, 5].
+/// </summary>
+public readonly record struct ChipBoxDeltas(double Dx, double Dy, double LogWidth, double LogHeight)
+{
+    /// <summary>True when all four are finite numbers (a broken model can return NaN or infinities).</summary>
+    public bool IsFinite => double.IsFinite(Dx) && double.IsFinite(Dy) && double.IsFinite(LogWidth) && double.IsFinite(LogHeight);
 }
 
 /// <summary>The final score of a verified detection.</summary>

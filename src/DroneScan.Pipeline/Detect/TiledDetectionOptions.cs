@@ -13,6 +13,13 @@ public sealed record TiledDetectionOptions
     /// <summary>Minimum score of a detection: the class score, or with a verifier the combined final score.</summary>
     public float MinScore { get; init; } = DefaultMinScore;
 
+    /// <summary>
+    /// With a verifier: the stage-1 score a box needs to become a candidate, instead of the model's
+    /// (<see cref="ModelInfo.ProposalScore"/>) or a lower <see cref="MinScore"/>; null (the default) leaves that rule.
+    /// An evaluation sets it to the model's proposal score to measure exactly the candidates <c>detect</c> verifies.
+    /// </summary>
+    public float? ProposalScore { get; init; }
+
     /// <summary>Chips per verifier run (when the model has a verifier with a dynamic batch).</summary>
     public int VerifyBatchSize { get; init; } = 32;
 
@@ -51,6 +58,17 @@ public sealed record TiledDetectionOptions
 
     /// <summary>Merging across tiles (objects cut by tile edges).</summary>
     public MergeOptions PhotoMerge { get; init; } = new();
+
+    /// <summary>
+    /// Suppression after a verifier has refined the boxes (<see cref="VerifierInfo.RefinesBoxes"/>): greedy, best final
+    /// score first, IoU ≥ 0.5 across classes, as verifier.py's <c>agnostic_nms</c> that the refined models were
+    /// measured with. Several candidates of one object (stage-1 boxes of both classes, or badly placed ones) are
+    /// refined onto the same box; only the best stays.
+    /// </summary>
+    public MergeOptions RefinedMerge { get; init; } = new()
+    {
+        Mode = MergeMode.Suppress, Metric = OverlapMetric.IoU, Threshold = 0.5, ClassAgnostic = true, MaxDetections = int.MaxValue,
+    };
 
     /// <summary>Photos over this many pixels are refused before decoding.</summary>
     public long MaxPixels { get; init; } = Imaging.Pixels.PhotoDecoder.DefaultMaxPixels;

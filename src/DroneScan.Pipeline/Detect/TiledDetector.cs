@@ -25,6 +25,7 @@ public sealed class TiledDetector(IDetector detector, TiledDetectionOptions opti
     // The verifier's chips and their probabilities, made on first use (only models with a verifier need them).
     private float[]? _chips;
     private float[]? _probabilities;
+    private ChipBoxDeltas[]? _deltas;
 
     public IDetector Detector { get; } = detector;
 
@@ -43,11 +44,12 @@ public sealed class TiledDetector(IDetector detector, TiledDetectionOptions opti
     /// <summary>
     /// The score a box needs from the detector (stage 1). Without a verifier it is <see cref="TiledDetectionOptions.MinScore"/>.
     /// With one it is the model's proposal score (<see cref="ModelInfo.ProposalScore"/>), or MinScore when that is
-    /// lower (an evaluation's floor) or the model gives none; the final score then decides against MinScore.
+    /// lower (an evaluation's floor) or the model gives none, unless <see cref="TiledDetectionOptions.ProposalScore"/>
+    /// fixes it; the final score then decides against MinScore.
     /// </summary>
     public float ProposalMinScore => Detector.Verifier is null
         ? Options.MinScore
-        : Math.Min(Detector.Info.ProposalScore ?? Options.MinScore, Options.MinScore);
+        : Options.ProposalScore ?? Math.Min(Detector.Info.ProposalScore ?? Options.MinScore, Options.MinScore);
 
     /// <summary>Where stages are timed (benchmarks); null times nothing.</summary>
     public StageTimes? Times { get; init; }
@@ -154,16 +156,19 @@ public sealed class TiledDetector(IDetector detector, TiledDetectionOptions opti
             merged = BoxMerger.Merge(found.Where(d => d.Box.Area > 0 && Math.Max(d.Box.Width, d.Box.Height) >= minSidePx), Options.PhotoMerge);
         }
 
-        return new PhotoDetections(file, width, height, scale, tiles.Count, Verify(image, scale, merged));
+        return new PhotoDetections(file, width, height, scale, tiles.Count, Verify(image, scale, width, height, merged));
     }
 
     /// <summary>
     /// Stage 2: each candidate's chip, cut from <paramref name="image"/> (the photo as the model saw it, rescaled by
-    /// <paramref name="scale"/>), goes through the verifier in batches; a candidate keeps its class and box, takes the
-    /// combined score, and stays when that reaches <see cref="TiledDetectionOptions.MinScore"/>. Best score first.
+    /// <paramref name="scale"/>), goes through the verifier in batches; a candidate keeps its class, takes the
+    /// combined score, and stays when that reaches <see cref="TiledDetectionOptions.MinScore"/>. A verifier that
+    /// refines boxes (<see cref="VerifierInfo.RefinesBoxes"/>) also replaces each box with the one it places in the
+    /// chip, and the refined boxes then go through <see cref="TiledDetectionOptions.RefinedMerge"/> (class-agnostic
+    /// suppression at IoU 0.5 by default: two candidates refined onto one object are one hit). Best score first.
     /// Without a verifier, or without candidates, the candidates come back as they are and nothing runs.
     /// </summary>
-    private IReadOnlyList<DetectionBox> Verify(Image<Rgb24> image, double scale, IReadOnlyList<DetectionBox> candidates)
+    private IReadOnlyList<DetectionBox> Verify(Image<Rgb24> image, double scale, int width, int height, IReadOnlyList<DetectionBox> candidates)
     {
         if (Detector.Verifier is not { } verifier || candidates.Count == 0)
         {
@@ -176,6 +181,8 @@ public sealed class TiledDetector(IDetector detector, TiledDetectionOptions opti
         int perRun = Math.Max(1, info.FixedBatch ?? Options.VerifyBatchSize);
         _chips ??= new float[perRun * plane];
         _probabilities ??= new float[perRun];
+        _deltas ??= info.RefinesBoxes ? new ChipBoxDeltas[perRun] : [];
+        var windows = new ChipWindow[perRun];
         var kept = new List<DetectionBox>(candidates.Count);
         for (int start = 0; start < candidates.Count; start += perRun)
         {
@@ -183,24 +190,35 @@ public sealed class TiledDetector(IDetector detector, TiledDetectionOptions opti
             for (int i = 0; i < count; i++)
             {
                 // Boxes are in original-photo pixels; the chip is cut from the rescaled image the model saw.
-                var window = ChipWindow.Around(candidates[start + i].Box.Scale(scale), info.ChipContext, info.ChipMinPx);
-                ChipSampler.Sample(image, window, size, _chips.AsSpan(i * plane, plane));
+                windows[i] = ChipWindow.Around(candidates[start + i].Box.Scale(scale), info.ChipContext, info.ChipMinPx);
+                ChipSampler.Sample(image, windows[i], size, _chips.AsSpan(i * plane, plane));
             }
 
-            verifier.Verify(_chips, info.FixedBatch ?? count, _probabilities);
+            verifier.Verify(_chips, info.FixedBatch ?? count, _probabilities, _deltas);
             for (int i = 0; i < count; i++)
             {
                 var candidate = candidates[start + i];
                 float score = VerifiedScore.Combine(candidate.Score, _probabilities[i], info.VerifyWeight);
-                if (score >= Options.MinScore)
+                if (score < Options.MinScore)
                 {
-                    kept.Add(candidate with { Score = score });
+                    continue;
                 }
+
+                var box = candidate.Box;
+                if (info.RefinesBoxes && _deltas[i].IsFinite)
+                {
+                    // The refined box lies in the rescaled image's pixels, like its window: back to the photo's.
+                    box = Clip(windows[i].Refine(_deltas[i]).Scale(1 / scale), width, height);
+                }
+
+                kept.Add(candidate with { Box = box, Score = score });
             }
         }
 
+        // Dropping the boxes below MinScore first changes nothing here: greedy suppression removes a box only for a
+        // better one, so the boxes above MinScore come out as if all had been suppressed together (verifier.py ablate).
         // Stable: equal scores keep the merge's order.
-        return [.. kept.OrderByDescending(d => d.Score)];
+        return info.RefinesBoxes ? BoxMerger.Merge(kept, Options.RefinedMerge) : [.. kept.OrderByDescending(d => d.Score)];
     }
 
     /// <summary>Copies tiles <paramref name="start"/>… (at most <paramref name="perBatch"/>) into <paramref name="batch"/>.</summary>

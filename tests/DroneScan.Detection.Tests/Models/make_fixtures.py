@@ -204,6 +204,48 @@ def centre_red_verifier(size=32):
     return model
 
 
+def box_red_verifier(size=32, deltas=(0.125, -0.0625, np.log(0.25), np.log(0.5)), columns=5):
+    """A chip verifier that also places the box: chips [N, 3, S, S] -> [N, 5] = the mean red of the central 4 x 4
+    samples (as centre_red_verifier), then fixed deltas dx, dy, log w, log h for every chip, so a test knows the
+    refined box from the chip window alone: centre (cx + dx L, cy + dy L), size e^lw L x e^lh L. ``columns`` other
+    than 5 makes a verifier that breaks the contract."""
+    c = size // 2
+    c_ = lambda name, arr: numpy_helper.from_array(np.asarray(arr), name)
+    nodes = [
+        helper.make_node("Slice", ["chips", "starts", "ends", "axes"], ["centre"]),
+        helper.make_node("ReduceMean", ["centre"], ["p"], axes=[2, 3], keepdims=0),
+        helper.make_node("Mul", ["p", "zero"], ["zeros"]),
+        helper.make_node("Add", ["zeros", "deltas"], ["d"]),
+        helper.make_node("Concat", ["p", "d"], ["out"], axis=1),
+    ]
+    inits = [
+        c_("starts", np.array([0, c - 2, c - 2], np.int64)), c_("ends", np.array([1, c + 2, c + 2], np.int64)),
+        c_("axes", np.array([1, 2, 3], np.int64)), c_("zero", np.array(0, np.float32)),
+        c_("deltas", np.asarray(deltas, np.float32)[None, :columns - 1]),
+    ]
+    graph = helper.make_graph(
+        nodes, "box-red-verifier",
+        [helper.make_tensor_value_info("chips", TensorProto.FLOAT, ["batch", 3, size, size])],
+        [helper.make_tensor_value_info("out", TensorProto.FLOAT, ["batch", columns])],
+        inits,
+    )
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", OPSET)], producer_name="dronescan-fixtures")
+    model.ir_version = 8
+    onnx.checker.check_model(model)
+    return model
+
+
+def two_class_overlap_table():
+    # ap_mine / uxo, fixed whatever the input: anchor 0 an ap_mine (0.9) at (100, 100) 20 x 20, anchor 1 a uxo (0.4)
+    # at (101, 100) 20 x 20 — one object seen as two classes, which class-aware merging keeps as two boxes.
+    k = np.zeros((6, 2), np.float32)
+    k[:4, 0] = [100, 100, 20, 20]
+    k[4:, 0] = [0.9, 0.0]
+    k[:4, 1] = [101, 100, 20, 20]
+    k[4:, 1] = [0.0, 0.4]
+    return k, np.zeros_like(k)
+
+
 k1, s1 = one_class_table()
 save(with_metadata(
     brightness_model(k1, s1),
@@ -245,6 +287,27 @@ save(with_metadata(brightness_model(k1, s1), names="{0: 'landmine'}", **{"drones
 save(with_metadata(brightness_model(k1, s1), names="{0: 'landmine'}", **{"dronescan.verifier": "not-a-model.onnx"}), "verifier-not-a-model.onnx")
 save(with_metadata(brightness_model(k1, s1), names="{0: 'landmine'}", **{"dronescan.verifier": "bare-1class.onnx"}), "verifier-wrong-contract.onnx")
 save(with_metadata(brightness_model(k1, s1), names="{0: 'landmine'}", **{"dronescan.default_conf": "high"}), "bad-default-conf.onnx")
+
+# Box refinement: a verifier with output [N, 5] (probability, then dx, dy, log w, log h), detectors naming it, the
+# same two-class detector naming the [N, 1] verifier for comparison, and a verifier with 3 columns (refused).
+save(with_metadata(
+    box_red_verifier(),
+    **{"dronescan.model_name": "fixture-box-verifier", "dronescan.model_version": "0.3.0",
+       "dronescan.chip_context": "1.5", "dronescan.chip_min_px": "8", "dronescan.verify_weight": "0.5"},
+), "verifier-box-red-32.onnx")
+save(with_metadata(
+    white_box_detector(), names="{0: 'white_box'}", imgsz="[256, 256]", stride="4",
+    **{"dronescan.verifier": "verifier-box-red-32.onnx", "dronescan.proposal_score": "0.05", "dronescan.default_conf": "0.3"},
+), "white-box-256-refined.onnx")
+k2, s2 = two_class_overlap_table()
+for verifier, name in (("verifier-box-red-32.onnx", "two-class-256-refined.onnx"), ("verifier-red-32.onnx", "two-class-256-verified.onnx")):
+    save(with_metadata(
+        brightness_model(k2, s2, input_size=256), names="{0: 'ap_mine', 1: 'uxo'}", imgsz="[256, 256]", stride="8",
+        **{"dronescan.verifier": verifier, "dronescan.proposal_score": "0.05"},
+    ), name)
+save(with_metadata(box_red_verifier(columns=3), **{"dronescan.chip_context": "1.5"}), "verifier-3-columns.onnx")
+save(with_metadata(brightness_model(k1, s1), names="{0: 'landmine'}", **{"dronescan.verifier": "verifier-3-columns.onnx"}),
+     "verifier-3-columns-named.onnx")
 
 # Automatic model choice: a model declaring the thermal sensor and its bands, and one with an unknown sensor.
 save(with_metadata(brightness_model(k1, s1), names="{0: 'landmine'}",
