@@ -35,6 +35,7 @@ public sealed partial class AuthorizationTests(ServiceFixture service)
         ("GET", "/login", [Anonymous, .. Everyone]),
         ("GET", "/api/me", Everyone),
         ("GET", "/api/settings", Everyone),
+        ("GET", "/api/models", Everyone),
         ("GET", "/review.html", Everyone),
         ("GET", "/js/common.js", Everyone),
         ("GET", "/lib/leaflet/leaflet.js", Everyone),

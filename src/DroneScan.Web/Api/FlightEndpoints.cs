@@ -25,12 +25,13 @@ public static class FlightEndpoints
         flights.MapDelete("/{id}", Delete).RequireAuthorization(Policies.Admin);
         flights.MapPost("/{id}/reprocess", Reprocess).RequireAuthorization(Policies.Upload);
         flights.MapGet("/{id}/hazards", Export).RequireAuthorization(Policies.Export);
+        app.MapGet("/api/models", (ServiceModels models) => Results.Ok(models.Models.Select(m => new ModelDto(m.Name, m.Version, ApiMapping.Text(m.Sensor))).ToList()));
         return app;
     }
 
     private static async Task<IResult> UploadAsync(
         HttpContext http, FlightFolders folders, IFlightStore store, IFlightJobStore work, IBackgroundJobClient jobs, IOptions<UploadOptions> limits,
-        FlightProcessor processor, CancellationToken cancellationToken)
+        ServiceModels models, CancellationToken cancellationToken)
     {
         if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
         {
@@ -45,7 +46,7 @@ public static class FlightEndpoints
             upload = await new FlightUploadReader(folders, limits.Value).ReadAsync(http.Request, id, cancellationToken).ConfigureAwait(false);
 
             // Checked before anything is stored: a bad setting leaves no flight and no files.
-            settings = FlightSettingsForm.Parse(upload.Fields, processor.Detector.Model.Name);
+            settings = FlightSettingsForm.Parse(upload.Fields, models);
             if (upload.DemFileName is { } dem)
             {
                 settings = settings with { DemFile = dem };
@@ -76,7 +77,7 @@ public static class FlightEndpoints
             x.Summary.Flight.UpdatedAt, x.Work?.PhotosTotal ?? x.Summary.Photos, x.Summary.Hazards, x.Summary.Flight.UploadedBy))
         .ToList());
 
-    private static IResult Get(string id, IFlightStore store, IFlightJobStore work)
+    private static IResult Get(string id, IFlightStore store, IFlightJobStore work, ServiceModels models)
     {
         if (store.GetFlight(id) is not { } s)
         {
@@ -95,15 +96,26 @@ public static class FlightEndpoints
             new HazardCounts(s.HazardsCandidate, s.HazardsConfirmed, s.HazardsRejected, s.HazardsUnsure, s.Hazards),
             s.LatestRun is { } run ? $"{run.ModelName} {run.ModelVersion}" : null, s.Flight.UploadedBy,
             status == Failed ? PhotoProblemAdvice.NoUsablePhoto : null,
-            s.Flight.Settings ?? new FlightSettings()));
+            s.Flight.Settings ?? new FlightSettings(),
+            PhotosPerModel(store.LoadPhotoModels(id), models)));
     }
+
+    /// <summary>How many used photos ran through each model (most first), with the version of a model the service
+    /// still runs under that hash (null for one it no longer has).</summary>
+    private static List<ModelPhotoCount> PhotosPerModel(IReadOnlyList<PhotoModel> photos, ServiceModels models) => [.. photos
+        .GroupBy(p => (p.ModelName, Sha: p.ModelSha256.ToLowerInvariant()))
+        .Select(g => new ModelPhotoCount(
+            g.Key.ModelName,
+            models.Models.FirstOrDefault(m => string.Equals(m.Sha256, g.Key.Sha, StringComparison.OrdinalIgnoreCase))?.Version,
+            g.Count()))
+        .OrderByDescending(m => m.Photos).ThenBy(m => m.Name, StringComparer.Ordinal)];
 
     /// <summary>
     /// New settings for a finished flight, and its photos processed again with them (a JSON object of the upload's
     /// setting fields, e.g. <c>{"agl_m": 60}</c>; a field left out is the service's default). Points that come back
     /// with the same id keep their reviews, as after a CLI re-scan.
     /// </summary>
-    private static IResult Reprocess(string id, Dictionary<string, System.Text.Json.JsonElement>? body, IFlightStore store, IFlightJobStore work, IBackgroundJobClient jobs, FlightProcessor processor)
+    private static IResult Reprocess(string id, Dictionary<string, System.Text.Json.JsonElement>? body, IFlightStore store, IFlightJobStore work, IBackgroundJobClient jobs, ServiceModels models)
     {
         if (store.GetFlight(id) is not { } flight)
         {
@@ -114,7 +126,7 @@ public static class FlightEndpoints
             .ToDictionary(f => f.Key, f => f.Value.ValueKind == System.Text.Json.JsonValueKind.String ? f.Value.GetString() ?? "" : f.Value.GetRawText(), StringComparer.Ordinal);
         // The flight's DEM and its datums stay with it unless given (a new DEM comes with a new upload).
         var before = flight.Flight.Settings ?? new FlightSettings();
-        var given = FlightSettingsForm.Parse(fields, processor.Detector.Model.Name);
+        var given = FlightSettingsForm.Parse(fields, models);
         var settings = given with { DemFile = before.DemFile, DemDatum = given.DemDatum ?? before.DemDatum, AltitudeDatum = given.AltitudeDatum ?? before.AltitudeDatum };
         if (settings.DemFile is null && settings.DemDatum is not null)
         {
