@@ -13,7 +13,7 @@ using Microsoft.Extensions.Options;
 
 namespace DroneScan.Web.Api;
 
-/// <summary><c>/api/flights</c>: upload, list, status, delete, export.</summary>
+/// <summary><c>/api/flights</c>: upload, list, status, delete, reprocess (exports: <see cref="ExportEndpoints"/>).</summary>
 public static class FlightEndpoints
 {
     public static IEndpointRouteBuilder MapFlightEndpoints(this IEndpointRouteBuilder app)
@@ -24,7 +24,6 @@ public static class FlightEndpoints
         flights.MapGet("/{id}", Get);
         flights.MapDelete("/{id}", Delete).RequireAuthorization(Policies.Admin);
         flights.MapPost("/{id}/reprocess", Reprocess).RequireAuthorization(Policies.Upload);
-        flights.MapGet("/{id}/hazards", Export).RequireAuthorization(Policies.Export);
         app.MapGet("/api/models", (ServiceModels models) => Results.Ok(models.Models.Select(m => new ModelDto(m.Name, m.Version, ApiMapping.Text(m.Sensor))).ToList()));
         return app;
     }
@@ -155,82 +154,6 @@ public static class FlightEndpoints
         }
 
         return Results.NoContent();
-    }
-
-    private static IResult Export(string id, string? format, string? status, string? layer, IFlightStore store, IOptions<ScanOptions> scan)
-    {
-        var fmt = ExportFormats.TryParse(format ?? "geojson", out var f)
-            ? f
-            : throw new FormatException($"format '{format}': use one of {string.Join(", ", ExportFormats.ValidNames)}");
-        var which = (layer ?? "points").ToLowerInvariant() switch
-        {
-            "points" or "hazards" => ExportLayer.Points,
-            "coverage" => ExportLayer.Coverage,
-            "areas" => ExportLayer.Areas,
-            _ => throw new FormatException($"layer '{layer}': use points, coverage or areas"),
-        };
-        HazardStatus? filter = status is null ? null : ParseStatus(status);
-        if (store.GetFlight(id) is not { } flight)
-        {
-            throw new KeyNotFoundException($"no flight '{id}'");
-        }
-
-        if (which == ExportLayer.Areas && flight.Hazards > 0)
-        {
-            // A review's rebuild may still be queued: the areas a planner downloads match the reviews.
-            ReviewedAreas.Refresh(store, id, scan.Value.AreaBufferM);
-        }
-
-        var data = FlightExport.Load(store, id, filter)
-            ?? throw new InvalidOperationException($"flight '{id}' is not finished processing: nothing to export yet");
-        string baseName = DownloadName(flight.Flight, which, filter);
-        using var output = new MemoryStream();
-        switch (fmt)
-        {
-            case ExportFormat.Shapefile:
-                HazardExporter.WriteShapefileZip(which, data, output, baseName);
-                return Results.File(output.ToArray(), "application/zip", baseName + ".zip");
-            case ExportFormat.Csv:
-                // The CSV with its IMSMA field-mapping template, as the CLI writes them side by side.
-                HazardExporter.WriteCsvZip(which, data, output, baseName);
-                return Results.File(output.ToArray(), "application/zip", baseName + "-csv.zip");
-            case ExportFormat.GeoPackage:
-                string temp = Path.Combine(Path.GetTempPath(), $"dronescan-{Guid.NewGuid():N}.gpkg");
-                try
-                {
-                    HazardExporter.Write(fmt, which, data, temp);
-                    return Results.File(File.ReadAllBytes(temp), ExportFormats.ContentType(fmt), baseName + ".gpkg");
-                }
-                finally
-                {
-                    File.Delete(temp);
-                }
-
-            default:
-                HazardExporter.Write(fmt, which, data, output);
-                return Results.File(output.ToArray(), ExportFormats.ContentType(fmt), baseName + ExportFormats.DefaultExtension(fmt));
-        }
-    }
-
-    /// <summary>The file name of a download, without extension: what a planner recognises in a folder of
-    /// downloads — the flight's name (letters and digits kept, anything else a '-'), the day it was uploaded, the
-    /// layer and, when filtered, the status (e.g. <c>north-field-2026-05-01-points-confirmed</c>).</summary>
-    internal static string DownloadName(FlightRecord flight, ExportLayer layer, HazardStatus? status)
-    {
-        var name = new System.Text.StringBuilder();
-        foreach (char c in flight.Name.Trim().ToLowerInvariant())
-        {
-            bool keep = char.IsLetterOrDigit(c) || c == '_';
-            if (keep || (name.Length > 0 && name[^1] != '-'))
-            {
-                name.Append(keep ? c : '-');
-            }
-        }
-
-        string slug = name.ToString().Trim('-');
-        slug = slug.Length == 0 ? flight.Id : slug[..Math.Min(slug.Length, 60)].TrimEnd('-');
-        string day = flight.CreatedAt.UtcDateTime.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
-        return $"{slug}-{day}-{layer.ToString().ToLowerInvariant()}" + (status is { } s ? "-" + ApiMapping.Text(s) : "");
     }
 
     internal static HazardStatus ParseStatus(string status) =>

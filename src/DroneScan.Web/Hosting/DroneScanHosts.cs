@@ -129,6 +129,7 @@ public static class DroneScanWebApp
         app.UseAntiforgery();
         app.MapHealthChecks("/healthz").AllowAnonymous();
         app.MapFlightEndpoints();
+        app.MapExportEndpoints();
         app.MapHazardEndpoints();
         app.MapPhotoEndpoints();
         app.MapMapEndpoints();
