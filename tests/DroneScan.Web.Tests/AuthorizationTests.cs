@@ -22,6 +22,7 @@ public sealed partial class AuthorizationTests(ServiceFixture service)
         ("DELETE", "/api/flights/{scratch}", [Roles.Admin]),
         ("GET", "/api/flights/{flight}/hazards?format=geojson", [Roles.Planner, Roles.Admin]),
         ("GET", "/api/flights/{flight}/hazards?format=shp&layer=coverage", [Roles.Planner, Roles.Admin]),
+        ("GET", "/api/exports?flights={flight}&format=csv", [Roles.Planner, Roles.Admin]),
         ("GET", "/api/hazards?flight={flight}", Everyone),
         ("GET", "/api/hazards/{hazard}", Everyone),
         ("POST", "/api/hazards/{hazard}/review", [Roles.Analyst, Roles.Admin]),
