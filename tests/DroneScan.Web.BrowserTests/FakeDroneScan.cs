@@ -141,6 +141,9 @@ public sealed class FakeDroneScan : IAsyncDisposable
 
                 return Results.Text(PointsGeoJson(), "application/geo+json");
             });
+            // Several flights in one file: the demo flight's points stand for them.
+            app.MapGet("/api/exports", (string? flights, string? site) =>
+                flights is null && site is null ? Results.Problem("flights: give them", statusCode: 400) : Results.Text(PointsGeoJson(), "application/geo+json"));
             app.MapGet("/api/hazards", (HttpContext http, string? flight, string? status, string? @class) =>
             {
                 http.Response.OnCompleted(() =>

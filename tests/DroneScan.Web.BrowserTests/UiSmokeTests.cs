@@ -391,6 +391,38 @@ public sealed partial class UiSmokeTests(BrowserFixture browser) : IAsyncLifetim
         w.AssertClean();
     }
 
+    [Fact]
+    public async Task Export_of_several_flights_or_a_whole_site_links_to_one_file()
+    {
+        await using var w = await WatchedPage.OpenAsync(browser.Browser, server.BaseUrl);
+        var page = w.Page;
+        await page.GotoAsync("export.html?flight=" + FakeDroneScan.FlightId);
+        await page.Locator("#flight").SelectOptionAsync(new[] { FakeDroneScan.FlightId, FakeDroneScan.EmptyFlightId });
+        await Assertions.Expect(page.Locator("#flight-state")).ToContainTextAsync("2 flights: 42 photos, 3 hazard points");
+        string? href = await page.Locator("#download").GetAttributeAsync("href");
+        // In the list's order, newest first.
+        Assert.Equal($"api/exports?flights={FakeDroneScan.EmptyFlightId}%2C{FakeDroneScan.FlightId}&format=geojson&layer=points", href);
+        var download = await page.RunAndWaitForDownloadAsync(() => page.Locator("#download").ClickAsync());
+        using (var doc = JsonDocument.Parse(await File.ReadAllTextAsync(await download.PathAsync())))
+        {
+            Assert.Equal(3, doc.RootElement.GetProperty("features").GetArrayLength());
+        }
+
+        // Every flight of the site: one of them is still processing, so there is nothing to download yet, and the page says which.
+        await page.Locator("#site").SelectOptionAsync("North field");
+        await Assertions.Expect(page.Locator("#flight")).ToBeDisabledAsync();
+        await Assertions.Expect(page.Locator("#download")).Not.ToHaveAttributeAsync("href", new Regex("."));
+        await Assertions.Expect(page.Locator("#flight-state")).ToContainTextAsync(FakeDroneScan.XssName);
+        await Assertions.Expect(page.Locator("#flight-state")).ToContainTextAsync("4 flights");
+
+        // Back to chosen flights; the address keeps the choice.
+        await page.Locator("#site").SelectOptionAsync("");
+        await page.Locator("#flight").SelectOptionAsync(FakeDroneScan.FlightId);
+        await Assertions.Expect(page.Locator("#download")).ToHaveAttributeAsync("href", $"api/flights/{FakeDroneScan.FlightId}/hazards?format=geojson&layer=points");
+        Assert.Contains("flight=" + FakeDroneScan.FlightId, page.Url, StringComparison.Ordinal);
+        w.AssertClean();
+    }
+
     [GeneratedRegex(@"review\.html\?hazard=hz-\d")]
     private static partial Regex HazardUrl();
 }
