@@ -70,17 +70,25 @@ internal static class ExportSchema
         new("flight", "flight", FieldType.Text, "Flight name given by the operator", "", "Survey / Activity name"),
     ];
 
-    public static ExportTable Build(ExportLayer layer, ExportData data)
+    /// <summary>One layer of several flights in one table: each flight's features in the order given, each carrying
+    /// its own flight's <c>flight_id</c> and <c>flight</c>.</summary>
+    public static ExportTable Build(ExportLayer layer, IReadOnlyList<ExportData> flights)
     {
-        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(flights);
         return layer switch
         {
-            ExportLayer.Points => new ExportTable(PointsLayerName, layer, PointFields, PointFeatures(data).ToArray()),
-            ExportLayer.Coverage => new ExportTable(CoverageLayerName, layer, CoverageFields, CoverageFeatures(data).ToArray()),
-            ExportLayer.Areas => new ExportTable(AreasLayerName, layer, AreaFields, data.Areas.Select(a => AreaFeature(a, data.Flight)).ToArray()),
+            ExportLayer.Points => new ExportTable(PointsLayerName, layer, PointFields, flights.SelectMany(PointFeatures).ToArray()),
+            ExportLayer.Coverage => new ExportTable(CoverageLayerName, layer, CoverageFields, flights.SelectMany(CoverageFeatures).ToArray()),
+            ExportLayer.Areas => new ExportTable(AreasLayerName, layer, AreaFields, flights.SelectMany(d => d.Areas.Select(a => AreaFeature(a, d.Flight))).ToArray()),
             _ => throw new ArgumentOutOfRangeException(nameof(layer), layer, "Unknown export layer."),
         };
     }
+
+    /// <summary>The flights' names joined by ", " (titles of a KML document, a GPX file, a GeoPackage table).</summary>
+    public static string FlightNames(IReadOnlyList<ExportData> flights) => string.Join(", ", flights.Select(f => f.Flight.FlightName));
+
+    /// <summary>The flights' ids joined by ", ".</summary>
+    public static string FlightIds(IReadOnlyList<ExportData> flights) => string.Join(", ", flights.Select(f => f.Flight.FlightId));
 
     /// <summary>Lower-case status code, the coded value planners map (candidate/confirmed/rejected/unsure).</summary>
     public static string StatusCode(HazardStatus status) => status switch

@@ -22,7 +22,7 @@ internal static class GeoPackageExportWriter
         + "AUTHORITY[\"EPSG\",\"6326\"]],PRIMEM[\"Greenwich\",0,AUTHORITY[\"EPSG\",\"8901\"]],"
         + "UNIT[\"degree\",0.0174532925199433,AUTHORITY[\"EPSG\",\"9122\"]],AUTHORITY[\"EPSG\",\"4326\"]]";
 
-    public static void Write(ExportTable table, ExportData data, string path, DateTimeOffset now)
+    public static void Write(ExportTable table, IReadOnlyList<ExportData> flights, string path, DateTimeOffset now)
     {
         // A GeoPackage is written whole: never append to an older file.
         File.Delete(path);
@@ -45,8 +45,8 @@ internal static class GeoPackageExportWriter
             "INSERT INTO gpkg_contents (table_name, data_type, identifier, description, last_change, min_x, min_y, max_x, max_y, srs_id) "
             + "VALUES ($table, 'features', $identifier, $description, $lastChange, $minX, $minY, $maxX, $maxY, $srs)",
             ("$table", table.Name),
-            ("$identifier", $"{data.Flight.FlightName} {table.Name}"),
-            ("$description", $"DroneScan {table.Name} of flight {data.Flight.FlightId}"),
+            ("$identifier", $"{ExportSchema.FlightNames(flights)} {table.Name}"),
+            ("$description", flights.Count == 1 ? $"DroneScan {table.Name} of flight {flights[0].Flight.FlightId}" : $"DroneScan {table.Name} of flights {ExportSchema.FlightIds(flights)}"),
             ("$lastChange", now.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture)),
             ("$minX", envelope.IsNull ? null : envelope.MinX),
             ("$minY", envelope.IsNull ? null : envelope.MinY),

@@ -12,18 +12,20 @@ namespace DroneScan.Export;
 /// </summary>
 internal static class GpxExportWriter
 {
-    public static void Write(ExportData data, Stream output)
+    public static void Write(IReadOnlyList<ExportData> flights, Stream output)
     {
-        var flight = data.Flight;
-        var waypoints = data.Hazards.Select(Waypoint).ToArray();
+        var waypoints = flights.SelectMany(f => f.Hazards).Select(Waypoint).ToArray();
+        var models = string.Join(", ", flights.Select(f => $"{f.Flight.ModelName} {f.Flight.ModelVersion}").Distinct(StringComparer.Ordinal));
         var metadata = new GpxMetadata(
             creator: "DroneScan",
-            name: flight.FlightName,
-            description: $"DroneScan hazard points of flight {flight.FlightId}, model {flight.ModelName} {flight.ModelVersion}",
+            name: ExportSchema.FlightNames(flights),
+            description: flights.Count == 1
+                ? $"DroneScan hazard points of flight {flights[0].Flight.FlightId}, model {models}"
+                : $"DroneScan hazard points of flights {ExportSchema.FlightIds(flights)}, models {models}",
             author: null,
             copyright: null,
             links: default,
-            creationTimeUtc: flight.ProcessedAt.UtcDateTime,
+            creationTimeUtc: flights.Max(f => f.Flight.ProcessedAt).UtcDateTime,
             keywords: null,
             bounds: null,
             extensions: null);

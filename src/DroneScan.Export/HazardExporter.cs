@@ -1,6 +1,8 @@
 namespace DroneScan.Export;
 
-/// <summary>Writes one layer of a flight's results in one format (WGS84 decimal degrees, X = lon, Y = lat).</summary>
+/// <summary>Writes one layer of a flight's results in one format (WGS84 decimal degrees, X = lon, Y = lat). Each
+/// method also takes several flights (e.g. every flight of a site): one layer holding each flight's features, each
+/// with its own <c>flight_id</c> and <c>flight</c>.</summary>
 public static class HazardExporter
 {
     /// <summary>
@@ -18,9 +20,17 @@ public static class HazardExporter
     public static void Write(ExportFormat format, ExportLayer layer, ExportData data, string path, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(data);
+        Write(format, layer, [data], path, timeProvider);
+    }
+
+    /// <summary>As <see cref="Write(ExportFormat, ExportLayer, ExportData, string, TimeProvider?)"/>, for several flights in one layer.</summary>
+    /// <exception cref="ArgumentException">No flight given.</exception>
+    public static void Write(ExportFormat format, ExportLayer layer, IReadOnlyList<ExportData> flights, string path, TimeProvider? timeProvider = null)
+    {
+        RequireFlights(flights);
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         RequirePointsForGpx(format, layer);
-        var table = ExportSchema.Build(layer, data);
+        var table = ExportSchema.Build(layer, flights);
 
         switch (format)
         {
@@ -28,11 +38,11 @@ public static class HazardExporter
                 ShapefileExportWriter.WriteFiles(table, path);
                 return;
             case ExportFormat.GeoPackage:
-                ExportFile.WriteFile(path, file => GeoPackageExportWriter.Write(table, data, file, (timeProvider ?? TimeProvider.System).GetUtcNow()));
+                ExportFile.WriteFile(path, file => GeoPackageExportWriter.Write(table, flights, file, (timeProvider ?? TimeProvider.System).GetUtcNow()));
                 return;
         }
 
-        ExportFile.Write(path, output => WriteStream(format, table, data, output));
+        ExportFile.Write(path, output => WriteStream(format, table, flights, output));
         if (format == ExportFormat.Csv)
         {
             // After the data: a failed export leaves no template for a file that is not there.
@@ -42,11 +52,18 @@ public static class HazardExporter
 
     /// <summary>
     /// Writes a single-file format to a stream (GeoJSON, KML, GPX, CSV without its mapping template). Shapefiles go
-    /// through <see cref="WriteShapefileZip"/>; GeoPackage needs a file (SQLite).
+    /// through <c>WriteShapefileZip</c>; GeoPackage needs a file (SQLite).
     /// </summary>
     public static void Write(ExportFormat format, ExportLayer layer, ExportData data, Stream output)
     {
         ArgumentNullException.ThrowIfNull(data);
+        Write(format, layer, [data], output);
+    }
+
+    /// <summary>As <see cref="Write(ExportFormat, ExportLayer, ExportData, Stream)"/>, for several flights in one layer.</summary>
+    public static void Write(ExportFormat format, ExportLayer layer, IReadOnlyList<ExportData> flights, Stream output)
+    {
+        RequireFlights(flights);
         ArgumentNullException.ThrowIfNull(output);
         if (format is ExportFormat.Shapefile or ExportFormat.GeoPackage)
         {
@@ -55,15 +72,23 @@ public static class HazardExporter
         }
 
         RequirePointsForGpx(format, layer);
-        WriteStream(format, ExportSchema.Build(layer, data), data, output);
+        WriteStream(format, ExportSchema.Build(layer, flights), flights, output);
     }
 
     /// <summary>Writes a shapefile's parts into a zip, each named <paramref name="baseName"/> + extension.</summary>
     public static void WriteShapefileZip(ExportLayer layer, ExportData data, Stream output, string baseName)
     {
+        ArgumentNullException.ThrowIfNull(data);
+        WriteShapefileZip(layer, [data], output, baseName);
+    }
+
+    /// <summary>As <see cref="WriteShapefileZip(ExportLayer, ExportData, Stream, string)"/>, for several flights in one layer.</summary>
+    public static void WriteShapefileZip(ExportLayer layer, IReadOnlyList<ExportData> flights, Stream output, string baseName)
+    {
+        RequireFlights(flights);
         ArgumentNullException.ThrowIfNull(output);
         ArgumentException.ThrowIfNullOrWhiteSpace(baseName);
-        ShapefileExportWriter.WriteZip(ExportSchema.Build(layer, data), baseName, output);
+        ShapefileExportWriter.WriteZip(ExportSchema.Build(layer, flights), baseName, output);
     }
 
     /// <summary>
@@ -74,9 +99,16 @@ public static class HazardExporter
     public static void WriteCsvZip(ExportLayer layer, ExportData data, Stream output, string baseName, System.Globalization.CultureInfo? language = null)
     {
         ArgumentNullException.ThrowIfNull(data);
+        WriteCsvZip(layer, [data], output, baseName, language);
+    }
+
+    /// <summary>As <see cref="WriteCsvZip(ExportLayer, ExportData, Stream, string, System.Globalization.CultureInfo?)"/>, for several flights in one layer.</summary>
+    public static void WriteCsvZip(ExportLayer layer, IReadOnlyList<ExportData> flights, Stream output, string baseName, System.Globalization.CultureInfo? language = null)
+    {
+        RequireFlights(flights);
         ArgumentNullException.ThrowIfNull(output);
         ArgumentException.ThrowIfNullOrWhiteSpace(baseName);
-        var table = ExportSchema.Build(layer, data);
+        var table = ExportSchema.Build(layer, flights);
         using var zip = new System.IO.Compression.ZipArchive(output, System.IO.Compression.ZipArchiveMode.Create, leaveOpen: true);
         using (var csv = zip.CreateEntry(baseName + ".csv").Open())
         {
@@ -91,7 +123,7 @@ public static class HazardExporter
     /// IMSMA mapping template of a CSV: <c>x.csv</c> → <c>x.imsma-mapping.csv</c>.</summary>
     public static string ImsmaMappingPath(string csvPath) => Path.ChangeExtension(csvPath, ".imsma-mapping.csv");
 
-    private static void WriteStream(ExportFormat format, ExportTable table, ExportData data, Stream output)
+    private static void WriteStream(ExportFormat format, ExportTable table, IReadOnlyList<ExportData> flights, Stream output)
     {
         switch (format)
         {
@@ -99,16 +131,25 @@ public static class HazardExporter
                 GeoJsonExportWriter.Write(table, output);
                 break;
             case ExportFormat.Kml:
-                KmlExportWriter.Write(table, data, output);
+                KmlExportWriter.Write(table, flights, output);
                 break;
             case ExportFormat.Gpx:
-                GpxExportWriter.Write(data, output);
+                GpxExportWriter.Write(flights, output);
                 break;
             case ExportFormat.Csv:
                 CsvExportWriter.Write(table, output);
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(format), format, "Unknown export format.");
+        }
+    }
+
+    private static void RequireFlights(IReadOnlyList<ExportData> flights)
+    {
+        ArgumentNullException.ThrowIfNull(flights);
+        if (flights.Count == 0)
+        {
+            throw new ArgumentException("an export needs at least one flight", nameof(flights));
         }
     }
 

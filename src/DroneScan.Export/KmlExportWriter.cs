@@ -26,7 +26,7 @@ internal static class KmlExportWriter
         ("area", "600000ff"),
     ];
 
-    public static void Write(ExportTable table, ExportData data, Stream output)
+    public static void Write(ExportTable table, IReadOnlyList<ExportData> flights, Stream output)
     {
         // Precision is an NTS precision-model scale, not a digit count: 1e9 keeps 9 decimals of a degree
         // (0.1 mm), beyond any position we know, without float noise.
@@ -37,7 +37,7 @@ internal static class KmlExportWriter
         xml.WriteStartDocument();
         xml.WriteStartElement("kml", KmlNamespace);
         xml.WriteStartElement("Document");
-        xml.WriteElementString("name", $"{data.Flight.FlightName} – {table.Name}");
+        xml.WriteElementString("name", $"{ExportSchema.FlightNames(flights)} – {table.Name}");
         WriteStyles(xml);
 
         int index = 0;

@@ -131,6 +131,58 @@ public sealed class ScanCommandTests : IDisposable
     }
 
     [Fact]
+    public void Export_OfSeveralFlights_OrEveryFlightOfASite_WritesOneFileWithEachFlightsPoints()
+    {
+        string first = Flight();
+        string second = Path.Combine(_temp.Path, "flight-again");
+        Directory.CreateDirectory(second);
+        foreach (string file in Directory.GetFiles(first))
+        {
+            // A byte after the image's end: the same pixels under another content id (a CLI flight's hazard ids come
+            // from its photos' ids, so two flights of the very same files would share them).
+            File.WriteAllBytes(Path.Combine(second, Path.GetFileName(file)), [.. File.ReadAllBytes(file), 0]);
+        }
+
+        var scans = new[] { Scan(first), Scan(second) };
+        Assert.True(scans.All(r => r.ExitCode == 0), string.Join("\n", scans.Select(r => r.Error + r.Output)));
+        List<string> ids;
+        using (var store = DroneScan.Storage.Sqlite.SqliteFlightStore.Open(Db, TimeProvider.System))
+        {
+            ids = [.. store.GetFlights().Select(f => f.Flight.Id).Order(StringComparer.Ordinal)];
+            foreach (var f in store.GetFlights())
+            {
+                store.UpsertFlight(new DroneScan.Core.Flights.FlightDefinition(f.Flight.Id, f.Flight.Name, f.Flight.SourceFolder, Site: "Ridge"));
+            }
+        }
+
+        string byId = Path.Combine(_temp.Path, "two.geojson");
+        string bySite = Path.Combine(_temp.Path, "site.geojson");
+        var two = CliRun.Of("export", "--flight", ids[0], "--flight", ids[1], "--db", Db, "--out", byId);
+        var site = CliRun.Of("export", "--site", "ridge", "--db", Db, "--out", bySite);
+        var noSite = CliRun.Of("export", "--site", "elsewhere", "--db", Db, "--out", bySite);
+        var oneUnknown = CliRun.Of("export", "--flight", ids[0], "--flight", "fl-000000000000", "--db", Db, "--out", Path.Combine(_temp.Path, "none.geojson"));
+
+        Assert.True(two.ExitCode == 0, two.Error);
+        Assert.True(site.ExitCode == 0, site.Error);
+        Assert.Contains($"of 2 flights ({ids[0]}, {ids[1]})", two.Output, StringComparison.Ordinal);
+        foreach (string file in new[] { byId, bySite })
+        {
+            using var doc = JsonDocument.Parse(File.ReadAllText(file));
+            var perFlight = doc.RootElement.GetProperty("features").EnumerateArray()
+                .GroupBy(f => f.GetProperty("properties").GetProperty("flight_id").GetString()!)
+                .ToDictionary(g => g.Key, g => g.Count());
+            Assert.Equal(ids, perFlight.Keys.Order(StringComparer.Ordinal));
+            Assert.All(perFlight.Values, n => Assert.Equal(SyntheticFlight.Items.Count, n));
+        }
+
+        Assert.Equal(1, noSite.ExitCode);
+        Assert.Contains("--site 'elsewhere': no flight of that site", noSite.Error, StringComparison.Ordinal);
+        Assert.Equal(1, oneUnknown.ExitCode);
+        Assert.Contains("--flight fl-000000000000: no such flight", oneUnknown.Error, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(_temp.Path, "none.geojson")));
+    }
+
+    [Fact]
     public void Export_FailsWithAMessage_ForAnUnknownFlightOrDatabase()
     {
         string output = Path.Combine(_temp.Path, "x.geojson");

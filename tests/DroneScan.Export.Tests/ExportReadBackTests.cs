@@ -207,6 +207,46 @@ public sealed class ExportReadBackTests : IDisposable
         Assert.Equal(3, Ogr.FeatureCount(Ogr.Info("-al", "-so", path)));
     }
 
+    [Theory]
+    [MemberData(nameof(FormatsAndLayers))]
+    public void Write_SeveralFlights_GdalReadsEveryFlightsFeatures_EachNamingItsFlight(ExportFormat format, ExportLayer layer)
+    {
+        // A second flight of the same site: the same results under another flight id and name.
+        var second = _data with { Flight = _data.Flight with { FlightId = "flt-0002", FlightName = "Second pass" } };
+        string path = Path.Combine(_dir, "several-" + layer.ToString().ToLowerInvariant() + ExportFormats.DefaultExtension(format));
+        HazardExporter.Write(format, layer, [_data, second], path);
+
+        string all = Ogr.Info([.. OpenOptions(format, layer), "-al", path]);
+
+        int perFlight = layer switch { ExportLayer.Points => 3, ExportLayer.Coverage => 3, _ => 1 };
+        Assert.Equal(2 * perFlight, Ogr.FeatureCount(Ogr.Info([.. OpenOptions(format, layer), "-al", "-so", path])));
+        if (format == ExportFormat.Gpx)
+        {
+            // GPX waypoints carry no flight attributes: the file's metadata names both flights.
+            var gpx = System.Xml.Linq.XDocument.Load(path);
+            Assert.Equal($"{_data.Flight.FlightName}, Second pass", gpx.Descendants().First(e => e.Name.LocalName == "metadata").Elements().First(e => e.Name.LocalName == "name").Value);
+            return;
+        }
+
+        Assert.Equal(perFlight, CountOf(all, "flight_id (String) = flt-0001"));
+        Assert.Equal(perFlight, CountOf(all, "flight_id (String) = flt-0002"));
+        Assert.Equal(perFlight, CountOf(all, "(String) = Second pass"));
+    }
+
+    [Fact]
+    public void Write_NoFlight_IsRefused()
+    {
+        Assert.Throws<ArgumentException>(() => HazardExporter.Write(ExportFormat.GeoJson, ExportLayer.Points, Array.Empty<ExportData>(), Path.Combine(_dir, "none.geojson")));
+    }
+
+    private static int CountOf(string text, string value)
+    {
+        int count = 0;
+        for (int i = text.IndexOf(value, StringComparison.Ordinal); i >= 0; i = text.IndexOf(value, i + value.Length, StringComparison.Ordinal))
+            count++;
+        return count;
+    }
+
     private string WriteFile(ExportFormat format, ExportLayer layer)
     {
         string path = Path.Combine(_dir, layer.ToString().ToLowerInvariant() + ExportFormats.DefaultExtension(format));

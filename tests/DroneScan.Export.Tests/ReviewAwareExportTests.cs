@@ -76,7 +76,7 @@ public sealed class ReviewAwareExportTests
     private Dictionary<string, string> Mapping(ExportLayer layer, CultureInfo? language)
     {
         using var output = new MemoryStream();
-        CsvExportWriter.WriteImsmaMapping(ExportSchema.Build(layer, data), output, language);
+        CsvExportWriter.WriteImsmaMapping(ExportSchema.Build(layer, [data]), output, language);
         var rows = Encoding.UTF8.GetString(output.ToArray()).TrimStart('\uFEFF').Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Skip(1);
         return rows.Select(Cells).ToDictionary(c => c[0], c => c[4], StringComparer.Ordinal);
     }

@@ -62,6 +62,36 @@ public sealed class ScanRunnerTests : IDisposable
     }
 
     [Fact]
+    public async Task HazardPoints_AreMergedPerModel_NeverAcrossTheModelsPhotosRanThrough()
+    {
+        string folder = NewFlightFolder();
+        using var store = OpenStore();
+        var report = await Scan(store, folder);
+        Assert.Equal(SyntheticFlight.Items.Count, report.Hazards.Count);
+
+        // As if the first three photos had run through another model (automatic choice: another camera).
+        var firstHalf = store.LoadPhotoModels(report.FlightId).OrderBy(p => p.FileName, StringComparer.Ordinal).Take(3).Select(p => p.PhotoId).ToHashSet();
+        using (var db = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(_temp.Path, "scan.db")};Pooling=False"))
+        {
+            db.Open();
+            using var update = db.CreateCommand();
+            update.CommandText = $"UPDATE photos SET model_name = 'other', model_sha256 = '{new string('e', 64)}' WHERE photo_id IN ({string.Join(',', firstHalf.Select(id => $"'{id}'"))})";
+            Assert.Equal(3, update.ExecuteNonQuery());
+        }
+
+        var built = new FlightProcessor(store, new TiledDetector(_model, new TiledDetectionOptions())).Build(report.FlightId, Options);
+
+        // Items seen by photos of both halves are now one point per model; no point mixes the two.
+        int seenByBoth = SyntheticFlight.Items.Count(i => PhotosOf(i.Id).Any(firstHalf.Contains) && !PhotosOf(i.Id).All(firstHalf.Contains));
+        Assert.True(seenByBoth > 0, "the fixture has items seen from both halves");
+        Assert.Equal(SyntheticFlight.Items.Count + seenByBoth, built.Hazards.Count);
+        Assert.All(built.Hazards, h => Assert.Single(h.Observations.Select(o => firstHalf.Contains(o.PhotoId)).Distinct()));
+
+        IEnumerable<string> PhotosOf(string item) =>
+            report.Hazards.MinBy(h => SyntheticFlight.DistanceM(h.Position, SyntheticFlight.ItemPosition(item)))!.Observations.Select(o => o.PhotoId);
+    }
+
+    [Fact]
     public async Task EveryUsedPhoto_RecordsTheModelItRanThrough()
     {
         string folder = NewFlightFolder();

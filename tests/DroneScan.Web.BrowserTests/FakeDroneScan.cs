@@ -116,6 +116,7 @@ public sealed class FakeDroneScan : IAsyncDisposable
         {
             app.MapGet("/login", () => Results.Content("<!doctype html><title>sign in</title><h1>DroneScan</h1>", "text/html"));
             app.MapGet("/api/settings", () => new { tileUrl = (string?)null, tileAttribution = "<b>local</b>" });
+            app.MapGet("/api/models", () => new[] { new ModelDto("dronescan-rgb", "0.2.0", "rgb"), new ModelDto("dronescan-thermal", "0.3.0", "thermal") });
             app.MapGet("/api/me", () => new { name = "ana", roles = new[] { "operator", "analyst", "planner" }, language = Hosting.Localisation.Current });
             app.MapGet("/api/flights", () => new object[] { ListItem(FlightId, "Demo field", "done"), ListItem(XssFlightId, XssName, "processing"), ListItem(EmptyFlightId, "Nothing here", "done"), ListItem(FailedFlightId, "Nothing usable", "failed") });
             app.MapGet("/api/flights/{id}", (string id) => id switch
@@ -143,6 +144,9 @@ public sealed class FakeDroneScan : IAsyncDisposable
 
                 return Results.Text(PointsGeoJson(), "application/geo+json");
             });
+            // Several flights in one file: the demo flight's points stand for them.
+            app.MapGet("/api/exports", (string? flights, string? site) =>
+                flights is null && site is null ? Results.Problem("flights: give them", statusCode: 400) : Results.Text(PointsGeoJson(), "application/geo+json"));
             app.MapGet("/api/hazards", (HttpContext http, string? flight, string? status, string? @class) =>
             {
                 http.Response.OnCompleted(() =>
@@ -322,6 +326,7 @@ public sealed class FakeDroneScan : IAsyncDisposable
             },
             hazards = new { candidate = hazardCount, confirmed = 0, rejected = 0, unsure = 0, total = hazardCount },
             model = "dronescan-rgb 0.2.0",
+            models = progress < 1 ? Array.Empty<ModelPhotoCount>() : new[] { new ModelPhotoCount("dronescan-rgb", "0.2.0", 18), new ModelPhotoCount("dronescan-thermal", "0.3.0", 1) },
             uploadedBy = "olga",
             problem = status == "failed" ? PhotoProblemAdvice.NoUsablePhoto : null,
             settings = new { aglM = status == "failed" ? (double?)null : 60.0, groundElevationM = (double?)null, sensorWidthMm = (double?)null, focalPx = (double?)null, gpsSigmaM = (double?)null, conf = (double?)null, model = "auto" },

@@ -23,7 +23,7 @@ public sealed partial class LanguageAndLayoutTests(BrowserFixture browser) : IAs
     /// <summary>What the stand-in service holds (user data: flight, site, people, files, model names), not UI text.</summary>
     private static readonly HashSet<string> DataWords = new(StringComparer.OrdinalIgnoreCase)
     {
-        "Demo", "field", "North", "Nothing", "here", "usable", "notes", "not", "bold", "olga", "ana", "dronescan", "rgb",
+        "Demo", "field", "North", "Nothing", "here", "usable", "notes", "not", "bold", "olga", "ana", "dronescan", "rgb", "thermal",
         "DJI_0001", "DJI_0002", "IMG_0099", "JPG", "jpg", "script", "img", "src", "onerror", "alert", "txt", "walk",
     };
 

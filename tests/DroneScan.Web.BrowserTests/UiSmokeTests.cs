@@ -185,6 +185,35 @@ public sealed partial class UiSmokeTests(BrowserFixture browser) : IAsyncLifetim
     }
 
     [Fact]
+    public async Task The_model_field_offers_automatic_choice_and_the_services_models_and_a_flight_shows_its_photos_per_model()
+    {
+        await using var w = await WatchedPage.OpenAsync(browser.Browser, server.BaseUrl);
+        var page = w.Page;
+        await page.GotoAsync("upload.html");
+        var model = page.Locator("#model");
+        await Assertions.Expect(model.Locator("option")).ToHaveCountAsync(3);
+        Assert.Equal(["auto", "dronescan-rgb", "dronescan-thermal"], await model.Locator("option").EvaluateAllAsync<string[]>("os => os.map(o => o.value)"));
+        await Assertions.Expect(model).ToHaveValueAsync("auto");
+        await Assertions.Expect(model.Locator("option").Nth(2)).ToHaveTextAsync("dronescan-thermal 0.3.0 (thermal camera) for every photo");
+        await page.Locator("#name").FillAsync("thermal only");
+        await page.Locator("#settings summary").ClickAsync();
+        await model.SelectOptionAsync("dronescan-thermal");
+        await page.Locator("#photos").SetInputFilesAsync(new FilePayload { Name = "a.jpg", MimeType = "image/jpeg", Buffer = [0xFF, 0xD8, 0xFF, 0xD9] });
+        await page.Locator("#submit").ClickAsync();
+        await Assertions.Expect(page.Locator("#ignored li")).ToHaveCountAsync(2); // the answer arrived
+        Assert.Equal("dronescan-thermal", server.UploadSettings.Last()["model"]);
+        await Assertions.Expect(model).ToHaveValueAsync("auto"); // the form is reset for the next upload
+
+        await page.GotoAsync("flights.html?flight=" + FakeDroneScan.FlightId);
+        await Assertions.Expect(page.Locator("#detail-facts")).ToContainTextAsync("dronescan-rgb 0.2.0: 18 photos, dronescan-thermal 0.3.0: 1 photo");
+        await page.Locator("#reprocess-block summary").ClickAsync();
+        var again = page.Locator("#reprocess-form select[name=model]");
+        await Assertions.Expect(again.Locator("option")).ToHaveCountAsync(3);
+        await Assertions.Expect(again).ToHaveValueAsync("auto"); // the flight's own setting
+        w.AssertClean();
+    }
+
+    [Fact]
     public async Task A_failed_flight_shows_a_red_badge_and_says_why_and_a_flight_its_settings()
     {
         await using var w = await WatchedPage.OpenAsync(browser.Browser, server.BaseUrl);
@@ -362,6 +391,38 @@ public sealed partial class UiSmokeTests(BrowserFixture browser) : IAsyncLifetim
         string path = await download.PathAsync();
         using var doc = JsonDocument.Parse(await File.ReadAllTextAsync(path));
         Assert.Equal(3, doc.RootElement.GetProperty("features").GetArrayLength());
+        w.AssertClean();
+    }
+
+    [Fact]
+    public async Task Export_of_several_flights_or_a_whole_site_links_to_one_file()
+    {
+        await using var w = await WatchedPage.OpenAsync(browser.Browser, server.BaseUrl);
+        var page = w.Page;
+        await page.GotoAsync("export.html?flight=" + FakeDroneScan.FlightId);
+        await page.Locator("#flight").SelectOptionAsync(new[] { FakeDroneScan.FlightId, FakeDroneScan.EmptyFlightId });
+        await Assertions.Expect(page.Locator("#flight-state")).ToContainTextAsync("2 flights: 42 photos, 3 hazard points");
+        string? href = await page.Locator("#download").GetAttributeAsync("href");
+        // In the list's order, newest first.
+        Assert.Equal($"api/exports?flights={FakeDroneScan.EmptyFlightId}%2C{FakeDroneScan.FlightId}&format=geojson&layer=points", href);
+        var download = await page.RunAndWaitForDownloadAsync(() => page.Locator("#download").ClickAsync());
+        using (var doc = JsonDocument.Parse(await File.ReadAllTextAsync(await download.PathAsync())))
+        {
+            Assert.Equal(3, doc.RootElement.GetProperty("features").GetArrayLength());
+        }
+
+        // Every flight of the site: one of them is still processing, so there is nothing to download yet, and the page says which.
+        await page.Locator("#site").SelectOptionAsync("North field");
+        await Assertions.Expect(page.Locator("#flight")).ToBeDisabledAsync();
+        await Assertions.Expect(page.Locator("#download")).Not.ToHaveAttributeAsync("href", new Regex("."));
+        await Assertions.Expect(page.Locator("#flight-state")).ToContainTextAsync(FakeDroneScan.XssName);
+        await Assertions.Expect(page.Locator("#flight-state")).ToContainTextAsync("4 flights");
+
+        // Back to chosen flights; the address keeps the choice.
+        await page.Locator("#site").SelectOptionAsync("");
+        await page.Locator("#flight").SelectOptionAsync(FakeDroneScan.FlightId);
+        await Assertions.Expect(page.Locator("#download")).ToHaveAttributeAsync("href", $"api/flights/{FakeDroneScan.FlightId}/hazards?format=geojson&layer=points");
+        Assert.Contains("flight=" + FakeDroneScan.FlightId, page.Url, StringComparison.Ordinal);
         w.AssertClean();
     }
 

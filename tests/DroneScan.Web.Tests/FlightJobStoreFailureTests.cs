@@ -42,9 +42,9 @@ public sealed class FlightJobStoreFailureTests : IDisposable
         using var store = SqliteFlightStore.Open(db, TimeProvider.System, TimeSpan.FromMilliseconds(300));
         store.UpsertFlight(new FlightDefinition(flightId, "locked", folder));
         store.QueuePhotos(flightId, [new QueuedPhoto(photoId, "a.jpg")]);
-        using var model = OnnxDetector.Load(TestPaths.Model);
+        using var models = new ServiceModels([OnnxDetector.Load(TestPaths.Model)]);
         var client = new RecordingJobClient();
-        var jobs = new FlightJobs(store, store, new FlightProcessor(store, new TiledDetector(model, new TiledDetectionOptions())), folders, client, Options.Create(new ScanOptions()), NullLogger<FlightJobs>.Instance);
+        var jobs = new FlightJobs(store, store, models, folders, client, Options.Create(new ScanOptions()), NullLogger<FlightJobs>.Instance);
         jobs.PlanFlight(flightId);
 
         using (var holder = new SqliteConnection($"Data Source={db};Pooling=False"))

@@ -25,7 +25,7 @@ public sealed class FlightSettingsTests(ServiceFixture service)
     [InlineData("gps_sigma_m", "-1")]
     [InlineData("conf", "1.5")]
     [InlineData("conf", "0")]
-    [InlineData("model", "dronescan-thermal")]
+    [InlineData("model", "dronescan-lidar")]
     [InlineData("dem_datum", "navd88")]
     [InlineData("altitude_datum", "msl")]
     public async Task ABadSetting_Is400NamingTheField_AndStoresNothing(string field, string value)

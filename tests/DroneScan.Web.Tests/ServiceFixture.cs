@@ -21,6 +21,12 @@ internal static class TestPaths
 
     public static string Model => Path.Combine(RepoRoot, "models", "dronescan-rgb.onnx");
 
+    public static string ThermalModel => Path.Combine(RepoRoot, "models", "dronescan-thermal.onnx");
+
+    /// <summary>A DJI ZH20T thermal frame (XMP ImageSource InfraredCamera, position and nadir attitude; made by
+    /// <c>tools/fixtures/make-sensor-photos.sh</c>).</summary>
+    public static string ThermalFrame => Path.Combine(RepoRoot, "tests", "DroneScan.Imaging.Tests", "Fixtures", "sensor", "DJI_20240501101500_0001_T.JPG");
+
     /// <summary>The test base map over the demo flight (made by <c>tools/fixtures/make-basemap-mbtiles.sh</c>).</summary>
     public static string BaseMap => Path.Combine(RepoRoot, "tests", "Shared", "Fixtures", "demo-area.mbtiles");
 
@@ -40,8 +46,8 @@ internal static class TestPaths
 
 /// <summary>
 /// One real service for the whole test run (Hangfire keeps its storage in a static): Kestrel on 127.0.0.1 with an
-/// ephemeral port, SQLite files in a temp folder, an in-process Hangfire server, the test base map, one user per
-/// role, and the demo flight uploaded (as files) and processed once.
+/// ephemeral port, SQLite files in a temp folder, an in-process Hangfire server, both shipped models (RGB and thermal:
+/// automatic model choice), the test base map, one user per role, and the demo flight uploaded (as files) and processed once.
 /// </summary>
 public sealed class ServiceFixture : IAsyncLifetime
 {
@@ -62,7 +68,7 @@ public sealed class ServiceFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        App = DroneScanWebApp.Build(new HostSettings { Urls = "http://127.0.0.1:0", DataDir = DataDir, ModelPath = TestPaths.Model, Workers = 2, BaseMapFile = TestPaths.BaseMap });
+        App = DroneScanWebApp.Build(new HostSettings { Urls = "http://127.0.0.1:0", DataDir = DataDir, ModelPaths = [TestPaths.Model, TestPaths.ThermalModel], Workers = 2, BaseMapFile = TestPaths.BaseMap });
         await App.StartAsync();
         BaseAddress = new Uri(App.Urls.First());
         var admin = Services.GetRequiredService<UserAdmin>();

@@ -8,13 +8,15 @@ using DroneScan.Storage.Sqlite;
 
 namespace DroneScan.Cli.Commands;
 
-/// <summary><c>dronescan export</c>: one layer of a stored flight to a GIS file.</summary>
+/// <summary><c>dronescan export</c>: one layer of a stored flight, or of several (<c>--flight</c> repeated, or
+/// <c>--site</c>: every flight of that site), to one GIS file.</summary>
 internal static class ExportCommand
 {
     public static Command Create(TextWriter output, TextWriter error)
     {
-        var flight = new Option<string?>("--flight") { Description = "Flight id (see the scan summary)", HelpName = "ID" };
+        var flight = new Option<string[]>("--flight") { Description = "Flight id (see the scan summary); repeat it to write several flights into one file", HelpName = "ID" };
         var latest = new Option<bool>("--latest") { Description = "The most recently scanned flight" };
+        var site = new Option<string?>("--site") { Description = "Every flight of this site (as uploaded to the service), in one file", HelpName = "NAME" };
         var format = ExportOptions.Format();
         var outFile = new Option<string>("--out") { Description = "Output file", HelpName = "FILE", Required = true };
         var db = ExportOptions.Database();
@@ -25,18 +27,18 @@ internal static class ExportCommand
 
         var command = new Command("export", "Write a stored flight's hazard points, coverage or suggested areas as GeoJSON, KML, GPX, CSV, Shapefile or GeoPackage")
         {
-            flight, latest, format, outFile, db, status, layer,
+            flight, latest, site, format, outFile, db, status, layer,
         };
         command.Validators.Add(r =>
         {
-            if ((r.GetResult(flight) is null) == (r.GetResult(latest) is null))
+            if (new object?[] { r.GetResult(flight), r.GetResult(latest), r.GetResult(site) }.Count(x => x is not null) != 1)
             {
-                r.AddError("give either --flight ID or --latest");
+                r.AddError("give one of --flight ID (repeatable), --latest or --site NAME");
             }
         });
 
         command.SetAction(parse => Run(
-            parse.GetValue(flight),
+            new FlightChoice(parse.GetValue(flight) ?? [], parse.GetValue(site)),
             parse.GetValue(format),
             parse.GetValue(outFile)!,
             parse.GetValue(db)!,
@@ -47,7 +49,10 @@ internal static class ExportCommand
         return command;
     }
 
-    private static int Run(string? flightId, string? formatName, string outFile, string database, HazardStatus? status, ExportLayer layer, TextWriter output, TextWriter error)
+    /// <summary>Which flights to write: these ids, every flight of a site, or (neither) the latest.</summary>
+    private sealed record FlightChoice(IReadOnlyList<string> Ids, string? Site);
+
+    private static int Run(FlightChoice flights, string? formatName, string outFile, string database, HazardStatus? status, ExportLayer layer, TextWriter output, TextWriter error)
     {
         if (!ExportOptions.TryResolveFormat(formatName, outFile, error, out var format))
         {
@@ -62,7 +67,7 @@ internal static class ExportCommand
 
         try
         {
-            return Export(flightId, format, outFile, database, status, layer, output, error);
+            return Export(flights, format, outFile, database, status, layer, output, error);
         }
         catch (StoreUnavailableException ex)
         {
@@ -76,34 +81,63 @@ internal static class ExportCommand
         }
     }
 
-    private static int Export(string? flightId, ExportFormat format, string outFile, string database, HazardStatus? status, ExportLayer layer, TextWriter output, TextWriter error)
+    private static int Export(FlightChoice choice, ExportFormat format, string outFile, string database, HazardStatus? status, ExportLayer layer, TextWriter output, TextWriter error)
     {
         using var store = SqliteFlightStore.Open(database, TimeProvider.System);
-        flightId ??= store.GetLatestFlightId();
-        if (flightId is null)
+        List<string> ids;
+        if (choice.Site is { } site)
+        {
+            ids = [.. store.GetFlights()
+                .Where(f => string.Equals(f.Flight.Site?.Trim(), site.Trim(), StringComparison.OrdinalIgnoreCase))
+                .OrderBy(f => f.Flight.CreatedAt).ThenBy(f => f.Flight.Id, StringComparer.Ordinal)
+                .Select(f => f.Flight.Id)];
+            if (ids.Count == 0)
+            {
+                error.WriteLine($"--site '{site}': no flight of that site in {database}");
+                return 1;
+            }
+        }
+        else if (choice.Ids.Count > 0)
+        {
+            ids = [.. choice.Ids.Distinct(StringComparer.Ordinal)];
+        }
+        else if (store.GetLatestFlightId() is { } latest)
+        {
+            ids = [latest];
+        }
+        else
         {
             error.WriteLine($"{database}: holds no flight");
             return 1;
         }
 
-        if (FlightExport.Load(store, flightId, status) is not { } data)
+        var flights = new List<ExportData>(ids.Count);
+        foreach (string id in ids)
         {
-            error.WriteLine($"{flightId}: no such flight, or no scan of it finished, in {database}");
+            if (FlightExport.Load(store, id, status) is not { } data)
+            {
+                error.WriteLine($"--flight {id}: no such flight, or no scan of it finished, in {database}");
+                return 1;
+            }
+
+            flights.Add(data);
+        }
+
+        if (!ExportOptions.TryWrite(format, layer, flights, outFile, error))
+        {
             return 1;
         }
 
-        if (!ExportOptions.TryWrite(format, layer, data, outFile, error))
-        {
-            return 1;
-        }
-
-        int count = layer switch
+        int count = flights.Sum(data => layer switch
         {
             ExportLayer.Points => data.Hazards.Count,
             ExportLayer.Areas => data.Areas.Count,
             _ => data.Coverage is null ? 0 : 1,
-        };
-        output.WriteLine($"{outFile}: {layer.ToString().ToLowerInvariant()} of flight {flightId} ({data.Flight.FlightName}), {count} feature{(count == 1 ? "" : "s")}, {format}");
+        });
+        string which = flights.Count == 1
+            ? $"flight {flights[0].Flight.FlightId} ({flights[0].Flight.FlightName})"
+            : $"{flights.Count} flights ({string.Join(", ", flights.Select(f => f.Flight.FlightId))})";
+        output.WriteLine($"{outFile}: {layer.ToString().ToLowerInvariant()} of {which}, {count} feature{(count == 1 ? "" : "s")}, {format}");
         return 0;
     }
 }
@@ -147,11 +181,15 @@ internal static class ExportOptions
     }
 
     /// <summary>Writes the layer; a problem (GPX of polygons, a folder that does not exist …) is one line naming the file.</summary>
-    public static bool TryWrite(ExportFormat format, ExportLayer layer, ExportData data, string outFile, TextWriter error)
+    public static bool TryWrite(ExportFormat format, ExportLayer layer, ExportData data, string outFile, TextWriter error) =>
+        TryWrite(format, layer, [data], outFile, error);
+
+    /// <summary>Writes the layer of several flights into one file.</summary>
+    public static bool TryWrite(ExportFormat format, ExportLayer layer, IReadOnlyList<ExportData> flights, string outFile, TextWriter error)
     {
         try
         {
-            HazardExporter.Write(format, layer, data, outFile);
+            HazardExporter.Write(format, layer, flights, outFile);
             return true;
         }
         catch (Exception ex) when (ex is NotSupportedException or IOException or UnauthorizedAccessException)

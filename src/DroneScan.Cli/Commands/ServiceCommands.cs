@@ -37,7 +37,7 @@ internal static class ServiceCommands
     public static Command Serve(TextWriter output, TextWriter error)
     {
         var urls = new Option<string>("--urls") { Description = "Addresses to listen on", DefaultValueFactory = _ => DroneScanWebApp.DefaultUrls, HelpName = "URL" };
-        var model = new Option<string?>("--model") { Description = $"ONNX detection model (default: {DefaultModel.RelativePath})", HelpName = "FILE" };
+        var model = ModelOption();
         var workers = new Option<int>("--workers") { Description = "Background workers in this process (0 = one per core)", DefaultValueFactory = _ => 0, HelpName = "N" };
         var threads = ThreadsOption();
         var noJobs = new Option<bool>("--no-jobs") { Description = "Serve the API and UI only; photos are processed by `dronescan worker` processes (scale out)" };
@@ -49,16 +49,23 @@ internal static class ServiceCommands
         {
             var settings = data.Read(parse) with
             {
-                Urls = parse.GetValue(urls)!, ModelPath = parse.GetValue(model), Workers = parse.GetValue(workers), DetectorThreads = parse.GetValue(threads),
+                Urls = parse.GetValue(urls)!, ModelPaths = parse.GetValue(model), Workers = parse.GetValue(workers), DetectorThreads = parse.GetValue(threads),
             };
             return await RunAsync(() => DroneScanWebApp.Build(settings, runJobs: !parse.GetValue(noJobs)), settings, output, error, cancellationToken).ConfigureAwait(false);
         });
         return command;
     }
 
+    /// <summary><c>--model FILE</c>, repeatable: the models the service runs (all shipped ones by default).</summary>
+    private static Option<string[]> ModelOption() => new("--model")
+    {
+        Description = $"ONNX detection model; repeat for several, chosen per photo by sensor unless a flight names one (default: {DefaultModel.RelativePath} and {DefaultModel.ThermalRelativePath})",
+        HelpName = "FILE",
+    };
+
     public static Command Worker(TextWriter output, TextWriter error)
     {
-        var model = new Option<string?>("--model") { Description = $"ONNX detection model (default: {DefaultModel.RelativePath})", HelpName = "FILE" };
+        var model = ModelOption();
         var workers = new Option<int>("--workers") { Description = "Background workers (0 = one per core)", DefaultValueFactory = _ => 0, HelpName = "N" };
         var threads = ThreadsOption();
         CliChecks.AtLeast(workers, 0);
@@ -67,7 +74,7 @@ internal static class ServiceCommands
         data.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var settings = data.Read(parse) with { ModelPath = parse.GetValue(model), Workers = parse.GetValue(workers), DetectorThreads = parse.GetValue(threads) };
+            var settings = data.Read(parse) with { ModelPaths = parse.GetValue(model), Workers = parse.GetValue(workers), DetectorThreads = parse.GetValue(threads) };
             if (!string.Equals(settings.Database, "postgres", StringComparison.Ordinal))
             {
                 // Hangfire's SQLite storage guards fetching a job inside one process only: two processes on one

@@ -17,10 +17,19 @@ namespace DroneScan.Pipeline.Scan;
 /// Reentrant: a photo's rows are keyed by (flight id, photo id) and replaced whole, and finalisation rebuilds the
 /// hazard set from the stored observations, so running either twice leaves the same rows.
 /// </remarks>
-public sealed class FlightProcessor(IFlightStore store, TiledDetector detector)
+public sealed class FlightProcessor(IFlightStore store, TiledModelSet models)
 {
-    /// <summary>The detector (its model's identity goes on the run record).</summary>
-    public TiledDetector Detector { get; } = detector;
+    /// <summary>Every photo runs through <paramref name="detector"/>.</summary>
+    public FlightProcessor(IFlightStore store, TiledDetector detector)
+        : this(store, TiledModelSet.Fixed(detector))
+    {
+    }
+
+    /// <summary>The models photos run through (one, or one per sensor: automatic model choice).</summary>
+    public TiledModelSet Models { get; } = models;
+
+    /// <summary>The first model's detector: the one a fixed set runs.</summary>
+    public TiledDetector Detector => Models.Primary;
 
     /// <summary>
     /// Makes hazard ids unique per flight: <c>hp-</c> + 12 hex digits of SHA-256 over "flightId:contentId". Content
@@ -49,26 +58,35 @@ public sealed class FlightProcessor(IFlightStore store, TiledDetector detector)
     public ScanPhotoResult ProcessPhoto(string flightId, long runId, string folder, string relativePath, ScanOptions options, string? photoId = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var loader = new ScanPhotoLoader(Path.GetFullPath(folder), options.Georeference, Detector, new HashSet<string>(), Times);
+        var loader = new ScanPhotoLoader(Path.GetFullPath(folder), options.Georeference, Models, new HashSet<string>(), Times);
         return Finish(flightId, runId, loader.Load(relativePath, photoId), options);
     }
 
     /// <summary>Builds the flight's hazard points, coverage and suggested areas from every stored observation
-    /// (nothing is written).</summary>
+    /// (nothing is written). Observations are merged per model (photos record the model they ran through): an RGB
+    /// model's <c>ap_mine</c> and a thermal model's <c>landmine</c> on one spot are two points, each with the classes
+    /// and scores of its own model. A photo counts as coverage at the GSD limit of its own model.</summary>
     public FlightFinalisation Build(string flightId, ScanOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         var observations = store.LoadObservations(flightId);
-        var hazards = HazardClusterer.Cluster(observations, options.Cluster);
+        var modelOf = store.LoadPhotoModels(flightId).ToDictionary(p => p.PhotoId, p => p.ModelSha256, StringComparer.Ordinal);
+        var hazards = observations
+            .GroupBy(o => modelOf.GetValueOrDefault(o.PhotoId) ?? "", StringComparer.Ordinal)
+            .OrderBy(g => g.Key, StringComparer.Ordinal)
+            .SelectMany(g => HazardClusterer.Cluster([.. g], options.Cluster))
+            .ToList();
         if (FlightScopedHazardIds)
         {
             hazards = [.. hazards.Select(h => h with { Id = ScopedId(flightId, h.Id) })];
         }
 
-        double maxGsdM = Detector.Model.GsdM is { } g ? g * options.MaxGsdFactor : double.MaxValue;
+        double LimitOf(string? sha) => (Models.BySha256(sha) ?? Detector).Model.GsdM is { } g ? g * options.MaxGsdFactor : double.MaxValue;
         var photos = store.LoadPhotoCoverage(flightId);
-        var coverage = CoverageBuilder.Build(photos, maxGsdM);
-        var coarse = photos.Where(p => p.Footprint is not null && p.CentreGsdM > maxGsdM).ToList();
+        var fine = photos.Where(p => p.CentreGsdM is not { } gsd || gsd <= LimitOf(modelOf.GetValueOrDefault(p.PhotoId))).ToList();
+        double maxGsdM = photos.Count == 0 ? LimitOf(null) : photos.Max(p => LimitOf(modelOf.GetValueOrDefault(p.PhotoId)));
+        var coverage = CoverageBuilder.Build(fine, maxGsdM);
+        var coarse = photos.Where(p => p.Footprint is not null && p.CentreGsdM > LimitOf(modelOf.GetValueOrDefault(p.PhotoId))).ToList();
         var areas = hazards.Count == 0 ? [] : SuggestedAreas.Build(hazards, options.AreaBufferM);
         return new FlightFinalisation(observations.Count, hazards, coverage, coarse, areas, options.AreaBufferM);
     }
@@ -111,6 +129,7 @@ public sealed class FlightProcessor(IFlightStore store, TiledDetector detector)
             return Refuse(flightId, record, loaded.Outcome, loaded.Failure!, loaded.Store);
         }
 
+        var detector = Models.Detectors[loaded.Model];
         var sameObject = new MergeOptions
         {
             Mode = MergeMode.Suppress, Metric = OverlapMetric.IoS, Threshold = options.SameObjectIoS, ClassAgnostic = true, MaxDetections = int.MaxValue,
@@ -121,7 +140,7 @@ public sealed class FlightProcessor(IFlightStore store, TiledDetector detector)
         {
             try
             {
-                var detections = Detector.Detect(file, loaded.Image, record.GsdM);
+                var detections = detector.Detect(file, loaded.Image, record.GsdM);
                 IReadOnlyList<DetectionBox> objects;
                 using (Times.Time(ScanStage.Merge))
                 {
@@ -131,7 +150,7 @@ public sealed class FlightProcessor(IFlightStore store, TiledDetector detector)
                 boxes = objects.Count;
                 using (Times.Time(ScanStage.Georeference))
                 {
-                    placed = ObservationFactory.FromPhoto(loaded.Photo, record.PhotoId, objects, Detector.Model.ClassNames);
+                    placed = ObservationFactory.FromPhoto(loaded.Photo, record.PhotoId, objects, detector.Model.ClassNames);
                 }
             }
             catch (Exception ex) when (ex is not (OutOfMemoryException or OperationCanceledException))
@@ -144,13 +163,14 @@ public sealed class FlightProcessor(IFlightStore store, TiledDetector detector)
         using (Times.Time(ScanStage.Store))
         {
             // The photo records the model it ran through: with automatic model choice, photos of one run differ.
-            store.SavePhotoResult(flightId, record with { ModelName = Detector.Model.Name, ModelSha256 = Detector.Model.Sha256 }, placed.Observations);
+            store.SavePhotoResult(flightId, record with { ModelName = detector.Model.Name, ModelSha256 = detector.Model.Sha256 }, placed.Observations);
         }
 
         var warnings = loaded.Photo.Diagnostics
             .Where(d => d.Severity == Core.Photos.DiagnosticSeverity.Warning)
             .Select(d => $"[{d.Code}] {d.Field}: {d.Message}")
             .Concat(placed.Skipped.Select(s => $"[{s.Code}] {s.Reason}"))
+            .Concat(loaded.ModelNote is { } note ? [$"[model-choice] {detector.Model.Name}: {note}"] : [])
             .ToList();
         return new ScanPhotoResult(file, record.PhotoId, ScanPhotoOutcome.Processed, boxes, null, warnings);
     }

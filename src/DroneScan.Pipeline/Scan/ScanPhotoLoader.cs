@@ -23,10 +23,11 @@ namespace DroneScan.Pipeline.Scan;
 /// </summary>
 /// <param name="root">The flight's folder, absolute; photos are given relative to it.</param>
 /// <param name="georeference">How photos are placed on the ground.</param>
-/// <param name="detector">Its options bound the time spent on one photo.</param>
+/// <param name="models">The models a photo may run through: the photo's metadata chooses one (<see cref="TiledModelSet.Choose"/>),
+/// whose options bound the decoding and whose rescale is applied; their longest time limit bounds the whole read.</param>
 /// <param name="alreadyProcessed">Photo ids a resumed scan need not redo.</param>
 /// <param name="times">Stage timer for benchmarks, or null.</param>
-internal sealed class ScanPhotoLoader(string root, GeoreferenceOptions georeference, TiledDetector detector, IReadOnlySet<string> alreadyProcessed, StageTimes? times = null)
+internal sealed class ScanPhotoLoader(string root, GeoreferenceOptions georeference, TiledModelSet models, IReadOnlySet<string> alreadyProcessed, StageTimes? times = null)
 {
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = false };
 
@@ -67,7 +68,7 @@ internal sealed class ScanPhotoLoader(string root, GeoreferenceOptions georefere
         }
 
         // Everything after the hash is bounded in time and touches no shared state (see PhotoTimeLimit).
-        var limit = detector.Options.PhotoTimeLimit;
+        var limit = models.PhotoTimeLimit;
         return PhotoTimeLimit.TryRun(token => Prepare(record, bytes, relative, token), limit, late => late.Image?.Dispose(), cancellationToken, out var loaded)
             ? loaded
             : LoadedPhoto.Problem(record, ScanPhotoOutcome.Failed, "timeout", PhotoTimeLimit.Message(limit));
@@ -88,6 +89,8 @@ internal sealed class ScanPhotoLoader(string root, GeoreferenceOptions georefere
         }
 
         var geo = photo.Georeference!;
+        var choice = models.Choose(photo.Metadata);
+        var detector = models.Detectors[choice.Index];
         try
         {
             Image<Rgb24> image;
@@ -101,7 +104,11 @@ internal sealed class ScanPhotoLoader(string root, GeoreferenceOptions georefere
             record = record with { Width = image.Width, Height = image.Height };
 
             // Rescaling here, on the reading thread, hides it behind the model working on the previous photo.
-            return new LoadedPhoto(record, ScanPhotoOutcome.Processed, photo, detector.Prepare(image, detector.ScaleFor(geo.CentreGsdM)), null);
+            return new LoadedPhoto(record, ScanPhotoOutcome.Processed, photo, detector.Prepare(image, detector.ScaleFor(geo.CentreGsdM)), null)
+            {
+                Model = choice.Index,
+                ModelNote = choice.Note,
+            };
         }
         catch (PhotoDecodeException ex)
         {
@@ -182,7 +189,7 @@ internal sealed class ScanPhotoLoader(string root, GeoreferenceOptions georefere
 }
 
 /// <summary>One photo read ahead of the detector: ready to detect (<see cref="Image"/> set, decoded and
-/// rescaled), or already decided.</summary>
+/// rescaled for the model it goes to, <see cref="Model"/>), or already decided.</summary>
 internal sealed record LoadedPhoto(
     PhotoRecord Record,
     ScanPhotoOutcome Outcome,
@@ -191,6 +198,12 @@ internal sealed record LoadedPhoto(
     SkippedPhoto? Failure,
     bool Store = true)
 {
+    /// <summary>The index of the photo's model in the loader's <see cref="TiledModelSet"/> (0 for a fixed set).</summary>
+    public int Model { get; init; }
+
+    /// <summary>Why the model choice was not the plain one (<see cref="ModelChoice.Note"/>), or null.</summary>
+    public string? ModelNote { get; init; }
+
     public static LoadedPhoto Problem(PhotoRecord record, ScanPhotoOutcome outcome, string code, string message, bool store = true) =>
         new(record, outcome, null, null, new SkippedPhoto(record.RelativePath ?? record.FileName, code, $"{record.RelativePath ?? record.FileName}: {message}"), store);
 }

@@ -20,8 +20,14 @@ namespace DroneScan.Pipeline.Scan;
 /// finishes: a kill loses at most the photo in flight. Reading and decoding run one photo ahead of the detector
 /// (as <see cref="DetectRunner"/> does); each photo is decoded once.
 /// </remarks>
-public sealed class ScanRunner(IFlightStore store, TiledDetector detector, TimeProvider time)
+public sealed class ScanRunner(IFlightStore store, TiledModelSet models, TimeProvider time)
 {
+    /// <summary>Every photo runs through <paramref name="detector"/>.</summary>
+    public ScanRunner(IFlightStore store, TiledDetector detector, TimeProvider time)
+        : this(store, TiledModelSet.Fixed(detector), time)
+    {
+    }
+
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = false };
 
     /// <summary>Photos read and decoded ahead of inference; each upright 20 MP photo is ~60 MB of RGB.</summary>
@@ -60,7 +66,7 @@ public sealed class ScanRunner(IFlightStore store, TiledDetector detector, TimeP
         }
 
         long started = time.GetTimestamp();
-        var model = detector.Detector.Info;
+        var model = models.RunModel;
         var flight = store.UpsertFlight(new FlightDefinition(
             FlightIds.ForFolder(listing.Root), options.FlightName ?? new DirectoryInfo(listing.Root).Name, listing.Root));
         string optionsJson = options.ToRunJson();
@@ -68,14 +74,14 @@ public sealed class ScanRunner(IFlightStore store, TiledDetector detector, TimeP
         // Stored observations hold positions computed with the previous run's georeferencing and detector settings:
         // resume them only when those settings are unchanged (merging settings apply to all observations anyway).
         var processed = SamePhotoOptions(store.GetFlight(flight.Id)?.LatestRun?.OptionsJson, optionsJson)
-            ? store.GetProcessedPhotoIds(flight.Id, model.Sha256)
+            ? models.Detectors.SelectMany(d => store.GetProcessedPhotoIds(flight.Id, d.Model.Sha256)).ToHashSet(StringComparer.Ordinal)
             : new HashSet<string>();
         long runId = store.StartRun(new RunStart(flight.Id, model.Name, model.Version, model.Sha256, optionsJson));
         int photoCount = listing.Photos.Count + listing.Hidden.Count;
         progress.Started(flight.Id, photoCount);
 
-        var loader = new ScanPhotoLoader(listing.Root, options.Georeference, detector, processed, Times);
-        var processor = new FlightProcessor(store, detector) { Times = Times };
+        var loader = new ScanPhotoLoader(listing.Root, options.Georeference, models, processed, Times);
+        var processor = new FlightProcessor(store, models) { Times = Times };
         var results = new List<ScanPhotoResult>(photoCount);
         foreach (var hidden in listing.Hidden)
         {
@@ -94,7 +100,7 @@ public sealed class ScanRunner(IFlightStore store, TiledDetector detector, TimeP
 
         // Each consumer has its own tiled detector (tensor buffers); the ONNX session under them is shared.
         var processors = Enumerable.Range(0, workers)
-            .Select(i => i == 0 ? processor : new FlightProcessor(store, new TiledDetector(detector.Detector, detector.Options) { Times = detector.Times }) { Times = Times })
+            .Select(i => i == 0 ? processor : new FlightProcessor(store, models.Copy()) { Times = Times })
             .ToList();
         async Task ConsumeAsync(FlightProcessor worker)
         {

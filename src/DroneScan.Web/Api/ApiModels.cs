@@ -22,10 +22,20 @@ public sealed record HazardCounts(int Candidate, int Confirmed, int Rejected, in
 
 /// <summary>A flight with its processing state. <c>Status</c>: created, processing, finalising, then done,
 /// done-with-problems (some photos not used) or failed (none used, <c>Problem</c> says so). <c>Settings</c>: the
-/// processing settings given at upload (null values: the service's defaults).</summary>
+/// processing settings given at upload (null values: the service's defaults). <c>Model</c>: the latest run's model
+/// (several joined by '+' under automatic choice); <c>Models</c>: how many used photos ran through each model.</summary>
 public sealed record FlightDetail(
     string Id, string Name, string? Site, string? Notes, string Status, double Progress, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt,
-    PhotoCounts Photos, HazardCounts Hazards, string? Model, string? UploadedBy, string? Problem, FlightSettings Settings);
+    PhotoCounts Photos, HazardCounts Hazards, string? Model, string? UploadedBy, string? Problem, FlightSettings Settings,
+    IReadOnlyList<ModelPhotoCount> Models);
+
+/// <summary>The used photos of a flight that ran through one model. <c>Version</c>: null when the service no longer
+/// runs that model file.</summary>
+public sealed record ModelPhotoCount(string Name, string? Version, int Photos);
+
+/// <summary>A model the service runs (<c>GET /api/models</c>): what a flight's <c>model</c> setting may name, and the
+/// sensor (<c>rgb</c> or <c>thermal</c>) automatic choice sends to it.</summary>
+public sealed record ModelDto(string Name, string Version, string Sensor);
 
 /// <summary>One detection of a hazard point, with the photo box to fetch a chip for. <c>FileName</c>: the photo's
 /// file name as uploaded (what people recognise; <c>PhotoId</c> is its content hash).</summary>

@@ -13,7 +13,7 @@ using Microsoft.Extensions.Options;
 
 namespace DroneScan.Web.Api;
 
-/// <summary><c>/api/flights</c>: upload, list, status, delete, export.</summary>
+/// <summary><c>/api/flights</c>: upload, list, status, delete, reprocess (exports: <see cref="ExportEndpoints"/>).</summary>
 public static class FlightEndpoints
 {
     public static IEndpointRouteBuilder MapFlightEndpoints(this IEndpointRouteBuilder app)
@@ -24,13 +24,13 @@ public static class FlightEndpoints
         flights.MapGet("/{id}", Get);
         flights.MapDelete("/{id}", Delete).RequireAuthorization(Policies.Admin);
         flights.MapPost("/{id}/reprocess", Reprocess).RequireAuthorization(Policies.Upload);
-        flights.MapGet("/{id}/hazards", Export).RequireAuthorization(Policies.Export);
+        app.MapGet("/api/models", (ServiceModels models) => Results.Ok(models.Models.Select(m => new ModelDto(m.Name, m.Version, ApiMapping.Text(m.Sensor))).ToList()));
         return app;
     }
 
     private static async Task<IResult> UploadAsync(
         HttpContext http, FlightFolders folders, IFlightStore store, IFlightJobStore work, IBackgroundJobClient jobs, IOptions<UploadOptions> limits,
-        FlightProcessor processor, CancellationToken cancellationToken)
+        ServiceModels models, CancellationToken cancellationToken)
     {
         if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
         {
@@ -45,7 +45,7 @@ public static class FlightEndpoints
             upload = await new FlightUploadReader(folders, limits.Value).ReadAsync(http.Request, id, cancellationToken).ConfigureAwait(false);
 
             // Checked before anything is stored: a bad setting leaves no flight and no files.
-            settings = FlightSettingsForm.Parse(upload.Fields, processor.Detector.Model.Name);
+            settings = FlightSettingsForm.Parse(upload.Fields, models);
             if (upload.DemFileName is { } dem)
             {
                 settings = settings with { DemFile = dem };
@@ -76,7 +76,7 @@ public static class FlightEndpoints
             x.Summary.Flight.UpdatedAt, x.Work?.PhotosTotal ?? x.Summary.Photos, x.Summary.Hazards, x.Summary.Flight.UploadedBy))
         .ToList());
 
-    private static IResult Get(string id, IFlightStore store, IFlightJobStore work)
+    private static IResult Get(string id, IFlightStore store, IFlightJobStore work, ServiceModels models)
     {
         if (store.GetFlight(id) is not { } s)
         {
@@ -95,15 +95,26 @@ public static class FlightEndpoints
             new HazardCounts(s.HazardsCandidate, s.HazardsConfirmed, s.HazardsRejected, s.HazardsUnsure, s.Hazards),
             s.LatestRun is { } run ? $"{run.ModelName} {run.ModelVersion}" : null, s.Flight.UploadedBy,
             status == Failed ? PhotoProblemAdvice.NoUsablePhoto : null,
-            s.Flight.Settings ?? new FlightSettings()));
+            s.Flight.Settings ?? new FlightSettings(),
+            PhotosPerModel(store.LoadPhotoModels(id), models)));
     }
+
+    /// <summary>How many used photos ran through each model (most first), with the version of a model the service
+    /// still runs under that hash (null for one it no longer has).</summary>
+    private static List<ModelPhotoCount> PhotosPerModel(IReadOnlyList<PhotoModel> photos, ServiceModels models) => [.. photos
+        .GroupBy(p => (p.ModelName, Sha: p.ModelSha256.ToLowerInvariant()))
+        .Select(g => new ModelPhotoCount(
+            g.Key.ModelName,
+            models.Models.FirstOrDefault(m => string.Equals(m.Sha256, g.Key.Sha, StringComparison.OrdinalIgnoreCase))?.Version,
+            g.Count()))
+        .OrderByDescending(m => m.Photos).ThenBy(m => m.Name, StringComparer.Ordinal)];
 
     /// <summary>
     /// New settings for a finished flight, and its photos processed again with them (a JSON object of the upload's
     /// setting fields, e.g. <c>{"agl_m": 60}</c>; a field left out is the service's default). Points that come back
     /// with the same id keep their reviews, as after a CLI re-scan.
     /// </summary>
-    private static IResult Reprocess(string id, Dictionary<string, System.Text.Json.JsonElement>? body, IFlightStore store, IFlightJobStore work, IBackgroundJobClient jobs, FlightProcessor processor)
+    private static IResult Reprocess(string id, Dictionary<string, System.Text.Json.JsonElement>? body, IFlightStore store, IFlightJobStore work, IBackgroundJobClient jobs, ServiceModels models)
     {
         if (store.GetFlight(id) is not { } flight)
         {
@@ -114,7 +125,7 @@ public static class FlightEndpoints
             .ToDictionary(f => f.Key, f => f.Value.ValueKind == System.Text.Json.JsonValueKind.String ? f.Value.GetString() ?? "" : f.Value.GetRawText(), StringComparer.Ordinal);
         // The flight's DEM and its datums stay with it unless given (a new DEM comes with a new upload).
         var before = flight.Flight.Settings ?? new FlightSettings();
-        var given = FlightSettingsForm.Parse(fields, processor.Detector.Model.Name);
+        var given = FlightSettingsForm.Parse(fields, models);
         var settings = given with { DemFile = before.DemFile, DemDatum = given.DemDatum ?? before.DemDatum, AltitudeDatum = given.AltitudeDatum ?? before.AltitudeDatum };
         if (settings.DemFile is null && settings.DemDatum is not null)
         {
@@ -143,83 +154,6 @@ public static class FlightEndpoints
         }
 
         return Results.NoContent();
-    }
-
-    private static IResult Export(string id, string? format, string? status, string? layer, IFlightStore store, IOptions<ScanOptions> scan)
-    {
-        var fmt = ExportFormats.TryParse(format ?? "geojson", out var f)
-            ? f
-            : throw new FormatException($"format '{format}': use one of {string.Join(", ", ExportFormats.ValidNames)}");
-        var which = (layer ?? "points").ToLowerInvariant() switch
-        {
-            "points" or "hazards" => ExportLayer.Points,
-            "coverage" => ExportLayer.Coverage,
-            "areas" => ExportLayer.Areas,
-            _ => throw new FormatException($"layer '{layer}': use points, coverage or areas"),
-        };
-        HazardStatus? filter = status is null ? null : ParseStatus(status);
-        if (store.GetFlight(id) is not { } flight)
-        {
-            throw new KeyNotFoundException($"no flight '{id}'");
-        }
-
-        if (which == ExportLayer.Areas && flight.Hazards > 0)
-        {
-            // A review's rebuild may still be queued: the areas a planner downloads match the reviews.
-            ReviewedAreas.Refresh(store, id, scan.Value.AreaBufferM);
-        }
-
-        var data = FlightExport.Load(store, id, filter)
-            ?? throw new InvalidOperationException($"flight '{id}' is not finished processing: nothing to export yet");
-        string baseName = DownloadName(flight.Flight, which, filter);
-        using var output = new MemoryStream();
-        switch (fmt)
-        {
-            case ExportFormat.Shapefile:
-                HazardExporter.WriteShapefileZip(which, data, output, baseName);
-                return Results.File(output.ToArray(), "application/zip", baseName + ".zip");
-            case ExportFormat.Csv:
-                // The CSV with its IMSMA field-mapping template, as the CLI writes them side by side; the template's
-                // descriptions in the request's language.
-                HazardExporter.WriteCsvZip(which, data, output, baseName, System.Globalization.CultureInfo.CurrentUICulture);
-                return Results.File(output.ToArray(), "application/zip", baseName + "-csv.zip");
-            case ExportFormat.GeoPackage:
-                string temp = Path.Combine(Path.GetTempPath(), $"dronescan-{Guid.NewGuid():N}.gpkg");
-                try
-                {
-                    HazardExporter.Write(fmt, which, data, temp);
-                    return Results.File(File.ReadAllBytes(temp), ExportFormats.ContentType(fmt), baseName + ".gpkg");
-                }
-                finally
-                {
-                    File.Delete(temp);
-                }
-
-            default:
-                HazardExporter.Write(fmt, which, data, output);
-                return Results.File(output.ToArray(), ExportFormats.ContentType(fmt), baseName + ExportFormats.DefaultExtension(fmt));
-        }
-    }
-
-    /// <summary>The file name of a download, without extension: what a planner recognises in a folder of
-    /// downloads — the flight's name (letters and digits kept, anything else a '-'), the day it was uploaded, the
-    /// layer and, when filtered, the status (e.g. <c>north-field-2026-05-01-points-confirmed</c>).</summary>
-    internal static string DownloadName(FlightRecord flight, ExportLayer layer, HazardStatus? status)
-    {
-        var name = new System.Text.StringBuilder();
-        foreach (char c in flight.Name.Trim().ToLowerInvariant())
-        {
-            bool keep = char.IsLetterOrDigit(c) || c == '_';
-            if (keep || (name.Length > 0 && name[^1] != '-'))
-            {
-                name.Append(keep ? c : '-');
-            }
-        }
-
-        string slug = name.ToString().Trim('-');
-        slug = slug.Length == 0 ? flight.Id : slug[..Math.Min(slug.Length, 60)].TrimEnd('-');
-        string day = flight.CreatedAt.UtcDateTime.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
-        return $"{slug}-{day}-{layer.ToString().ToLowerInvariant()}" + (status is { } s ? "-" + ApiMapping.Text(s) : "");
     }
 
     internal static HazardStatus ParseStatus(string status) =>

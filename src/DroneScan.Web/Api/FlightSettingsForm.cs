@@ -16,16 +16,16 @@ public static class FlightSettingsForm
 
     /// <summary>The settings the fields give.</summary>
     /// <param name="fields">The upload's form fields (other fields are ignored).</param>
-    /// <param name="modelName">The name of the model this service runs: the one name <c>model</c> accepts besides <c>auto</c>.</param>
-    /// <exception cref="FormatException">A field that is not a number, is out of its range, or names another model.</exception>
-    public static FlightSettings Parse(IReadOnlyDictionary<string, string> fields, string modelName)
+    /// <param name="models">The models this service runs: <c>model</c> accepts <c>auto</c> (each photo the model of its
+    /// sensor) or one of their names.</param>
+    /// <exception cref="FormatException">A field that is not a number, is out of its range, or names no model of the service.</exception>
+    public static FlightSettings Parse(IReadOnlyDictionary<string, string> fields, Jobs.ServiceModels models)
     {
         ArgumentNullException.ThrowIfNull(fields);
-        string model = Text(fields, "model") ?? "auto";
-        if (!model.Equals("auto", StringComparison.OrdinalIgnoreCase) && !model.Equals(modelName, StringComparison.OrdinalIgnoreCase))
-        {
-            throw new FormatException($"model '{model}': use auto or {modelName} (the model this service runs)");
-        }
+        ArgumentNullException.ThrowIfNull(models);
+        string model = Text(fields, "model") ?? Jobs.ServiceModels.Auto;
+        string canonical = models.Canonical(model)
+            ?? throw new FormatException($"model '{model}': use {string.Join(", ", models.SettingValues)} (auto: each photo the model of its sensor; the others: the models this service runs)");
 
         return new FlightSettings
         {
@@ -35,7 +35,7 @@ public static class FlightSettingsForm
             FocalPx = Number(fields, "focal_px", 0, 100_000, "the focal length in pixels, more than 0 and at most 100000"),
             GpsSigmaM = Number(fields, "gps_sigma_m", 0, 1000, "the GPS position error (1 sigma) in metres, more than 0 and at most 1000"),
             Conf = Number(fields, "conf", 0, 1, "the detector's score threshold, more than 0 and at most 1"),
-            Model = model.Equals("auto", StringComparison.OrdinalIgnoreCase) ? "auto" : modelName,
+            Model = canonical,
             DemDatum = Datum(fields, "dem_datum"),
             AltitudeDatum = Datum(fields, "altitude_datum"),
         };

@@ -24,6 +24,9 @@ public sealed record HostSettings
 
     public string? ModelPath { get; init; }
 
+    /// <summary>More models beside <see cref="ModelPath"/> (<c>Jobs:Models</c>); none and no ModelPath: the shipped ones.</summary>
+    public IReadOnlyList<string>? ModelPaths { get; init; }
+
     /// <summary>Hangfire workers (0 = one per core).</summary>
     public int? Workers { get; init; }
 
@@ -46,6 +49,11 @@ public sealed record HostSettings
             [$"{JobOptions.Section}:{nameof(JobOptions.DetectorThreads)}"] = DetectorThreads?.ToString(System.Globalization.CultureInfo.InvariantCulture),
             [$"{UiOptions.Section}:{nameof(UiOptions.BaseMapFile)}"] = BaseMapFile,
         };
+        for (int i = 0; i < (ModelPaths?.Count ?? 0); i++)
+        {
+            pairs[$"{JobOptions.Section}:{nameof(JobOptions.Models)}:{i}"] = ModelPaths![i];
+        }
+
         return pairs.Where(p => p.Value is not null);
     }
 }
@@ -121,6 +129,7 @@ public static class DroneScanWebApp
         app.UseAntiforgery();
         app.MapHealthChecks("/healthz").AllowAnonymous();
         app.MapFlightEndpoints();
+        app.MapExportEndpoints();
         app.MapHazardEndpoints();
         app.MapPhotoEndpoints();
         app.MapMapEndpoints();

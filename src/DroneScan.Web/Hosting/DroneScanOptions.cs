@@ -25,8 +25,13 @@ public sealed record JobOptions
 {
     public const string Section = "Jobs";
 
-    /// <summary>The ONNX model; <c>models/dronescan-rgb.onnx</c> found above the program or working folder when empty.</summary>
+    /// <summary>An ONNX model to run. With neither this nor <see cref="Models"/>, the shipped models found above the
+    /// program or working folder: <c>models/dronescan-rgb.onnx</c> and, when present, <c>models/dronescan-thermal.onnx</c>.</summary>
     public string? ModelPath { get; set; }
+
+    /// <summary>More ONNX models to run beside <see cref="ModelPath"/> (<c>Jobs:Models:0</c>, <c>Jobs:Models:1</c> …):
+    /// with several, a flight's photos choose among them by sensor unless the flight names one.</summary>
+    public string[]? Models { get; set; }
 
     /// <summary>Hangfire workers in this process (0 = one per core).</summary>
     [Range(0, 256)]

@@ -14,37 +14,23 @@ public static class JobServiceCollectionExtensions
     /// <summary>The shipped model, relative to the repository or install folder.</summary>
     public const string DefaultModelPath = "models/dronescan-rgb.onnx";
 
+    /// <summary>The shipped thermal model, loaded beside the RGB one when present (automatic model choice).</summary>
+    public const string ThermalModelPath = "models/dronescan-thermal.onnx";
+
     /// <summary>The configuration section of the service's scan options (<see cref="ScanOptions"/>: georeferencing,
     /// tiling, clustering; e.g. <c>Scan:AreaBufferM</c>), over the CLI's defaults.</summary>
     public const string ScanOptionsSection = "Scan";
 
     /// <summary>
-    /// Binds <see cref="JobOptions"/>, loads the model once (a singleton owning its ONNX session), and registers Hangfire
+    /// Binds <see cref="JobOptions"/>, loads the models once (<see cref="ServiceModels"/>, a singleton owning their ONNX
+    /// sessions; each job makes its own tiled detectors over them), and registers Hangfire
     /// on the storage of <see cref="StorageOptions"/>; with <paramref name="runServer"/> this process also runs jobs.
     /// </summary>
     public static IServiceCollection AddDroneScanJobs(this IServiceCollection services, bool runServer)
     {
         services.AddOptions<JobOptions>().BindConfiguration(JobOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<ScanOptions>().BindConfiguration(ScanOptionsSection);
-        services.AddSingleton(sp =>
-        {
-            var options = sp.GetRequiredService<IOptions<JobOptions>>().Value;
-            string path = options.ModelPath is { Length: > 0 } given ? given : FindUpwards(DefaultModelPath)
-                ?? throw new InvalidOperationException($"no model: {DefaultModelPath} is not above {AppContext.BaseDirectory} or the working folder; set Jobs:ModelPath (--model)");
-            return OnnxDetector.Load(path, new DetectorOptions { IntraOpThreads = options.DetectorThreads });
-        });
-        // A TiledDetector owns its tensor buffer: one per job (transient), never shared between worker threads;
-        // the ONNX session under it is shared (thread-safe). It runs at the model's recommended score threshold.
-        services.AddTransient(sp =>
-        {
-            var model = sp.GetRequiredService<OnnxDetector>();
-            var detection = sp.GetRequiredService<IOptions<ScanOptions>>().Value.Detection with { MinScore = TiledDetectionOptions.RecommendedMinScore(model.Info) };
-            return new FlightProcessor(sp.GetRequiredService<IFlightStore>(), new TiledDetector(model, detection))
-            {
-                // Uploads of the same photos are separate flights: their points must not share ids.
-                FlightScopedHazardIds = true,
-            };
-        });
+        services.AddSingleton(sp => LoadModels(sp.GetRequiredService<IOptions<JobOptions>>().Value));
         services.AddTransient<FlightJobs>();
         services.AddHangfire((sp, config) =>
         {
@@ -65,6 +51,38 @@ public static class JobServiceCollectionExtensions
         }
 
         return services;
+    }
+
+    /// <summary>The configured models (<see cref="JobOptions.ModelPath"/>, then <see cref="JobOptions.Models"/>), or the
+    /// shipped ones: the RGB model (required) and the thermal one when it is there.</summary>
+    private static ServiceModels LoadModels(JobOptions options)
+    {
+        var paths = new[] { options.ModelPath }.Concat(options.Models ?? []).Where(p => !string.IsNullOrWhiteSpace(p)).Select(p => p!).Distinct(StringComparer.Ordinal).ToList();
+        if (paths.Count == 0)
+        {
+            paths.Add(FindUpwards(DefaultModelPath)
+                ?? throw new InvalidOperationException($"no model: {DefaultModelPath} is not above {AppContext.BaseDirectory} or the working folder; set Jobs:ModelPath (--model)"));
+            if (FindUpwards(ThermalModelPath) is { } thermal)
+            {
+                paths.Add(thermal);
+            }
+        }
+
+        var loaded = new List<OnnxDetector>();
+        try
+        {
+            foreach (var path in paths)
+            {
+                loaded.Add(OnnxDetector.Load(path, new DetectorOptions { IntraOpThreads = options.DetectorThreads }));
+            }
+
+            return new ServiceModels(loaded);
+        }
+        catch
+        {
+            loaded.ForEach(d => d.Dispose());
+            throw;
+        }
     }
 
     /// <summary>The first existing <paramref name="relativePath"/> under the program's or the working folder, or above them.</summary>

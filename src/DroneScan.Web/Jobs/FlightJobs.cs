@@ -17,24 +17,28 @@ namespace DroneScan.Web.Jobs;
 /// <c>processing → finalising</c> transition and enqueues <see cref="FinaliseFlight"/>, exactly once.
 /// </summary>
 public sealed partial class FlightJobs(
-    IFlightStore store, IFlightJobStore work, FlightProcessor processor, FlightFolders folders, IBackgroundJobClient client, IOptions<ScanOptions> scan, ILogger<FlightJobs> log)
+    IFlightStore store, IFlightJobStore work, ServiceModels models, FlightFolders folders, IBackgroundJobClient client, IOptions<ScanOptions> scan, ILogger<FlightJobs> log)
 {
     /// <summary>Retries of a photo job before the photo is marked failed (so it never blocks its flight).</summary>
     public const int PhotoAttempts = 3;
 
-    /// <summary>The scan options the service runs with: the configuration's <c>Scan</c> section over the CLI's
-    /// defaults. The detection options that run are the processor's detector's (the score threshold is the model's
-    /// recommendation, <c>dronescan.default_conf</c>).</summary>
-    private ScanOptions Options => scan.Value with { Detection = processor.Detector.Options };
-
-    /// <summary>The options of one flight: <see cref="Options"/> with the flight's own settings over them (height,
-    /// ground elevation, camera, GPS error, score threshold, its own DEM).</summary>
-    private ScanOptions OptionsOf(string flightId)
+    /// <summary>The options and processor of one flight: the configuration's <c>Scan</c> section (over the CLI's
+    /// defaults) with the flight's own settings over it (height, ground elevation, camera, GPS error, score threshold,
+    /// its own DEM), and the models its <c>model</c> setting picks (<see cref="ServiceModels.For"/>). The detection
+    /// options a run records are its first model's (the score threshold is the flight's, else the model's
+    /// recommendation, <c>dronescan.default_conf</c>). A new processor per job: its tiled detectors own their tensor
+    /// buffers, the ONNX sessions under them are the shared ones.</summary>
+    private (ScanOptions Options, FlightProcessor Processor) ForFlight(string flightId)
     {
         var s = store.GetFlight(flightId)?.Flight.Settings ?? new FlightSettings();
-        var options = Options;
+        var processor = new FlightProcessor(store, models.For(s, scan.Value.Detection))
+        {
+            // Uploads of the same photos are separate flights: their points must not share ids.
+            FlightScopedHazardIds = true,
+        };
+        var options = scan.Value;
         var geo = options.Georeference;
-        return options with
+        return (options with
         {
             Georeference = geo with
             {
@@ -45,23 +49,17 @@ public sealed partial class FlightJobs(
                 GpsSigmaM = s.GpsSigmaM ?? geo.GpsSigmaM,
                 Terrain = FlightTerrain.Load(s, folders.DemPath(flightId)) ?? geo.Terrain,
             },
-            Detection = s.Conf is { } conf ? options.Detection with { MinScore = (float)conf } : options.Detection,
-        };
+            Detection = processor.Detector.Options,
+        }, processor);
     }
-
-    /// <summary>The processor for these options: the shared one, or one over the same model at the flight's own
-    /// score threshold (a TiledDetector is cheap; the ONNX session under it is the shared one).</summary>
-    private FlightProcessor ProcessorFor(ScanOptions options) =>
-        options.Detection == processor.Detector.Options
-            ? processor
-            : new FlightProcessor(store, new TiledDetector(processor.Detector.Detector, options.Detection)) { FlightScopedHazardIds = processor.FlightScopedHazardIds };
 
     /// <summary>Starts the flight's run (once) and enqueues a job for each photo not done yet.</summary>
     [AutomaticRetry(Attempts = 5)]
     public void PlanFlight(string flightId)
     {
-        var model = processor.Detector.Model;
-        var started = work.StartWork(new RunStart(flightId, model.Name, model.Version, model.Sha256, OptionsOf(flightId).ToRunJson()));
+        var (options, processor) = ForFlight(flightId);
+        var model = processor.Models.RunModel;
+        var started = work.StartWork(new RunStart(flightId, model.Name, model.Version, model.Sha256, options.ToRunJson()));
         var pending = work.GetQueuedPhotos(flightId).Where(p => !p.Done).ToList();
         LogPlanned(flightId, started.RunId, pending.Count);
         if (pending.Count == 0)
@@ -111,8 +109,8 @@ public sealed partial class FlightJobs(
 
         try
         {
-            var options = OptionsOf(flightId);
-            ProcessorFor(options).ProcessPhoto(flightId, started.RunId, folders.FlightFolder(flightId), photo.RelativePath, options, photoId);
+            var (options, processor) = ForFlight(flightId);
+            processor.ProcessPhoto(flightId, started.RunId, folders.FlightFolder(flightId), photo.RelativePath, options, photoId);
         }
         catch (Exception ex) when (ex is not (OutOfMemoryException or StoreUnavailableException) && Attempt(context) >= PhotoAttempts)
         {
@@ -136,7 +134,8 @@ public sealed partial class FlightJobs(
             return;
         }
 
-        var built = processor.Build(flightId, OptionsOf(flightId));
+        var (options, processor) = ForFlight(flightId);
+        var built = processor.Build(flightId, options);
         store.FinishRun(started.RunId, new RunTotals(
             started.PhotosTotal, flight.PhotosOk, 0, flight.PhotosSkipped, flight.PhotosFailed, built.Detections, built.Hazards.Count));
         processor.Save(flightId, built);

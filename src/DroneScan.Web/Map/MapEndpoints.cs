@@ -54,6 +54,7 @@ public static class MapEndpoints
     {
         _ = store.GetFlight(id) ?? throw new KeyNotFoundException($"no flight '{id}'");
         string flight = Uri.EscapeDataString(id);
+        var models = store.LoadPhotoModels(id).ToDictionary(p => p.PhotoId, p => p.ModelName, StringComparer.Ordinal);
         var photos = store.LoadPhotoCoverage(id)
             .Where(p => p.Footprint is not null)
             .OrderBy(p => p.CapturedAt ?? DateTimeOffset.MaxValue).ThenBy(p => p.FileName, StringComparer.Ordinal)
@@ -63,7 +64,7 @@ public static class MapEndpoints
                 bool drawable = corners is not null && PhotoOverlays.IsPhotoId(p.PhotoId);
                 return new MapPhotoDto(
                     p.PhotoId, p.FileName, p.CentreGsdM, LatLon(p.Footprint!.ExteriorRing.Coordinates), drawable ? LatLon(corners!) : null,
-                    drawable ? $"api/flights/{flight}/photos/{p.PhotoId}/overlay" : null);
+                    drawable ? $"api/flights/{flight}/photos/{p.PhotoId}/overlay" : null, models.GetValueOrDefault(p.PhotoId));
             })
             .ToList();
         var areas = store.GetAreas(id)

@@ -7,8 +7,9 @@ public sealed record FlightMapDto(IReadOnlyList<MapPhotoDto> Photos, IReadOnlyLi
 
 /// <summary>A used photo. <c>Corners</c>: the ground points of its top-left, top-right, bottom-right and bottom-left
 /// pixels, null for an oblique photo whose footprint is cut (then <c>Overlay</c> is null too: outline only).
-/// <c>Overlay</c>: the address of its reduced copy (JPEG, longest side ≤ 1024 px).</summary>
-public sealed record MapPhotoDto(string PhotoId, string FileName, double? GsdM, IReadOnlyList<double[]> Footprint, IReadOnlyList<double[]>? Corners, string? Overlay);
+/// <c>Overlay</c>: the address of its reduced copy (JPEG, longest side ≤ 1024 px). <c>Model</c>: the model the photo ran
+/// through (with automatic model choice, photos of one flight differ).</summary>
+public sealed record MapPhotoDto(string PhotoId, string FileName, double? GsdM, IReadOnlyList<double[]> Footprint, IReadOnlyList<double[]>? Corners, string? Overlay, string? Model = null);
 
 /// <summary>A suggested hazard area: the points' buffers merged. <c>Rings</c>: the outline, then any holes.</summary>
 public sealed record MapAreaDto(string Id, double AreaM2, double BufferM, IReadOnlyList<string> HazardIds, IReadOnlyList<IReadOnlyList<double[]>> Rings);

@@ -307,6 +307,23 @@ export async function fillFlights(select, { any = false, selected = null } = {})
   return flights;
 }
 
+/**
+ * Fills a flight's model <select> with what the service runs (GET api/models): "auto" (each photo the model of its
+ * sensor) and each model by name; keeps `selected` when it is one of them. A model a flight names that the service no
+ * longer runs stays offered, so a form shows what the flight has.
+ */
+export async function fillModels(select, selected = 'auto') {
+  const models = await api('api/models');
+  const options = [el('option', { value: 'auto' }, t('settings.modelAuto'))];
+  for (const m of models) {
+    options.push(el('option', { value: m.name }, t('settings.modelFixed', { name: m.name, version: m.version, sensor: t('sensor.' + m.sensor) })));
+  }
+  if (selected && !options.some((o) => o.value === selected)) options.push(el('option', { value: selected }, selected));
+  replace(select, options);
+  select.value = selected || 'auto';
+  return models;
+}
+
 // ---- The page's language ----------------------------------------------------------------------------------------
 // One JSON catalogue per language (i18n/en.json, az.json, ru.json: the same keys). A message is a string with
 // {name} placeholders, or, where it counts something, an object of plural forms by Intl.PluralRules category

@@ -1,7 +1,7 @@
 // flights.html: the flights with their processing state, polled every 2 s; the selected flight's detail
 // (progress, photo counts, the reason for each photo that was skipped or failed, hazard counts).
 import {
-  nav, api, el, replace, say, badge, fmtDate, fmtTime, fmtPct, fmtNumber, param, setParams, may, ROLES, FINISHED, t,
+  nav, api, el, replace, say, badge, fmtDate, fmtTime, fmtPct, fmtNumber, param, setParams, may, ROLES, FINISHED, t, fillModels,
 } from './common.js';
 
 const POLL_MS = 2000;
@@ -57,6 +57,11 @@ function showDetail(d) {
 
   const facts = replace(document.getElementById('detail-facts'));
   fact(facts, t('flights.photos'), t('flights.photoCounts', { count: p.total, ok: p.ok, skipped: p.skipped, failed: p.failed }));
+  // Which model each used photo ran through (automatic choice: by its camera), e.g. "dronescan-rgb 0.3.0: 17 photos".
+  const models = Array.isArray(d.models) ? d.models : [];
+  if (models.length) {
+    fact(facts, t('flights.models'), models.map((m) => t('flights.modelPhotos', { model: m.version ? `${m.name} ${m.version}` : m.name, count: m.photos })).join(', '));
+  }
   const s = d.settings || {};
   const settings = [
     s.aglM != null ? t('flights.setAgl', { value: s.aglM }) : null,
@@ -104,9 +109,13 @@ function showReprocess(d) {
   settingsShownFor = d.id;
   const form = document.getElementById('reprocess-form');
   for (const [name, key] of Object.entries(SETTING_KEYS)) {
+    if (name === 'model') continue;
     const value = d.settings?.[key];
     form.elements[name].value = value === null || value === undefined ? '' : String(value);
   }
+  fillModels(form.elements.model, d.settings?.model || 'auto').catch((e) => {
+    if (e.status !== 401) say(t('settings.modelsFailed', { reason: e.message }), 'error');
+  });
 }
 
 document.getElementById('reprocess-form').addEventListener('submit', async (e) => {

@@ -139,7 +139,8 @@ async function loadFlightMap(flightId) {
   spreads = new Map(data.points.map((p) => [p.id, p]));
   photoCount = data.photos.length;
   for (const p of data.photos) {
-    const lines = [p.fileName || p.photoId || t('map.photo'), p.gsdM != null ? t('map.gsd', { cm: fmtNumber(100 * p.gsdM, 2) }) : null, p.overlay ? null : t('map.noOverlay')];
+    const lines = [p.fileName || p.photoId || t('map.photo'), p.gsdM != null ? t('map.gsd', { cm: fmtNumber(100 * p.gsdM, 2) }) : null,
+      p.model ? t('map.photoModel', { model: p.model }) : null, p.overlay ? null : t('map.noOverlay')];
     const outline = L.polygon(p.footprint, { color: '#3a86ff', weight: 1, opacity: 0.7, fill: false, dashArray: '4 3', className: 'photo-footprint' });
     outline.bindTooltip(tip(...lines), { sticky: true });
     footprintLayer.addLayer(outline);

@@ -1,6 +1,6 @@
 // upload.html: one multipart request (name, site, notes, then the files) sent with XMLHttpRequest so the
 // upload progress can be shown; each file's bar follows the bytes sent, files going out in order.
-import { nav, requireRole, ROLES, el, replace, say, writeHeaders, toLogin, t, has, fmtNumber, fmtPct } from './common.js';
+import { nav, requireRole, ROLES, el, replace, say, writeHeaders, toLogin, t, has, fmtNumber, fmtPct, fillModels } from './common.js';
 
 const form = document.getElementById('upload-form');
 const input = document.getElementById('photos');
@@ -137,6 +137,7 @@ function send(event) {
     result.hidden = false;
     say(t('upload.complete'), 'ok');
     form.reset();
+    document.getElementById('model').value = 'auto';
     showSelection();
   });
   xhr.addEventListener('error', () => {
@@ -157,4 +158,9 @@ if (requireRole(user, ROLES.operator)) {
   input.addEventListener('change', showSelection);
   form.addEventListener('submit', send);
   cancel.addEventListener('click', () => request?.abort());
+  try {
+    await fillModels(document.getElementById('model'));
+  } catch (e) {
+    if (e.status !== 401) say(t('settings.modelsFailed', { reason: e.message }), 'error');
+  }
 }
