@@ -21,9 +21,7 @@ internal static class FieldTexts
     } + field;
 
     /// <summary>The description in <paramref name="language"/>, or <paramref name="english"/> where there is none
-    /// (English, the invariant culture, or a language without a translation).</summary>
+    /// (the neutral resources hold no text, so English, the invariant culture and untranslated languages fall to it).</summary>
     public static string Describe(string key, string english, CultureInfo? language) =>
-        language is null || language.TwoLetterISOLanguageName is "en" or "iv"
-            ? english
-            : Resources.GetString(key, language) is { Length: > 0 } text ? text : english;
+        language is not null && Resources.GetString(key, language) is { Length: > 0 } text ? text : english;
 }
