@@ -109,6 +109,33 @@ public class ShippedModelTests
     }
 
     [Fact]
+    public void Scan_WithoutModel_RunsEachPhotoThroughTheModelOfItsSensor_AndSaysSo()
+    {
+        string folder = Path.Combine(Path.GetTempPath(), "dronescan-mixed-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        try
+        {
+            foreach (var name in new[] { "DJI_20240501101500_0001_T.JPG", "DJI_20240501101500_0001_W.JPG" })
+            {
+                File.Copy(SensorFixture(name), Path.Combine(folder, name));
+            }
+
+            var run = CliRun.Of("scan", folder, "--db", Path.Combine(folder, "flights.db"));
+
+            Assert.True(run.ExitCode == 0, run.Error + run.Output);
+            Assert.Contains("Models           dronescan-rgb 0.3.0 (1 photo), dronescan-thermal 0.3.0 (1 photo): each photo the model of its sensor",
+                run.Output, StringComparison.Ordinal);
+            Assert.Contains("at the GSD limit of each photo's model", run.Output, StringComparison.Ordinal);
+            Assert.DoesNotContain("Infinity", run.Output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
     public void Detect_WithModel_RunsEveryPhotoThroughThatModel()
     {
         var run = CliRun.Of("detect", "--json", "--model", Model("dronescan-rgb.onnx"), SensorFixture("DJI_20240501101500_0001_T.JPG"), SensorFixture("DJI_20240501101500_0001_W.JPG"));

@@ -88,38 +88,14 @@ internal static class DetectCommand
             error.WriteLine($"{m}: no such file or folder");
         }
 
-        string? modelPath = request.ModelPath ?? DefaultModel.Find();
-        if (modelPath is null)
-        {
-            error.WriteLine($"no model: {DefaultModel.RelativePath} is not here; pass --model FILE");
-            return 1;
-        }
-
         if (files.Count == 0)
         {
             error.WriteLine("no photos to detect in (JPEG, PNG or TIFF files, or folders holding them)");
             return 1;
         }
 
-        // Without --model, automatic model choice: each photo through the shipped model of its sensor.
-        var modelPaths = new List<string> { modelPath };
-        if (request.ModelPath is null && DefaultModel.FindThermal() is { } thermalPath)
+        if (DefaultModel.Load(request.ModelPath, new DetectorOptions { IntraOpThreads = request.Threads }, error) is not { } detectors)
         {
-            modelPaths.Add(thermalPath);
-        }
-
-        var detectors = new List<OnnxDetector>();
-        try
-        {
-            foreach (var path in modelPaths)
-            {
-                detectors.Add(OnnxDetector.Load(path, new DetectorOptions { IntraOpThreads = request.Threads }));
-            }
-        }
-        catch (ModelLoadException ex)
-        {
-            detectors.ForEach(d => d.Dispose());
-            error.WriteLine(ex.Message);
             return 1;
         }
 
@@ -161,6 +137,57 @@ internal static class DefaultModel
     public static string? Find() => RepoFiles.FindUpwards(RelativePath);
 
     public static string? FindThermal() => RepoFiles.FindUpwards(ThermalRelativePath);
+
+    /// <summary>
+    /// The models a run uses: the named one alone, or without a name the shipped RGB model and, when present, the
+    /// shipped thermal one (automatic model choice: each photo the model of its sensor, RGB first). Null, with the
+    /// reason written to <paramref name="error"/>, when a model is missing or does not load (none stays open).
+    /// </summary>
+    public static List<OnnxDetector>? Load(string? modelPath, DetectorOptions options, TextWriter error)
+    {
+        var paths = new List<string>();
+        if (modelPath is not null)
+        {
+            paths.Add(modelPath);
+        }
+        else if (Find() is { } rgb)
+        {
+            paths.Add(rgb);
+            if (FindThermal() is { } thermal)
+            {
+                paths.Add(thermal);
+            }
+        }
+        else
+        {
+            error.WriteLine($"no model: {RelativePath} is not here; pass --model FILE");
+            return null;
+        }
+
+        var detectors = new List<OnnxDetector>();
+        try
+        {
+            foreach (var path in paths)
+            {
+                if (!File.Exists(path))
+                {
+                    error.WriteLine($"{path}: no such model file");
+                    detectors.ForEach(d => d.Dispose());
+                    return null;
+                }
+
+                detectors.Add(OnnxDetector.Load(path, options));
+            }
+        }
+        catch (ModelLoadException ex)
+        {
+            detectors.ForEach(d => d.Dispose());
+            error.WriteLine(ex.Message);
+            return null;
+        }
+
+        return detectors;
+    }
 }
 
 /// <summary>Finds files that ship with the repository (models, samples) wherever the program runs from.</summary>

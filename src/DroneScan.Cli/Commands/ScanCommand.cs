@@ -18,7 +18,7 @@ internal static class ScanCommand
         var folder = new Argument<string>("folder") { Description = "Folder of the flight's photos (searched recursively for JPEG, PNG and TIFF)" };
         var outFile = new Option<string?>("--out") { Description = "Also write the hazard points to this file", HelpName = "FILE" };
         var format = ExportOptions.Format();
-        var model = new Option<string?>("--model") { Description = $"ONNX detection model (default: {DefaultModel.RelativePath})", HelpName = "FILE" };
+        var model = new Option<string?>("--model") { Description = $"ONNX detection model for every photo (default: each photo through the shipped model of its sensor, {DefaultModel.RelativePath} or {DefaultModel.ThermalRelativePath})", HelpName = "FILE" };
         var db = ExportOptions.Database();
         var conf = ConfOption.Create();
         var maxGsdFactor = new Option<double>("--max-gsd-factor") { Description = "Photos count as coverage up to this many times the model's GSD", DefaultValueFactory = _ => 2, HelpName = "F" };
@@ -107,36 +107,26 @@ internal static class ScanCommand
             }
         }
 
-        string? modelPath = request.ModelPath ?? DefaultModel.Find();
-        if (modelPath is null || !File.Exists(modelPath))
+        int threadsPerPhoto = request.Threads > 0 ? request.Threads : Math.Max(1, Environment.ProcessorCount / request.ParallelPhotos);
+        if (DefaultModel.Load(request.ModelPath, new DetectorOptions { IntraOpThreads = threadsPerPhoto }, error) is not { } detectors)
         {
-            error.WriteLine(modelPath is null ? $"no model: {DefaultModel.RelativePath} is not here; pass --model FILE" : $"{modelPath}: no such model file");
             return 1;
         }
 
-        OnnxDetector detector;
-        try
-        {
-            int threadsPerPhoto = request.Threads > 0 ? request.Threads : Math.Max(1, Environment.ProcessorCount / request.ParallelPhotos);
-            detector = OnnxDetector.Load(modelPath, new DetectorOptions { IntraOpThreads = threadsPerPhoto });
-        }
-        catch (ModelLoadException ex)
-        {
-            error.WriteLine(ex.Message);
-            return 1;
-        }
-
-        request = request with { Options = request.Options with { Detection = request.Options.Detection with { MinScore = ConfOption.Resolve(request.Conf, detector.Info) } } };
+        // The run records the first model's threshold; each model runs at its own (--conf, else its recommended one).
+        request = request with { Options = request.Options with { Detection = request.Options.Detection with { MinScore = ConfOption.Resolve(request.Conf, detectors[0].Info) } } };
         if (request.MergeClasses)
         {
-            request = request with { Options = request.Options with { Cluster = request.Options.Cluster with { CompatibleClassGroups = [detector.Info.ClassNames] } } };
+            // Views of one object merge across the classes of one model, never across models.
+            request = request with { Options = request.Options with { Cluster = request.Options.Cluster with { CompatibleClassGroups = [.. detectors.Select(d => d.Info.ClassNames)] } } };
         }
 
-        using (detector)
+        try
         {
             try
             {
-                return await ScanAsync(request, format, detector, output, error, cancellationToken).ConfigureAwait(false);
+                var models = TiledModelSet.ChooseBySensor(detectors.ConvertAll(d => new TiledDetector(d, request.Options.Detection with { MinScore = ConfOption.Resolve(request.Conf, d.Info) })));
+                return await ScanAsync(request, format, models, output, error, cancellationToken).ConfigureAwait(false);
             }
             catch (StoreUnavailableException ex)
             {
@@ -154,18 +144,22 @@ internal static class ScanCommand
                 return 1;
             }
         }
+        finally
+        {
+            detectors.ForEach(d => d.Dispose());
+        }
     }
 
     /// <summary>Exit code when the database is full or locked: nothing is lost, running again later resumes
     /// (EX_TEMPFAIL in sysexits.h, so scripts can tell it from bad input).</summary>
     public const int StoreUnavailableExitCode = 75;
 
-    private static async Task<int> ScanAsync(ScanRequest request, ExportFormat? format, OnnxDetector detector, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    private static async Task<int> ScanAsync(ScanRequest request, ExportFormat? format, TiledModelSet models, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
         using (var store = SqliteFlightStore.Open(request.Database, TimeProvider.System))
         {
             bool interactive = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected;
-            var runner = new ScanRunner(store, new TiledDetector(detector, request.Options.Detection), TimeProvider.System) { ParallelPhotos = request.ParallelPhotos };
+            var runner = new ScanRunner(store, models, TimeProvider.System) { ParallelPhotos = request.ParallelPhotos };
             ScanReport report;
             try
             {

@@ -85,7 +85,9 @@ internal static class ScanSummary
         var rows = new List<(string, string)>
         {
             ("Flight", $"{report.FlightId} ({report.FlightName}), run {report.RunId}"),
-            ("Model", $"{report.ModelName} {report.ModelVersion}"),
+            report.PhotosByModel.Count > 0
+                ? ("Models", string.Join(", ", report.PhotosByModel.Select(m => string.Create(inv, $"{m.Model} ({m.Photos} photo{(m.Photos == 1 ? "" : "s")})"))) + ": each photo the model of its sensor")
+                : ("Model", $"{report.ModelName} {report.ModelVersion}"),
             ("Photos", string.Create(inv, $"{report.PhotosUsed} used ({t.PhotosProcessed} processed, {t.PhotosResumed} resumed), {t.PhotosSkipped} skipped, {t.PhotosFailed} failed, of {t.PhotosTotal}")),
             ("Detections", string.Create(inv, $"{report.Detections} on the ground ({t.Detections} new in this run)")),
             ("Hazard points", string.Create(inv, $"{report.Hazards.Count} candidate{(report.Hazards.Count == 1 ? "" : "s")} for review, {report.Hazards.Count(h => h.ObservationCount > 1)} seen in several photos")),
@@ -131,7 +133,9 @@ internal static class ScanSummary
         if (report.CoarsePhotos.Count > 0)
         {
             output.WriteLine();
-            output.WriteLine(string.Create(inv, $"Used, but not counted as coverage (GSD over {report.Coverage.MaxGsdM * 100:0.##} cm/px):"));
+            output.WriteLine(report.MixedModels
+                ? "Used, but not counted as coverage (GSD over the limit of the photo's model):"
+                : string.Create(inv, $"Used, but not counted as coverage (GSD over {report.Coverage.MaxGsdM * 100:0.##} cm/px):"));
             foreach (var p in report.CoarsePhotos)
             {
                 output.WriteLine(string.Create(inv, $"  {p.FileName}  GSD {p.CentreGsdM * 100:0.##} cm/px"));
@@ -148,7 +152,9 @@ internal static class ScanSummary
     private static string Covered(ScanReport report)
     {
         var c = report.Coverage;
-        string limit = report.HasGsdLimit ? string.Create(CultureInfo.InvariantCulture, $"GSD ≤ {c.MaxGsdM * 100:0.##} cm/px") : "any GSD (the model declares none)";
+        string limit = report.MixedModels ? "the GSD limit of each photo's model"
+            : report.HasGsdLimit ? string.Create(CultureInfo.InvariantCulture, $"GSD ≤ {c.MaxGsdM * 100:0.##} cm/px")
+            : "any GSD (the model declares none)";
         return string.Create(CultureInfo.InvariantCulture, $"{c.AreaM2:0} m² by {c.PhotoCount} photos at {limit}");
     }
 }

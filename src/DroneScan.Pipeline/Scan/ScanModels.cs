@@ -181,6 +181,13 @@ public sealed record ScanReport(
 
     /// <summary>True when the coverage GSD limit is real (the model declares its GSD).</summary>
     public bool HasGsdLimit => Coverage.MaxGsdM < double.MaxValue;
+
+    /// <summary>With automatic model choice, each model of the run ("name version") and how many of the flight's used
+    /// photos ran through it, in the set's order; empty when every photo ran through the one model.</summary>
+    public IReadOnlyList<(string Model, int Photos)> PhotosByModel { get; init; } = [];
+
+    /// <summary>Whether used photos ran through more than one model, so each counts as coverage at its own model's GSD limit.</summary>
+    public bool MixedModels => PhotosByModel.Count(m => m.Photos > 0) > 1;
 }
 
 /// <summary>A scan that cannot start: the folder is missing or holds no photos. The message names the folder.</summary>

@@ -185,8 +185,16 @@ public sealed class ScanRunner(IFlightStore store, TiledModelSet models, TimePro
         }
         return new ScanReport(
             flight.Id, flight.Name, runId, model.Name, model.Version, totals, results, listing.Others, built.Detections,
-            hazards, built.Coverage, built.CoarsePhotos, built.Areas, time.GetElapsedTime(started), truth);
+            hazards, built.Coverage, built.CoarsePhotos, built.Areas, time.GetElapsedTime(started), truth)
+        {
+            PhotosByModel = models.Automatic ? PhotosByModel(store.LoadPhotoModels(flight.Id)) : [],
+        };
     }
+
+    /// <summary>Each model of the set with the number of used photos that ran through it (by the model's hash).</summary>
+    private List<(string Model, int Photos)> PhotosByModel(IReadOnlyList<PhotoModel> photos) =>
+        [.. models.Detectors.Select(d => ($"{d.Model.Name} {d.Model.Version}",
+            photos.Count(p => string.Equals(p.ModelSha256, d.Model.Sha256, StringComparison.OrdinalIgnoreCase))))];
 
     private static async Task ProduceAsync(IReadOnlyList<string> photos, ScanPhotoLoader loader, ChannelWriter<LoadedPhoto> writer, CancellationToken cancellationToken)
     {
