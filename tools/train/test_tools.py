@@ -16,7 +16,7 @@ from data import Augmenter, read_data_yaml  # noqa: E402
 from evaluate import average_precision, evaluate, greedy_merge, pr_curve  # noqa: E402
 from model import ContractDetector, SmallObjectNet, arch_of, decode_boxes, net_from_checkpoint  # noqa: E402
 from targets import build_targets, giou_loss  # noqa: E402
-from train import EpochBatches, batch_seed  # noqa: E402
+from train import EpochBatches, batch_seed, main as train_main  # noqa: E402
 from verifier import (Verifier, adaptive_pool, agnostic_nms, apply_deltas, box_deltas, chip_windows, crop_chips,  # noqa: E402
                       dihedral, dihedral_deltas, finetune_last_stage, fit_box_scale, fit_head, fit_ridge,
                       scale_boxes, undo_dihedral_deltas)
@@ -108,6 +108,31 @@ class GpuAugmentPath(unittest.TestCase):
         x = torch.rand(1, 3, 64, 64)
         self.assertTrue(torch.equal(net(x)[0], again(x)[0]))
         self.assertEqual(arch_of(1.0), {"width": (16, 32, 64, 128, 256), "neck": 64})
+
+
+class Training(unittest.TestCase):
+    def test_keep_evals_saves_the_weights_of_each_validated_epoch_in_model_pt_format(self):
+        from PIL import Image
+
+        with tempfile.TemporaryDirectory() as d:
+            rng = np.random.default_rng(0)
+            os.makedirs(os.path.join(d, "images"))
+            os.makedirs(os.path.join(d, "labels"))
+            for i in range(4):
+                Image.fromarray(rng.integers(0, 255, (96, 96, 3), dtype=np.uint8)).save(os.path.join(d, "images", f"{i}.png"))
+                with open(os.path.join(d, "labels", f"{i}.txt"), "w", encoding="utf-8") as f:
+                    f.write("0 0.5 0.5 0.1 0.1\n")
+            out = os.path.join(d, "run")
+            train_main(["--train", os.path.join(d, "images"), "--names", "a", "--out", out, "--img-size", "64",
+                        "--batch", "2", "--epochs", "3", "--eval-every", "2", "--warmup-steps", "1", "--threads", "1",
+                        "--device", "cpu", "--keep-evals"])
+            self.assertEqual(sorted(f for f in os.listdir(out) if f.startswith("model")),
+                             ["model-e2.pt", "model-e3.pt", "model.pt"])
+            kept, last = (torch.load(os.path.join(out, f), map_location="cpu", weights_only=False)
+                          for f in ("model-e3.pt", "model.pt"))
+            self.assertEqual((kept["epoch"], kept["names"]), (3, ["a"]))
+            self.assertTrue(all(torch.equal(kept["model"][k], v) for k, v in last["model"].items()))
+            net_from_checkpoint(kept).load_state_dict(kept["model"])
 
 
 class Targets(unittest.TestCase):

@@ -7,7 +7,8 @@
 Each epoch draws one augmented crop per training image (data.Augmenter); validation runs the exported form of
 the detector (in-graph peak decoding, then DroneScan's threshold and NMS) on whole validation images at
 ``--val-size`` and logs AP50 (evaluate.py). Writes, in ``--out``: ``last.pt`` (everything needed to resume,
-written every epoch), ``model.pt`` (EMA weights + class names, what export_onnx.py reads), ``log.csv``.
+written every epoch), ``model.pt`` (EMA weights + class names, what export_onnx.py reads), ``log.csv``; with
+``--keep-evals`` also ``model-e<epoch>.pt`` (model.pt's format) for each validation epoch.
 
 Reproducibility: one ``--seed`` fixes the initial weights (torch) and, per epoch, the augmentation stream
 (numpy Generator seeded with (seed, epoch)), so ``--resume`` continues exactly where a run stopped.
@@ -56,6 +57,9 @@ def parse_args(argv=None):
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--threads", type=int, default=2, help="torch CPU threads")
     ap.add_argument("--eval-every", type=int, default=1, help="validate every N epochs (and after the last)")
+    ap.add_argument("--keep-evals", action="store_true",
+                    help="also keep the EMA weights of each validated epoch as OUT/model-e<epoch>.pt (model.pt's format): "
+                         "for picking a checkpoint on the development data afterwards")
     ap.add_argument("--resume", action="store_true", help="continue from OUT/last.pt (same arguments)")
     ap.add_argument("--init", help="start from the weights of a model.pt (new optimiser and schedule): longer training")
     ap.add_argument("--repeat", type=int, default=1, help="passes over the training images per epoch (fewer, longer epochs)")
@@ -275,7 +279,8 @@ def main(argv=None):
                "data_s": f"{data_s:.1f}", "step_s": f"{step_s:.1f}"}
         t_val = time.time()
         eval_model = ema.model if ema else model
-        if val_set and ((epoch + 1) % args.eval_every == 0 or epoch + 1 == epochs or last_epoch):
+        evaluated = (epoch + 1) % args.eval_every == 0 or epoch + 1 == epochs or last_epoch
+        if val_set and evaluated:
             report = evaluate(predict(ContractDetector(eval_model, downscale=args.val_downscale), val_set, args.val_size), val_set, args.names)
             first = report[args.names[0]]
             row.update(ap50=f"{report['map50']:.4f}", best_f1=f"{first['best_f1']:.3f}", best_f1_score=f"{first['best_f1_score']:.3f}")
@@ -289,8 +294,11 @@ def main(argv=None):
         save_checkpoint(last_path, model=model.state_dict(), optimizer=optimizer.state_dict(),
                         ema=ema.model.state_dict() if ema else None, ema_updates=ema.updates if ema else 0,
                         torch_rng=torch.get_rng_state(), epoch=epoch, step=step, history=history, args=vars(args))
-        save_checkpoint(os.path.join(args.out, "model.pt"), model={k: v.cpu() for k, v in eval_model.state_dict().items()},
-                        names=args.names, stride=STRIDE, img_size=args.img_size, epoch=epoch + 1, arch=arch, args=vars(args))
+        weights = dict(model={k: v.cpu() for k, v in eval_model.state_dict().items()},
+                       names=args.names, stride=STRIDE, img_size=args.img_size, epoch=epoch + 1, arch=arch, args=vars(args))
+        save_checkpoint(os.path.join(args.out, "model.pt"), **weights)
+        if args.keep_evals and evaluated:
+            save_checkpoint(os.path.join(args.out, f"model-e{epoch + 1}.pt"), **weights)
         if last_epoch:
             print(f"time budget of {args.time_budget_min} min reached after epoch {epoch + 1} ({step} steps)", flush=True)
             break
