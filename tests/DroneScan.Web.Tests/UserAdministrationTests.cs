@@ -82,6 +82,25 @@ public sealed partial class UserAdministrationTests(ServiceFixture service)
     }
 
     [Fact]
+    public async Task ResettingAPassword_EndsTheSessionsOpenedWithTheOldOne()
+    {
+        var user = service.Get<UserAdmin>().Create("compromised-" + Guid.NewGuid().ToString("N")[..8], [Roles.Analyst]);
+        using var before = NewBrowser();
+        Assert.Equal(HttpStatusCode.Redirect, await SignInAsync(before, user.User.Name, user.Password));
+        Assert.Equal(HttpStatusCode.OK, (await before.GetAsync("/api/me")).StatusCode);
+
+        using var admin = service.Client(Roles.Admin);
+        using var reset = await admin.PostAsync($"/api/users/{user.User.Name}/password", null);
+        Assert.Equal(HttpStatusCode.OK, reset.StatusCode);
+        string password = (await reset.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("password").GetString()!;
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await before.GetAsync("/api/me")).StatusCode);
+        using var after = NewBrowser();
+        Assert.Equal(HttpStatusCode.Redirect, await SignInAsync(after, user.User.Name, password));
+        Assert.Equal(HttpStatusCode.OK, (await after.GetAsync("/api/me")).StatusCode);
+    }
+
+    [Fact]
     public async Task ResettingAPassword_IsForAdmins_404ForNobody_409ForADisabledUser()
     {
         var user = service.Get<UserAdmin>().Create("gone-" + Guid.NewGuid().ToString("N")[..8], [Roles.Analyst]);

@@ -44,11 +44,13 @@ public static class AuthServiceCollectionExtensions
                 o.Events.OnRedirectToLogin = context => Refuse(context, StatusCodes.Status401Unauthorized);
                 o.Events.OnRedirectToAccessDenied = context => Refuse(context, StatusCodes.Status403Forbidden);
 
-                // A session ends when its user is disabled (or deleted): checked on every request, one indexed read.
+                // A session ends when its user is disabled (or deleted), its password is reset or its roles change:
+                // checked on every request, one indexed read.
                 o.Events.OnValidatePrincipal = async context =>
                 {
                     string? name = context.Principal?.Identity?.Name;
-                    if (name is null || context.HttpContext.RequestServices.GetRequiredService<UserAdmin>().Active(name) is null)
+                    var user = name is null ? null : context.HttpContext.RequestServices.GetRequiredService<UserAdmin>().Active(name);
+                    if (user is null || context.Principal!.FindFirst(SessionStampClaim)?.Value != SessionStamp(user))
                     {
                         context.RejectPrincipal();
                         await context.HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme).ConfigureAwait(false);
@@ -65,11 +67,23 @@ public static class AuthServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>The claims of a signed-in user: name and one role claim per role.</summary>
+    /// <summary>The claim that ties a session to the password and roles it was opened with.</summary>
+    public const string SessionStampClaim = "dronescan:session";
+
+    /// <summary>A short digest of the user's password hash and roles: a reset password or changed roles make it
+    /// differ, which ends the sessions opened before.</summary>
+    public static string SessionStamp(UserRecord user)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        string material = user.PasswordHash + "\n" + string.Join(",", user.Roles.Order(StringComparer.Ordinal));
+        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(material)))[..16];
+    }
+
+    /// <summary>The claims of a signed-in user: name, one role claim per role, and its session stamp.</summary>
     public static ClaimsPrincipal Principal(UserRecord user, string scheme)
     {
         ArgumentNullException.ThrowIfNull(user);
-        var claims = new List<Claim> { new(ClaimTypes.Name, user.Name) };
+        var claims = new List<Claim> { new(ClaimTypes.Name, user.Name), new(SessionStampClaim, SessionStamp(user)) };
         claims.AddRange(user.Roles.Select(r => new Claim(ClaimTypes.Role, r)));
         return new ClaimsPrincipal(new ClaimsIdentity(claims, scheme));
     }
