@@ -17,6 +17,10 @@ public static class JobServiceCollectionExtensions
     /// <summary>The shipped thermal model, loaded beside the RGB one when present (automatic model choice).</summary>
     public const string ThermalModelPath = "models/dronescan-thermal.onnx";
 
+    /// <summary>The shipped RGB model trained on real photos of PFM-1 mines, loaded after the others when present: not
+    /// chosen automatically (the first model of a sensor is), but a flight's <c>model</c> setting can name it.</summary>
+    public const string RealRgbModelPath = "models/dronescan-rgb-pfm1.onnx";
+
     /// <summary>The configuration section of the service's scan options (<see cref="ScanOptions"/>: georeferencing,
     /// tiling, clustering; e.g. <c>Scan:AreaBufferM</c>), over the CLI's defaults.</summary>
     public const string ScanOptionsSection = "Scan";
@@ -60,12 +64,7 @@ public static class JobServiceCollectionExtensions
         var paths = new[] { options.ModelPath }.Concat(options.Models ?? []).Where(p => !string.IsNullOrWhiteSpace(p)).Select(p => p!).Distinct(StringComparer.Ordinal).ToList();
         if (paths.Count == 0)
         {
-            paths.Add(FindUpwards(DefaultModelPath)
-                ?? throw new InvalidOperationException($"no model: {DefaultModelPath} is not above {AppContext.BaseDirectory} or the working folder; set Jobs:ModelPath (--model)"));
-            if (FindUpwards(ThermalModelPath) is { } thermal)
-            {
-                paths.Add(thermal);
-            }
+            paths = ShippedModelPaths();
         }
 
         var loaded = new List<OnnxDetector>();
@@ -83,6 +82,20 @@ public static class JobServiceCollectionExtensions
             loaded.ForEach(d => d.Dispose());
             throw;
         }
+    }
+
+    /// <summary>The shipped models the service loads when none is configured: the RGB model (required; the default of
+    /// RGB photos), the thermal one and the real-imagery RGB one when they are there, in that order.</summary>
+    /// <exception cref="InvalidOperationException">The RGB model is not found.</exception>
+    internal static List<string> ShippedModelPaths()
+    {
+        var paths = new List<string>
+        {
+            FindUpwards(DefaultModelPath)
+                ?? throw new InvalidOperationException($"no model: {DefaultModelPath} is not above the program's or the working folder; set Jobs:ModelPath (--model)"),
+        };
+        paths.AddRange(new[] { ThermalModelPath, RealRgbModelPath }.Select(FindUpwards).OfType<string>());
+        return paths;
     }
 
     /// <summary>The first existing <paramref name="relativePath"/> under the program's or the working folder, or above them.</summary>

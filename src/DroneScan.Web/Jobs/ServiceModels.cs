@@ -52,8 +52,8 @@ public sealed class ServiceModels : IDisposable
     }
 
     /// <summary>
-    /// The models a flight's photos run through: with <c>model</c> = <c>auto</c> (or a model no longer loaded) every
-    /// loaded model, chosen per photo by sensor; with a model's name that model alone. Each runs at the flight's score
+    /// The models a flight's photos run through: with <c>model</c> = <c>auto</c> (or a model no longer loaded) the first
+    /// loaded model of each sensor, chosen per photo by sensor; with a model's name that model alone. Each runs at the flight's score
     /// threshold, else its own recommended one (<c>dronescan.default_conf</c>). New tiled detectors: their tensor
     /// buffers belong to the caller (one job), the sessions under them are shared.
     /// </summary>
@@ -62,7 +62,7 @@ public sealed class ServiceModels : IDisposable
         ArgumentNullException.ThrowIfNull(detection);
         var chosen = settings?.Model is { } name && Canonical(name) is { } canonical && canonical != Auto
             ? _detectors.Where(d => d.Info.Name == canonical).ToList()
-            : [.. _detectors];
+            : [.. _detectors.DistinctBy(d => d.Info.Sensor)];   // automatic: the first model of each sensor, as chosen per photo
         var tiled = chosen.Select(d => new TiledDetector(d, detection with
         {
             MinScore = settings?.Conf is { } conf ? (float)conf : TiledDetectionOptions.RecommendedMinScore(d.Info),
