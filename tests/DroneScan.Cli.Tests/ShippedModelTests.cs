@@ -136,6 +136,20 @@ public class ShippedModelTests
     }
 
     [Fact]
+    public void Detect_TakesAShippedModelByName_AndNamesAnUnknownOne()
+    {
+        string tile = Path.Combine(Samples("pfm1-dev"), "images", "Phan4_200316_F02_54e9562fee78.jpg");
+
+        var byName = CliRun.Of("detect", "--json", "--model", "dronescan-rgb-pfm1", tile);
+        var unknown = CliRun.Of("detect", "--json", "--model", "dronescan-rgb-nothing", tile);
+
+        Assert.True(byName.ExitCode == 0, byName.Error);
+        Assert.Equal("dronescan-rgb-pfm1", Assert.Single(byName.JsonLines()).GetProperty("model").GetString());
+        Assert.NotEqual(0, unknown.ExitCode);
+        Assert.Contains("dronescan-rgb-nothing: no such model file", unknown.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Detect_WithModel_RunsEveryPhotoThroughThatModel()
     {
         var run = CliRun.Of("detect", "--json", "--model", Model("dronescan-rgb.onnx"), SensorFixture("DJI_20240501101500_0001_T.JPG"), SensorFixture("DJI_20240501101500_0001_W.JPG"));

@@ -12,7 +12,7 @@ internal static class DetectCommand
     public static Command Create(TextWriter output, TextWriter error)
     {
         var paths = new Argument<string[]>("paths") { Description = "Photos, or folders searched recursively for JPEG, PNG and TIFF files", Arity = ArgumentArity.OneOrMore };
-        var model = new Option<string?>("--model") { Description = $"ONNX detection model for every photo (default: each photo through the shipped model of its sensor, {DefaultModel.RelativePath} or {DefaultModel.ThermalRelativePath})", HelpName = "FILE" };
+        var model = new Option<string?>("--model") { Description = $"ONNX detection model file, or a shipped model's name (e.g. dronescan-rgb-pfm1), for every photo (default: each photo through the shipped model of its sensor, {DefaultModel.RelativePath} or {DefaultModel.ThermalRelativePath})", HelpName = "FILE|NAME" };
         var conf = ConfOption.Create();
         var json = new Option<bool>("--json") { Description = "One JSON object per photo per line" };
         var overlap = new Option<double>("--overlap") { Description = "Tile overlap, fraction of the tile size", DefaultValueFactory = _ => 0.2 };
@@ -138,6 +138,14 @@ internal static class DefaultModel
 
     public static string? FindThermal() => RepoFiles.FindUpwards(ThermalRelativePath);
 
+    /// <summary>A <c>--model</c> value: a model file, or the name of a shipped model (<c>dronescan-rgb-pfm1</c> for
+    /// <c>models/dronescan-rgb-pfm1.onnx</c>) when no such file is there.</summary>
+    public static string Resolve(string model) =>
+        !File.Exists(model) && !model.Contains('/', StringComparison.Ordinal) && !model.Contains('\\', StringComparison.Ordinal)
+            && !model.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase) && RepoFiles.FindUpwards($"models/{model}.onnx") is { } shipped
+            ? shipped
+            : model;
+
     /// <summary>
     /// The models a run uses: the named one alone, or without a name the shipped RGB model and, when present, the
     /// shipped thermal one (automatic model choice: each photo the model of its sensor, RGB first). Null, with the
@@ -148,7 +156,7 @@ internal static class DefaultModel
         var paths = new List<string>();
         if (modelPath is not null)
         {
-            paths.Add(modelPath);
+            paths.Add(Resolve(modelPath));
         }
         else if (Find() is { } rgb)
         {

@@ -24,7 +24,7 @@ internal static class EvalCommand
     {
         var data = new Option<string>("--data") { Description = "YOLO dataset folder holding images/ and labels/ (and data.yaml for class names), or a folder of such folders, one per flight", HelpName = "DIR", Required = true };
         var flights = new Option<string[]>("--flights") { Description = "With a folder of flights: only these subfolders", HelpName = "NAME", AllowMultipleArgumentsPerToken = true };
-        var model = new Option<string?>("--model") { Description = $"ONNX detection model (default: {DefaultModel.RelativePath})", HelpName = "FILE" };
+        var model = new Option<string?>("--model") { Description = $"ONNX detection model file, or a shipped model's name (e.g. dronescan-rgb-pfm1) (default: {DefaultModel.RelativePath})", HelpName = "FILE|NAME" };
         var conf = new Option<double?>("--conf") { Description = "Also report precision, recall and FP/MP at this score, and render at it (default: the best-F1 score)", HelpName = "S" };
         var agnostic = new Option<bool>("--agnostic") { Description = "Class-agnostic: every object and detection is one class, 'object' (is something there, whatever it is)" };
         var json = new Option<bool>("--json") { Description = "One JSON object with the same numbers instead of a table" };
@@ -64,7 +64,7 @@ internal static class EvalCommand
 
     private static async Task<int> RunAsync(EvalRequest request, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
-        string? modelPath = request.ModelPath ?? DefaultModel.Find();
+        string? modelPath = request.ModelPath is { } named ? DefaultModel.Resolve(named) : DefaultModel.Find();
         if (modelPath is null)
         {
             error.WriteLine($"no model: {DefaultModel.RelativePath} is not here; pass --model FILE");

@@ -18,7 +18,7 @@ internal static class ScanCommand
         var folder = new Argument<string>("folder") { Description = "Folder of the flight's photos (searched recursively for JPEG, PNG and TIFF)" };
         var outFile = new Option<string?>("--out") { Description = "Also write the hazard points to this file", HelpName = "FILE" };
         var format = ExportOptions.Format();
-        var model = new Option<string?>("--model") { Description = $"ONNX detection model for every photo (default: each photo through the shipped model of its sensor, {DefaultModel.RelativePath} or {DefaultModel.ThermalRelativePath})", HelpName = "FILE" };
+        var model = new Option<string?>("--model") { Description = $"ONNX detection model file, or a shipped model's name (e.g. dronescan-rgb-pfm1), for every photo (default: each photo through the shipped model of its sensor, {DefaultModel.RelativePath} or {DefaultModel.ThermalRelativePath})", HelpName = "FILE|NAME" };
         var db = ExportOptions.Database();
         var conf = ConfOption.Create();
         var maxGsdFactor = new Option<double>("--max-gsd-factor") { Description = "Photos count as coverage up to this many times the model's GSD", DefaultValueFactory = _ => 2, HelpName = "F" };
