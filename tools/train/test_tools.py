@@ -16,6 +16,7 @@ from data import Augmenter, read_data_yaml  # noqa: E402
 from evaluate import average_precision, evaluate, greedy_merge, pr_curve  # noqa: E402
 from model import ContractDetector, SmallObjectNet, arch_of, decode_boxes, net_from_checkpoint  # noqa: E402
 from targets import build_targets, giou_loss  # noqa: E402
+from stage1_recall import best, parse_ckpt, summarise  # noqa: E402
 from train import EpochBatches, batch_seed, main as train_main  # noqa: E402
 from verifier import (Verifier, adaptive_pool, agnostic_nms, apply_deltas, box_deltas, chip_windows, crop_chips,  # noqa: E402
                       dihedral, dihedral_deltas, finetune_last_stage, fit_box_scale, fit_head, fit_ridge,
@@ -391,6 +392,34 @@ class PretrainedTrunk(unittest.TestCase):
             ort = torch.from_numpy(np.fromfile(dst, "<f4"))
         self.assertEqual(ort.numel(), 512)
         self.assertLess(float((ort - self.pooled).abs().max()), 1e-4)
+
+
+class Stage1Recall(unittest.TestCase):
+    @staticmethod
+    def report(flights, free_boxes):
+        def node(tp, fn, fp):
+            return {"overall": {"atConf": {"tp": tp, "fn": fn, "fp": fp}}}
+        out = node(*[sum(f[i] for f in flights.values()) for i in range(3)])
+        out.update(conf=0.05, objectFree={"boxes": free_boxes},
+                   flights=[dict(name=n, **node(*v)) for n, v in flights.items()])
+        return out
+
+    def test_summarise_counts_found_objects_and_boxes(self):
+        s = summarise(self.report({"F02": (17, 16, 2196), "F03": (19, 20, 2007)}, 3153))
+        self.assertEqual(s["flights"]["F02"], {"tp": 17, "objects": 33, "boxes": 2213})
+        self.assertEqual(s["flights"]["F03"], {"tp": 19, "objects": 39, "boxes": 2026})
+        self.assertEqual(s["pooled"], {"tp": 36, "objects": 72, "boxes": 4239})
+        self.assertEqual(s["object_free_boxes"], 3153)
+
+    def test_best_prefers_recall_then_fewer_boxes(self):
+        rows = {t: summarise(self.report({"F": v}, 0)) for t, v in
+                {"a": (30, 42, 100), "b": (36, 36, 900), "c": (36, 36, 500)}.items()}
+        self.assertEqual(best(rows), "c")
+
+    def test_parse_ckpt(self):
+        self.assertEqual(parse_ckpt("x=/a/b/model.pt"), ("x", "/a/b/model.pt"))
+        self.assertEqual(parse_ckpt("/a/b/model-e32.pt"), ("model-e32", "/a/b/model-e32.pt"))
+
 
 if __name__ == "__main__":
     unittest.main()
