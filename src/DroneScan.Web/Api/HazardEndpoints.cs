@@ -94,7 +94,7 @@ public static partial class HazardEndpoints
     /// <summary>Longest class label of a reclassification.</summary>
     public const int MaxLabelChars = 100;
 
-    private static IResult Review(string id, ReviewRequest request, ClaimsPrincipal user, IFlightStore store, IBackgroundJobClient jobs, ILoggerFactory logs)
+    private static IResult Review(string id, ReviewRequest request, ClaimsPrincipal user, IFlightStore store, AreasRebuilds rebuilds)
     {
         ArgumentNullException.ThrowIfNull(request);
         string text = request.Decision?.Trim() ?? "";
@@ -112,27 +112,15 @@ public static partial class HazardEndpoints
         var review = store.AddReview(id, decision, request.Label, request.Comment, user.Identity?.Name ?? "");
 
         // Suggested areas follow the reviews (a rejected point suggests none, an un-rejected one does again): rebuilt
-        // by a job, not in this request; an export of the areas brings them up to date first.
-        // The review is saved by now: a job store that cannot take the job (the SQLite job store under many parallel
-        // reviews) must not turn it into an error. The areas stay as they were until the next rebuild; an areas
-        // export rebuilds them first anyway.
+        // by a job, which AreasRebuilds enqueues after this answer (an enqueue is a job-store transaction). An
+        // export of the areas brings them up to date first.
         if ((before.Hazard.Status == HazardStatus.Rejected) != (ReviewRules.StatusOf(decision) == HazardStatus.Rejected))
         {
-            try
-            {
-                jobs.Enqueue<FlightJobs>(j => j.RebuildAreas(review.FlightId));
-            }
-            catch (BackgroundJobClientException e)
-            {
-                AreasNotQueued(logs.CreateLogger(typeof(HazardEndpoints)), e, id);
-            }
+            rebuilds.Request(review.FlightId);
         }
 
         return Results.Ok(review.ToDto());
     }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Review of {HazardId} saved; the rebuild of its flight's suggested areas could not be queued")]
-    private static partial void AreasNotQueued(ILogger logger, Exception exception, string hazardId);
 
     /// <summary>
     /// Rejects the flight's candidate points whose confidence is below <c>below</c> (0–1), each with its own review

@@ -36,6 +36,8 @@ public static class JobServiceCollectionExtensions
         services.AddOptions<ScanOptions>().BindConfiguration(ScanOptionsSection);
         services.AddSingleton(sp => LoadModels(sp.GetRequiredService<IOptions<JobOptions>>().Value));
         services.AddTransient<FlightJobs>();
+        services.AddSingleton<AreasRebuilds>();
+        services.AddHostedService(sp => sp.GetRequiredService<AreasRebuilds>());
         services.AddHangfire((sp, config) =>
         {
             config.SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
