@@ -4,7 +4,8 @@ using DroneScan.Core.Hazards;
 namespace DroneScan.Web.Jobs;
 
 /// <summary>
-/// Suggested hazard areas that follow the reviews. A review that moves a point across "rejected" enqueues
+/// Suggested hazard areas that follow the reviews. A review that moves a point across "rejected" has (through
+/// <see cref="AreasRebuilds"/>, after its answer)
 /// <see cref="FlightJobs.RebuildAreas"/> instead of rebuilding in the request (the union of a flight's thousands of
 /// buffered points takes seconds, a review action must take milliseconds); an export of the areas brings them up to
 /// date first, so what a planner downloads always matches the reviews.
