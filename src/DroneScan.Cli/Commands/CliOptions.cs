@@ -106,6 +106,10 @@ internal static class ConfOption
     /// <summary>The score threshold to run with: <paramref name="conf"/> when given, else the model's recommendation.</summary>
     public static float Resolve(double? conf, Detection.ModelInfo model) =>
         conf is { } c ? (float)c : Pipeline.Detect.TiledDetectionOptions.RecommendedMinScore(model);
+
+    /// <summary>A tiled detector over each model, each at its own threshold (<see cref="Resolve"/>).</summary>
+    public static List<Pipeline.Detect.TiledDetector> Tiled(List<Detection.OnnxDetector> detectors, Pipeline.Detect.TiledDetectionOptions options, double? conf) =>
+        detectors.ConvertAll(d => new Pipeline.Detect.TiledDetector(d, options with { MinScore = Resolve(conf, d.Info) }));
 }
 
 /// <summary>Option checks with messages that say what was wrong.</summary>

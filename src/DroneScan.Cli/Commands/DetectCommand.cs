@@ -103,8 +103,7 @@ internal static class DetectCommand
         {
             var first = detectors[0].Info;
             var report = request.Json ? (IDetectReport)new DetectJsonReport(output, first) : new DetectTableReport(output, first);
-            var tiled = detectors.ConvertAll(d => new TiledDetector(d, request.Options with { MinScore = ConfOption.Resolve(request.Conf, d.Info) }));
-            var runner = new DetectRunner(tiled, request.Georeference);
+            var runner = new DetectRunner(ConfOption.Tiled(detectors, request.Options, request.Conf), request.Georeference);
             await foreach (var result in runner.RunAsync(files, cancellationToken).ConfigureAwait(false))
             {
                 report.Write(result);
@@ -172,18 +171,17 @@ internal static class DefaultModel
             return null;
         }
 
+        if (paths.FirstOrDefault(p => !File.Exists(p)) is { } missing)
+        {
+            error.WriteLine($"{missing}: no such model file");
+            return null;
+        }
+
         var detectors = new List<OnnxDetector>();
         try
         {
             foreach (var path in paths)
             {
-                if (!File.Exists(path))
-                {
-                    error.WriteLine($"{path}: no such model file");
-                    detectors.ForEach(d => d.Dispose());
-                    return null;
-                }
-
                 detectors.Add(OnnxDetector.Load(path, options));
             }
         }

@@ -123,26 +123,23 @@ internal static class ScanCommand
 
         try
         {
-            try
-            {
-                var models = TiledModelSet.ChooseBySensor(detectors.ConvertAll(d => new TiledDetector(d, request.Options.Detection with { MinScore = ConfOption.Resolve(request.Conf, d.Info) })));
-                return await ScanAsync(request, format, models, output, error, cancellationToken).ConfigureAwait(false);
-            }
-            catch (StoreUnavailableException ex)
-            {
-                // The photo being saved was rolled back whole; the ones before it are stored and will be resumed.
-                error.WriteLine();
-                error.WriteLine(ex.Message);
-                error.WriteLine(ex.Problem == StoreProblem.Full
-                    ? $"scan stopped: disk full. The photos finished so far are saved in {request.Database}; free space and run the same command again to resume"
-                    : $"scan stopped: {request.Database} is locked by another process. The photos finished so far are saved; run the same command again when it has finished to resume");
-                return StoreUnavailableExitCode;
-            }
-            catch (StoreOpenException ex)
-            {
-                error.WriteLine(ex.Message);
-                return 1;
-            }
+            var models = TiledModelSet.ChooseBySensor(ConfOption.Tiled(detectors, request.Options.Detection, request.Conf));
+            return await ScanAsync(request, format, models, output, error, cancellationToken).ConfigureAwait(false);
+        }
+        catch (StoreUnavailableException ex)
+        {
+            // The photo being saved was rolled back whole; the ones before it are stored and will be resumed.
+            error.WriteLine();
+            error.WriteLine(ex.Message);
+            error.WriteLine(ex.Problem == StoreProblem.Full
+                ? $"scan stopped: disk full. The photos finished so far are saved in {request.Database}; free space and run the same command again to resume"
+                : $"scan stopped: {request.Database} is locked by another process. The photos finished so far are saved; run the same command again when it has finished to resume");
+            return StoreUnavailableExitCode;
+        }
+        catch (StoreOpenException ex)
+        {
+            error.WriteLine(ex.Message);
+            return 1;
         }
         finally
         {

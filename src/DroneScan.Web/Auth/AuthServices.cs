@@ -76,7 +76,7 @@ public static class AuthServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(user);
         string material = user.PasswordHash + "\n" + string.Join(",", user.Roles.Order(StringComparer.Ordinal));
-        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(material)))[..16];
+        return UserAdmin.HashToken(material)[..16];
     }
 
     /// <summary>The claims of a signed-in user: name, one role claim per role, and its session stamp.</summary>
