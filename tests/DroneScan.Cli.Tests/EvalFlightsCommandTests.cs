@@ -100,6 +100,36 @@ public sealed class EvalFlightsCommandTests : IDisposable
     }
 
     [Fact]
+    public void Sweep_ReportsEachScore_PooledPerFlightAndOnObjectFreeImages()
+    {
+        // Every box scores 0.9: at 0.5 the three boxes are in (2 found, b's false box on 0.131072 MP object-free);
+        // at 0.95 none is. In the table, one row per score.
+        TwoFlights();
+
+        var json = Json(CliRun.Of("eval", "--json", "--data", _root, "--model", WhiteBox, "--sweep", "0.95", "0.5"));
+        var table = CliRun.Of("eval", "--data", _root, "--model", WhiteBox, "--sweep", "0.5", "0.95");
+
+        var sweep = json.GetProperty("sweep").EnumerateArray().ToList();
+        Assert.Equal([0.5, 0.95], sweep.Select(s => s.GetProperty("threshold").GetDouble()));
+        var at05 = sweep[0].GetProperty("overall");
+        Assert.Equal((2, 1, 0), (at05.GetProperty("tp").GetInt32(), at05.GetProperty("fp").GetInt32(), at05.GetProperty("fn").GetInt32()));
+        Assert.Equal(1 / (2 * ImageMp), sweep[0].GetProperty("objectFree").GetProperty("fpPerMegapixel").GetDouble(), 1e-6);
+        Assert.Equal(0, sweep[1].GetProperty("overall").GetProperty("tp").GetInt32());
+        Assert.Equal(0, sweep[1].GetProperty("objectFree").GetProperty("boxes").GetInt32());
+        var flights = sweep[0].GetProperty("flights").EnumerateArray().ToList();
+        Assert.Equal(["F01", "F02"], flights.Select(f => f.GetProperty("name").GetString()));
+        Assert.All(flights, f => Assert.Equal(1.0, f.GetProperty("point").GetProperty("recall").GetDouble()));
+
+        Assert.Equal(0, table.ExitCode);
+        Assert.Contains("Threshold sweep", table.Output, StringComparison.Ordinal);
+        Assert.Matches(@"0\.500\s+0\.667\s+1\.000\s+2\s+1\s+3\.81\s+7\.63", table.Output); // P, R, tp, fp, FP/MP all, FP/MP free
+        Assert.Matches(@"0\.950\s+0\.000\s+0\.000\s+0\s+0\s+0\.00\s+0\.00", table.Output);
+        var refused = CliRun.Of("eval", "--data", _root, "--model", WhiteBox, "--sweep", "1.5");
+        Assert.NotEqual(0, refused.ExitCode);
+        Assert.Contains("--sweep scores must be in [0, 1], not 1.5", refused.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Flights_PicksTheNamedFlightsOnly()
     {
         TwoFlights();

@@ -106,4 +106,26 @@ public class GroupedEvaluationTests
         Assert.Equal(2.0, at.Groups[1].ObjectFree.FalsePositivesPerMegapixel!.Value, 12);
         Assert.Equal(0.5, at.ObjectFreeThreshold);
     }
+
+    [Fact]
+    public void Sweep_GivesEachScoresOperatingPoint_PooledPerGroupAndOnObjectFreeImages_LowestFirst()
+    {
+        // Flight 1 (0.5 MP): A found at 0.9, B found at 0.4. Flight 2 (1 MP, nothing labelled): boxes 0.8 and 0.3.
+        // At 0.3: pooled TP 2, FP 2, FN 0; object-free 2 boxes / 1 MP; flight 1 recall 1.
+        // At 0.5: TP 1 (A), FP 1 (0.8), FN 1 (B); object-free 1 per MP; flight 1 recall ½.
+        // At 0.95: nothing accepted: TP 0, FP 0, FN 2; object-free 0.
+        var flight1 = new EvaluationGroup("F01", [Image([Truth(A, 0), Truth(B, 0)], [Hit(A, 0.9f, 0), Hit(B, 0.4f, 0)])]);
+        var flight2 = new EvaluationGroup("F02", [Image([], [Hit(A, 0.8f, 0), Hit(B, 0.3f, 0)], 1000, 1000)]);
+
+        var sweep = GroupedEvaluator.Sweep([flight1, flight2], ["ap_mine"], [0.5, 0.95, 0.3, 0.5]);
+
+        Assert.Equal([0.3, 0.5, 0.95], sweep.Select(s => s.Threshold));
+        Assert.Equal((2, 2, 0), (sweep[0].Overall.TruePositives, sweep[0].Overall.FalsePositives, sweep[0].Overall.FalseNegatives));
+        Assert.Equal((1, 1, 1), (sweep[1].Overall.TruePositives, sweep[1].Overall.FalsePositives, sweep[1].Overall.FalseNegatives));
+        Assert.Equal((0, 0, 2), (sweep[2].Overall.TruePositives, sweep[2].Overall.FalsePositives, sweep[2].Overall.FalseNegatives));
+        Assert.Equal([2.0, 1.0, 0.0], sweep.Select(s => s.ObjectFree.FalsePositivesPerMegapixel!.Value));
+        Assert.Equal([1.0, 0.5, 0.0], sweep.Select(s => s.Groups[0].Recall));
+        Assert.All(sweep, s => Assert.Equal(0, s.Groups[1].Truth));
+        Assert.Equal(1.0 / 1.5, sweep[1].Overall.FalsePositivesPerMegapixel, 12); // all images: 1 false box on 1.5 MP
+    }
 }

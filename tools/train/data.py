@@ -135,7 +135,8 @@ class Augmenter:
     augmentation runs in CPU worker processes or, for a whole batch, on the GPU (``train.py --gpu-augment``)."""
 
     def __init__(self, size, scale=(0.5, 1.25), object_crop_p=0.85, min_visible=0.35, flip=True, rot90=True,
-                 brightness=0.15, contrast=(0.7, 1.3), blur_p=0.25, noise_p=0.3, colour=0.1):
+                 brightness=0.15, contrast=(0.7, 1.3), blur_p=0.25, noise_p=0.3, colour=0.1, saturation=None,
+                 hue=0.0, gamma=None, grey_p=0.0):
         self.size = size
         self.scale = scale
         self.object_crop_p = object_crop_p
@@ -143,6 +144,9 @@ class Augmenter:
         self.flip, self.rot90 = flip, rot90
         self.brightness, self.contrast = brightness, contrast
         self.blur_p, self.noise_p, self.colour = blur_p, noise_p, colour
+        # Optional (``PHOTOMETRIC["heavy"]``): saturation range, hue turn (± radians), gamma range, chance of grey.
+        # Drawn only when set, so the standard recipe's random stream (and its runs) stay as they were.
+        self.saturation, self.hue, self.gamma, self.grey_p = saturation, hue, gamma, grey_p
 
     def sample(self, shape, boxes, classes, rng, grey):
         """Random choices for one crop of an image of ``shape`` (h, w, ...) → (params dict, boxes, classes)
@@ -191,6 +195,12 @@ class Augmenter:
         noise = rng.uniform(0.005, 0.04) if rng.random() < self.noise_p else 0.0
         params = dict(window=(ix0, iy0, iwin), hflip=hflip, vflip=vflip, turns=turns, contrast=contrast,
                       brightness=brightness, gain=gain.astype(np.float32), blur=blur, noise=noise)
+        gamma = math.exp(rng.uniform(*np.log(self.gamma))) if self.gamma else 1.0
+        sat, hue = 1.0, 0.0
+        if not grey and (self.saturation or self.hue or self.grey_p):
+            sat = 0.0 if rng.random() < self.grey_p else (rng.uniform(*self.saturation) if self.saturation else 1.0)
+            hue = rng.uniform(-self.hue, self.hue) if self.hue else 0.0
+        params.update(gamma=gamma, colour_matrix=colour_matrix(sat, hue))
         return params, boxes.astype(np.float32).reshape(-1, 4), classes
 
     def crop_pixels(self, image, p):
@@ -219,6 +229,13 @@ class Augmenter:
         batch = torch.stack([self.crop_pixels(im, p) for im, p in zip(images, params)])
         device = batch.device
         n = len(params)
+        gamma = [p.get("gamma", 1.0) for p in params]
+        if any(g != 1.0 for g in gamma):
+            batch = batch.clamp_(1e-4, 1).pow_(torch.tensor(gamma, dtype=torch.float32, device=device).view(n, 1, 1, 1))
+        mats = [p.get("colour_matrix") for p in params]
+        if any(m is not None for m in mats):
+            m = torch.from_numpy(np.stack([np.eye(3, dtype=np.float32) if m is None else m for m in mats])).to(device)
+            batch = torch.einsum("nij,njhw->nihw", m, batch)
         contrast = torch.tensor([p["contrast"] for p in params], dtype=torch.float32, device=device).view(n, 1, 1, 1)
         brightness = torch.tensor([p["brightness"] for p in params], dtype=torch.float32, device=device).view(n, 1, 1, 1)
         gain = torch.from_numpy(np.stack([p["gain"] for p in params])).to(device).view(n, 3, 1, 1)
@@ -240,6 +257,28 @@ class Augmenter:
         if generator is None:
             generator = torch.Generator().manual_seed(int(rng.integers(2**62)))
         return self.apply_batch([image], [params], generator)[0], boxes, classes
+
+
+_YIQ = np.array([[0.299, 0.587, 0.114], [0.596, -0.274, -0.322], [0.211, -0.523, 0.312]], np.float64)
+
+
+def colour_matrix(saturation, hue):
+    """3 × 3 RGB → RGB matrix that keeps luma (YIQ's Y) and turns the chroma plane by ``hue`` radians and scales it
+    by ``saturation`` (0: grey); None for the identity (saturation 1, hue 0)."""
+    if saturation == 1.0 and hue == 0.0:
+        return None
+    c, s = math.cos(hue) * saturation, math.sin(hue) * saturation
+    chroma = np.array([[1, 0, 0], [0, c, -s], [0, s, c]], np.float64)
+    return (np.linalg.inv(_YIQ) @ chroma @ _YIQ).astype(np.float32)
+
+
+PHOTOMETRIC = {
+    # The shipped recipes' photometric changes (the Augmenter's defaults).
+    "standard": {},
+    # Stronger: the ground's colour and light vary far more between sites and seasons than between the training days.
+    "heavy": dict(brightness=0.25, contrast=(0.5, 1.6), colour=0.15, saturation=(0.3, 1.6), hue=0.3, gamma=(0.7, 1.5),
+                  grey_p=0.1, blur_p=0.35, noise_p=0.4),
+}
 
 
 def gaussian_blur(img, sigma):

@@ -3,6 +3,7 @@
 
     cd tools/train && /usr/bin/python3 -m unittest test_tools -v
 """
+import math
 import os
 import tempfile
 import unittest
@@ -12,7 +13,7 @@ import numpy as np
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 import torch  # noqa: E402
 
-from data import Augmenter, read_data_yaml  # noqa: E402
+from data import PHOTOMETRIC, Augmenter, colour_matrix, read_data_yaml  # noqa: E402
 from evaluate import average_precision, evaluate, greedy_merge, pr_curve  # noqa: E402
 from model import ContractDetector, SmallObjectNet, arch_of, decode_boxes, net_from_checkpoint  # noqa: E402
 from targets import build_targets, giou_loss  # noqa: E402
@@ -70,6 +71,36 @@ class Augmentation(unittest.TestCase):
             self.assertLess(abs(xs.max() + 1 - x2), 2.5, f"seed {seed}")
             self.assertLess(abs(ys.min() - y1), 2.5, f"seed {seed}")
             self.assertLess(abs(ys.max() + 1 - y2), 2.5, f"seed {seed}")
+
+    def test_colour_matrix_keeps_luma_and_greys_at_saturation_zero(self):
+        self.assertIsNone(colour_matrix(1.0, 0.0))
+        rgb = np.array([0.8, 0.3, 0.1])
+        luma = np.array([0.299, 0.587, 0.114])
+        for sat, hue in [(0.0, 0.0), (0.5, 0.3), (1.5, -0.35), (1.0, 0.2)]:
+            out = colour_matrix(sat, hue) @ rgb
+            self.assertAlmostEqual(float(luma @ out), float(luma @ rgb), places=5, msg=f"{sat}, {hue}")
+        grey = colour_matrix(0.0, 0.0) @ rgb
+        self.assertAlmostEqual(grey[0], grey[1], places=5)
+        self.assertAlmostEqual(grey[1], grey[2], places=5)
+        self.assertTrue(np.allclose(colour_matrix(1.0, 0.0001) @ rgb, rgb, atol=1e-3))
+        # A half turn of the chroma plane swaps a colour for its opposite about the grey of the same luma.
+        turned = colour_matrix(1.0, math.pi) @ rgb
+        self.assertTrue(np.allclose(turned, 2 * (colour_matrix(0.0, 0.0) @ rgb) - rgb, atol=1e-5))
+
+    def test_heavy_photometric_changes_colours_not_boxes(self):
+        rng_image = np.random.default_rng(1)
+        image = rng_image.integers(0, 256, (200, 300, 3), dtype=np.uint8)
+        boxes = np.array([[100, 50, 140, 70]], np.float32)
+        standard, heavy = Augmenter(96), Augmenter(96, **PHOTOMETRIC["heavy"])
+        differ = 0
+        for seed in range(10):
+            a, ba, _ = standard(image, boxes, np.zeros(1, np.int64), np.random.default_rng(seed), grey=False)
+            b, bb, _ = heavy(image, boxes, np.zeros(1, np.int64), np.random.default_rng(seed), grey=False)
+            self.assertTrue(np.array_equal(ba, bb), f"seed {seed}: the boxes moved")
+            self.assertGreaterEqual(float(b.min()), 0.0)
+            self.assertLessEqual(float(b.max()), 1.0)
+            differ += not torch.allclose(a, b, atol=0.02)
+        self.assertGreaterEqual(differ, 8)
 
 
 class FakeImages:

@@ -28,7 +28,7 @@ import numpy as np
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 import torch  # noqa: E402  (after the environment variable on purpose)
 
-from data import Augmenter, YoloDataset, read_data_yaml
+from data import PHOTOMETRIC, Augmenter, YoloDataset, read_data_yaml
 from evaluate import evaluate, predict
 from model import STRIDE, ContractDetector, SmallObjectNet, arch_of, count_macs, count_parameters
 from targets import build_targets, focal_loss, giou_loss
@@ -48,6 +48,9 @@ def parse_args(argv=None):
     ap.add_argument("--val-size", type=int, default=640, help="validation input size (the deployed tile size)")
     ap.add_argument("--val-downscale", type=int, default=1, help="validate as export_onnx --downscale D would deploy")
     ap.add_argument("--scale", type=float, nargs=2, default=(0.5, 1.25), help="crop scale range (output px per source px)")
+    ap.add_argument("--photometric", choices=sorted(PHOTOMETRIC), default="standard",
+                    help="photometric augmentation: standard (the shipped recipes) or heavy (wider contrast, brightness, "
+                         "colour gain, saturation, hue, gamma, some grey crops)")
     ap.add_argument("--epochs", type=int, default=40)
     ap.add_argument("--batch", type=int, default=16)
     ap.add_argument("--lr", type=float, default=2e-3, help="peak AdamW learning rate")
@@ -210,7 +213,7 @@ def main(argv=None):
     # For --gpu-augment every training image lives on the device (uint8; 1.2 MB per 640-px photo).
     device_images = [torch.from_numpy(a).to(device) for a in train_set.images] if args.gpu_augment else None
     ema = ModelEma(model, args.ema) if args.ema > 0 else None
-    augmenter = Augmenter(args.img_size, scale=tuple(args.scale))
+    augmenter = Augmenter(args.img_size, scale=tuple(args.scale), **PHOTOMETRIC[args.photometric])
     steps_per_epoch = len(train_set) * args.repeat // args.batch
     total_steps = steps_per_epoch * args.epochs
 

@@ -29,12 +29,23 @@ internal static class EvalCommand
         var agnostic = new Option<bool>("--agnostic") { Description = "Class-agnostic: every object and detection is one class, 'object' (is something there, whatever it is)" };
         var json = new Option<bool>("--json") { Description = "One JSON object with the same numbers instead of a table" };
         var proposal = new Option<string?>("--proposal-score") { Description = "Two-stage models: the stage-1 score of the boxes the verifier checks; 'model' takes the model's own (dronescan.proposal_score, what detect and scan use). Default: the score floor, so every stage-1 box is verified", HelpName = "S|model" };
+        var sweep = new Option<double[]>("--sweep") { Description = "Also report recall, precision and false boxes per megapixel (all images, and object-free images) at each of these scores, from the same detections: for choosing a default threshold", HelpName = "S", AllowMultipleArgumentsPerToken = true };
         var render = new Option<string?>("--render") { Description = "Write a PNG of each image with a miss (yellow) or a false detection (red); found objects green", HelpName = "DIR" };
         conf.Validators.Add(r =>
         {
             if (r.GetValueOrDefault<double?>() is { } v && !(v >= 0 && v <= 1))
             {
                 r.AddError($"{conf.Name} must be in [0, 1], not {v.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
+            }
+        });
+        sweep.Validators.Add(r =>
+        {
+            foreach (double v in r.GetValueOrDefault<double[]>() ?? [])
+            {
+                if (!(v >= 0 && v <= 1))
+                {
+                    r.AddError($"{sweep.Name} scores must be in [0, 1], not {v.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
+                }
             }
         });
         proposal.Validators.Add(r =>
@@ -48,7 +59,7 @@ internal static class EvalCommand
 
         var command = new Command("eval", "Measure a detection model on a labelled YOLO dataset or a folder of flights: AP50, AP50:95, precision/recall at the best-F1 score, false positives per megapixel")
         {
-            data, flights, model, conf, agnostic, json, render, proposal,
+            data, flights, model, conf, agnostic, json, render, proposal, sweep,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -56,6 +67,7 @@ internal static class EvalCommand
                 parse.GetValue(data)!, parse.GetValue(flights) ?? [], parse.GetValue(model), parse.GetValue(conf), parse.GetValue(agnostic), parse.GetValue(json), parse.GetValue(render))
             {
                 ProposalScore = parse.GetValue(proposal),
+                Sweep = parse.GetValue(sweep) ?? [],
             };
             return await RunAsync(request, output, error, cancellationToken).ConfigureAwait(false);
         });
@@ -99,7 +111,7 @@ internal static class EvalCommand
 
             // GSD scaling off: dataset images carry no flight metadata, and labels are in the images' own pixels.
             // One detector for every flight: the model runs once per image.
-            double floor = Math.Min(ScoreFloor, request.Conf ?? 1);
+            double floor = Math.Min(ScoreFloor, Math.Min(request.Conf ?? 1, request.Sweep.DefaultIfEmpty(1).Min()));
             float? proposalScore = request.ProposalScore switch
             {
                 null => null,
@@ -120,8 +132,9 @@ internal static class EvalCommand
                 groups.Add((group, detections));
             }
 
-            var report = GroupedEvaluator.Evaluate(
-                [.. groups.Select(g => new EvaluationGroup(g.Group.Name, [.. g.Detections.Images.Select(i => i.Evaluation)]))], classNames, request.Conf, request.Agnostic);
+            List<EvaluationGroup> evaluationGroups = [.. groups.Select(g => new EvaluationGroup(g.Group.Name, [.. g.Detections.Images.Select(i => i.Evaluation)]))];
+            var report = GroupedEvaluator.Evaluate(evaluationGroups, classNames, request.Conf, request.Agnostic);
+            var swept = GroupedEvaluator.Sweep(evaluationGroups, classNames, request.Sweep, request.Agnostic);
             RenderSummary? rendered = null;
             if (request.RenderDirectory is { } renderDir)
             {
@@ -132,7 +145,7 @@ internal static class EvalCommand
             }
 
             int unreadable = groups.Sum(g => g.Detections.Unreadable.Count);
-            var run = new EvalRun(set, detector.Info, report, [.. groups.Select(g => g.Detections.Unreadable.Count)], request.Conf, floor, rendered);
+            var run = new EvalRun(set, detector.Info, report, [.. groups.Select(g => g.Detections.Unreadable.Count)], request.Conf, floor, rendered) { Sweep = swept };
             if (request.Json)
             {
                 EvalJsonReport.Write(output, run);
@@ -172,5 +185,8 @@ internal static class EvalCommand
     {
         /// <summary>A score in [0, 1] (validated), "model", or null.</summary>
         public string? ProposalScore { get; init; }
+
+        /// <summary>Scores of the threshold sweep (--sweep), in [0, 1] (validated); empty: none.</summary>
+        public double[] Sweep { get; init; } = [];
     }
 }

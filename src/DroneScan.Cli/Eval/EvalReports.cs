@@ -16,6 +16,9 @@ internal sealed record EvalRun(
 {
     public int Unreadable => UnreadableByGroup.Sum();
 
+    /// <summary>The operating points of --sweep, lowest score first (empty without it).</summary>
+    public IReadOnlyList<SweepPoint> Sweep { get; init; } = [];
+
     /// <summary>Where the object-free threshold came from, in words.</summary>
     public string ObjectFreeThresholdSource => Conf is not null ? "--conf" : "the best-F1 score of all images";
 }
@@ -32,6 +35,8 @@ internal sealed record EvalRun(
 /// at --conf or the pooled best-F1 score; fpPerMegapixel null without such images). AP is null for a class with
 /// nothing to find; overall AP is the mean over the classes with objects, overall operating points pool the classes
 /// under one threshold. The top-level numbers pool every flight; "flights" is null unless --data is a folder of flights.
+/// With --sweep, <c>"sweep": [{"threshold", "overall": POINT, "objectFree": OBJECTFREE, "flights": [{"name", "point": POINT}]|null}]</c>,
+/// lowest score first.
 /// </summary>
 internal static class EvalJsonReport
 {
@@ -90,6 +95,11 @@ internal static class EvalJsonReport
                 w.WriteNull("flights");
             }
 
+            if (run.Sweep.Count > 0)
+            {
+                WriteSweep(w, run);
+            }
+
             if (run.Rendered is { } rendered)
             {
                 w.WriteStartObject("rendered");
@@ -104,6 +114,39 @@ internal static class EvalJsonReport
 
         output.WriteLine(System.Text.Encoding.UTF8.GetString(buffer.ToArray()));
         output.Flush();
+    }
+
+    private static void WriteSweep(Utf8JsonWriter w, EvalRun run)
+    {
+        w.WriteStartArray("sweep");
+        foreach (var s in run.Sweep)
+        {
+            w.WriteStartObject();
+            WriteNullable(w, "threshold", s.Threshold);
+            WritePoint(w, "overall", s.Overall);
+            WriteObjectFree(w, s.ObjectFree);
+            if (run.Set.IsFlights)
+            {
+                w.WriteStartArray("flights");
+                for (int g = 0; g < s.Groups.Count; g++)
+                {
+                    w.WriteStartObject();
+                    w.WriteString("name", run.Report.Groups[g].Name);
+                    WritePoint(w, "point", s.Groups[g]);
+                    w.WriteEndObject();
+                }
+
+                w.WriteEndArray();
+            }
+            else
+            {
+                w.WriteNull("flights");
+            }
+
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
     }
 
     private static void WriteSet(Utf8JsonWriter w, EvaluationReport r, int unreadable)
@@ -242,6 +285,12 @@ internal static class EvalTableReport
 
         output.WriteLine();
         WriteObjectFree(output, run);
+        if (run.Sweep.Count > 0)
+        {
+            output.WriteLine();
+            WriteSweep(output, run);
+        }
+
         if (run.Rendered is { } rendered)
         {
             output.WriteLine();
@@ -295,6 +344,26 @@ internal static class EvalTableReport
         }
 
         output.WriteLine(ObjectFreeRow("all", all));
+    }
+
+    /// <summary>--sweep: one row per score, pooled over all images, with the object-free FP/MP (and each flight's recall).</summary>
+    private static void WriteSweep(TextWriter output, EvalRun run)
+    {
+        var c = CultureInfo.InvariantCulture;
+        output.WriteLine("Threshold sweep (IoU 0.5; all images pooled; FP/MP free: false boxes per megapixel on object-free images):");
+        string flights = run.Set.IsFlights ? string.Concat(run.Report.Groups.Select(g => $"  {Clip(g.Name),18}")) : "";
+        output.WriteLine($"  score  precision  recall    tp     fp    FP/MP  FP/MP free{(flights.Length > 0 ? "  recall per flight:" : "")}");
+        if (flights.Length > 0)
+        {
+            output.WriteLine(new string(' ', 58) + flights);
+        }
+
+        foreach (var s in run.Sweep)
+        {
+            var p = s.Overall;
+            string perFlight = run.Set.IsFlights ? string.Concat(s.Groups.Select(g => string.Create(c, $"  {g.Recall,18:0.000}"))) : "";
+            output.WriteLine(string.Create(c, $"{s.Threshold,7:0.000} {p.Precision,10:0.000} {p.Recall,7:0.000} {p.TruePositives,5} {p.FalsePositives,6} {p.FalsePositivesPerMegapixel,8:0.00} {FpPerMp(s.ObjectFree),11}{(perFlight.Length > 0 ? new string(' ', 1) : "")}{perFlight}"));
+        }
     }
 
     private static string ObjectFreeRow(string name, ObjectFreeRate o) =>

@@ -64,6 +64,13 @@ public sealed record GroupedEvaluationReport(IReadOnlyList<GroupReport> Groups, 
     public double? ObjectFreeThreshold => ObjectFree.Threshold;
 }
 
+/// <summary>One score of a threshold sweep: all groups pooled, the object-free images' false boxes, and each group.</summary>
+/// <param name="Threshold">The score: detections at or above it are accepted.</param>
+/// <param name="Overall">All groups pooled (classes pooled under the one threshold).</param>
+/// <param name="ObjectFree">False boxes on the object-free images of all groups at this score.</param>
+/// <param name="Groups">Each group's pooled operating point, in the groups' order.</param>
+public sealed record SweepPoint(double Threshold, OperatingPoint Overall, ObjectFreeRate ObjectFree, IReadOnlyList<OperatingPoint> Groups);
+
 /// <summary>
 /// Evaluates groups of images with <see cref="DetectionEvaluator"/>, each group and all pooled, and counts the false
 /// boxes on object-free images. These are counted at one score for every group: the threshold given, else the
@@ -93,5 +100,20 @@ public static class GroupedEvaluator
             .Select(g => new GroupReport(g.Name, DetectionEvaluator.Evaluate(g.Images, classNames, threshold), ObjectFreeRate.At(g.Images, at)))
             .ToList();
         return new GroupedEvaluationReport(reports, overall, ObjectFreeRate.At(all, at), classAgnostic);
+    }
+
+    /// <summary>
+    /// The operating points at several scores from one set of detections, lowest score first: recall against false
+    /// boxes per megapixel, to choose a model's default threshold (e.g. the lowest score whose false boxes on
+    /// object-free images stay within what analysts can review) without running the model again.
+    /// </summary>
+    public static IReadOnlyList<SweepPoint> Sweep(IReadOnlyList<EvaluationGroup> groups, IReadOnlyList<string> classNames, IEnumerable<double> thresholds, bool classAgnostic = false)
+    {
+        ArgumentNullException.ThrowIfNull(thresholds);
+        return [.. thresholds.Distinct().Order().Select(t =>
+        {
+            var report = Evaluate(groups, classNames, t, classAgnostic);
+            return new SweepPoint(t, report.Overall.Overall.AtThreshold!, report.ObjectFree, [.. report.Groups.Select(g => g.Report.Overall.AtThreshold!)]);
+        })];
     }
 }
