@@ -19,15 +19,20 @@ public sealed class ChipVerifier : IDisposable
     private readonly string[] _inputNames;
     private readonly string[] _outputNames;
 
-    private ChipVerifier(InferenceSession session, VerifierInfo info)
+    private ChipVerifier(InferenceSession session, VerifierInfo info, ChipVerifier? screen)
     {
         _session = session;
         Info = info;
+        Screen = screen;
         _inputNames = [info.InputName];
         _outputNames = [info.OutputName];
     }
 
     public VerifierInfo Info { get; }
+
+    /// <summary>The cheaper first check this verifier names (<see cref="VerifierInfo.Screen"/>), loaded with it and
+    /// owned by it; null when there is none.</summary>
+    public ChipVerifier? Screen { get; }
 
     /// <summary>Loads and validates a verifier; throws <see cref="ModelLoadException"/> naming its file and the problem.</summary>
     /// <param name="path">The verifier file.</param>
@@ -50,15 +55,92 @@ public sealed class ChipVerifier : IDisposable
             throw new ModelLoadException(path, $"not a loadable ONNX verifier ({OnnxDetector.FirstLine(ex.Message)})", ex);
         }
 
+        ChipVerifier? screen = null;
         try
         {
-            return new ChipVerifier(session, Describe(path, session));
+            var info = Describe(path, session);
+            if (ScreenPath(path, session) is { } screenPath)
+            {
+                screen = LoadScreen(screenPath, sessionOptions, path);
+                var s = screen.Info;
+                if (s.ChipSize != info.ChipSize || s.ChipContext != info.ChipContext || s.ChipMinPx != info.ChipMinPx || s.FixedBatch != info.FixedBatch)
+                {
+                    throw new ModelLoadException(screenPath, string.Create(
+                        System.Globalization.CultureInfo.InvariantCulture,
+                        $"a screen must take the chips of the verifier that names it ({path}: {info.ChipSize} px, context {info.ChipContext}, min side {info.ChipMinPx} px, batch {info.FixedBatch?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "dynamic"}), not {s.ChipSize} px, context {s.ChipContext}, min side {s.ChipMinPx} px, batch {s.FixedBatch?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "dynamic"}"));
+                }
+
+                double? score = ModelMetadataParser.ParseNumber(Meta(session, "dronescan.screen_score"), "dronescan.screen_score", 0, 1);
+                info = info with { Screen = s, ScreenScore = score ?? throw new ModelLoadException(path, "metadata 'dronescan.screen' needs 'dronescan.screen_score' (the screen probability a chip needs to be verified)") };
+            }
+
+            return new ChipVerifier(session, info, screen);
+        }
+        catch (FormatException ex)
+        {
+            screen?.Dispose();
+            session.Dispose();
+            throw new ModelLoadException(path, ex.Message, ex);
+        }
+        catch
+        {
+            screen?.Dispose();
+            session.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>A screen: a verifier file loaded as one, but one that names a screen of its own is refused.</summary>
+    private static ChipVerifier LoadScreen(string path, SessionOptions sessionOptions, string verifierPath)
+    {
+        if (!File.Exists(path))
+        {
+            throw new ModelLoadException(path, $"screen file not found (the verifier {verifierPath} names it in 'dronescan.screen')");
+        }
+
+        InferenceSession session;
+        try
+        {
+            session = new InferenceSession(path, sessionOptions);
+        }
+        catch (OnnxRuntimeException ex)
+        {
+            throw new ModelLoadException(path, $"not a loadable ONNX screen ({OnnxDetector.FirstLine(ex.Message)})", ex);
+        }
+
+        try
+        {
+            if (Meta(session, "dronescan.screen") is not null)
+            {
+                throw new ModelLoadException(path, "a screen cannot name a screen of its own ('dronescan.screen')");
+            }
+
+            return new ChipVerifier(session, Describe(path, session), null);
         }
         catch
         {
             session.Dispose();
             throw;
         }
+    }
+
+    private static string? Meta(InferenceSession session, string key) =>
+        session.ModelMetadata.CustomMetadataMap.TryGetValue(key, out var v) ? v : null;
+
+    /// <summary>The screen file the verifier names, in its folder; null when it names none.</summary>
+    private static string? ScreenPath(string path, InferenceSession session)
+    {
+        if (Meta(session, "dronescan.screen") is not { } name)
+        {
+            return null;
+        }
+
+        if (string.IsNullOrWhiteSpace(name) || System.IO.Path.IsPathRooted(name) || name.Contains('/', StringComparison.Ordinal) || name.Contains('\\', StringComparison.Ordinal))
+        {
+            throw new ModelLoadException(path, $"metadata 'dronescan.screen' must name a file in the verifier's folder, not '{name}'");
+        }
+
+        return System.IO.Path.Combine(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!, name.Trim());
     }
 
     /// <summary>
@@ -102,6 +184,7 @@ public sealed class ChipVerifier : IDisposable
 
     public void Dispose()
     {
+        Screen?.Dispose();
         _runOptions.Dispose();
         _session.Dispose();
     }

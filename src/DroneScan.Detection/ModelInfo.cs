@@ -116,6 +116,19 @@ public sealed record VerifierInfo
 
     /// <summary>Weight w of the verifier in the final score p1^(1−w) · p2^w (default 1: the verifier's probability alone).</summary>
     public double VerifyWeight { get; init; } = 1;
+
+    /// <summary>A cheaper first check the verifier names (<c>dronescan.screen</c>, a verifier file in its folder with the
+    /// same chip size, context and minimum side): every candidate's chip goes through it, and only chips whose
+    /// probability there reaches <see cref="ScreenScore"/> go through this verifier. Null: every candidate goes
+    /// through this verifier.</summary>
+    public VerifierInfo? Screen { get; init; }
+
+    /// <summary>The screen probability a chip needs to be verified (<c>dronescan.screen_score</c>; required with a screen).</summary>
+    public double ScreenScore { get; init; }
+
+    /// <summary>The hash that identifies what this verifier does: its file's, or with a screen, SHA-256 of
+    /// "verifier-hash:screen-hash" (<see cref="ModelInfo.CombinedSha256"/>).</summary>
+    public string StageSha256 => Screen is { } screen ? ModelInfo.CombinedSha256(Sha256, screen.Sha256) : Sha256;
 }
 
 /// <summary>A model file that cannot be used, with the file and what is wrong with it.</summary>

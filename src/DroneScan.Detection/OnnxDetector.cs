@@ -91,7 +91,7 @@ public sealed class OnnxDetector : IDetector, IDisposable
             if (VerifierPath(path, session) is { } verifierPath)
             {
                 verifier = ChipVerifier.Load(verifierPath, sessionOptions, path);
-                info = info with { Verifier = verifier.Info, Sha256 = ModelInfo.CombinedSha256(info.FileSha256, verifier.Info.Sha256) };
+                info = info with { Verifier = verifier.Info, Sha256 = ModelInfo.CombinedSha256(info.FileSha256, verifier.Info.StageSha256) };
             }
 
             return new OnnxDetector(session, info, verifier);

@@ -76,9 +76,49 @@ public sealed class VerifiedModelCommandTests : IDisposable
         Assert.Equal("fixture-verifier", verifier.GetProperty("name").GetString());
         Assert.Equal("0.2.0", verifier.GetProperty("version").GetString());
         Assert.NotEqual(verifier.GetProperty("sha256").GetString(), json.GetProperty("model").GetProperty("sha256").GetString());
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, verifier.GetProperty("screen").ValueKind);
         var overall = json.GetProperty("overall");
         Assert.Equal(1.0, overall.GetProperty("ap50").GetDouble());
         Assert.Equal(0.278652, overall.GetProperty("bestF1").GetProperty("threshold").GetDouble(), 5);
+    }
+
+    [Fact]
+    public void Detect_WithAScreenedVerifier_DropsWhatTheScreenRejects_AndEvalNamesTheScreen()
+    {
+        // white-box-256-screened.onnx: the same verifier behind a screen (p = green / 255 at the chip centre, needs
+        // 0.5). Both rectangles of the photo are green 255, so both pass; a magenta one (255, 60, 255) added to a
+        // copy fails the screen and is dropped, though the verifier alone would give it √0.9.
+        string screened = Path.Combine(AppContext.BaseDirectory, "Models", "white-box-256-screened.onnx");
+        string photo = Photo();
+        string withMagenta = Path.Combine(_folder, "b.png");
+        using (var image = Image.Load<Rgb24>(photo))
+        {
+            for (int y = 180; y < 220; y++)
+            {
+                for (int x = 180; x < 220; x++)
+                {
+                    image[x, y] = new Rgb24(255, 60, 255);
+                }
+            }
+
+            image.SaveAsPng(withMagenta);
+        }
+
+        var run = CliRun.Of("detect", "--json", "--conf", "0.25", "--model", screened, withMagenta);
+        var plain = CliRun.Of("detect", "--json", "--conf", "0.25", "--model", Verified, withMagenta);
+
+        Assert.Equal([0.9487, 0.2787], Scores(run));
+        Assert.Equal([0.9487, 0.9487, 0.2787], Scores(plain));
+
+        string images = Path.Combine(_folder, "val", "images");
+        Directory.CreateDirectory(images);
+        Directory.CreateDirectory(Path.Combine(_folder, "val", "labels"));
+        File.Copy(photo, Path.Combine(images, "a.png"));
+        var eval = CliRun.Of("eval", "--json", "--data", Path.Combine(_folder, "val"), "--model", screened);
+        var screen = Assert.Single(eval.JsonLines()).GetProperty("model").GetProperty("verifier").GetProperty("screen");
+        Assert.Equal("fixture-screen", screen.GetProperty("name").GetString());
+        Assert.Equal(0.5, screen.GetProperty("score").GetDouble());
+        Assert.Contains("behind screen fixture-screen 0.1.0 (>= 0.5)", CliRun.Of("eval", "--data", Path.Combine(_folder, "val"), "--model", screened).Output, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -45,6 +45,22 @@ internal static class Fixtures
 
     public static string BadDefaultConf => Path.Combine(Dir, "bad-default-conf.onnx");
 
+    /// <summary>The white-box detector naming <see cref="ScreenedVerifier"/> (proposal 0.05, default conf 0.3).</summary>
+    public static string WhiteBoxScreened => Path.Combine(Dir, "white-box-256-screened.onnx");
+
+    /// <summary><see cref="RedVerifier"/>'s graph (context 1.5, min 8 px, weight 0.5) naming <see cref="GreenScreen"/>
+    /// as its screen with <c>dronescan.screen_score</c> 0.5.</summary>
+    public static string ScreenedVerifier => Path.Combine(Dir, "verifier-red-32-screened.onnx");
+
+    /// <summary>A screen: p = mean green of the chip's central 4 × 4 of 32 × 32 (context 1.5, min 8 px).</summary>
+    public static string GreenScreen => Path.Combine(Dir, "screen-green-32.onnx");
+
+    /// <summary>A detector whose verifier names a screen file that is not there.</summary>
+    public static string ScreenMissing => Path.Combine(Dir, "white-box-256-screen-missing.onnx");
+
+    /// <summary>A detector whose verifier names a screen of 16-px chips (the verifier takes 32 px).</summary>
+    public static string ScreenOtherChips => Path.Combine(Dir, "white-box-256-screen-16.onnx");
+
     /// <summary>Declares <c>dronescan.sensor</c> = thermal and <c>dronescan.bands</c> = lwir,lwir,lwir.</summary>
     public static string Thermal1Class => Path.Combine(Dir, "thermal-1class.onnx");
 

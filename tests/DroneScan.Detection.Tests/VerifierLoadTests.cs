@@ -124,6 +124,41 @@ public class VerifierLoadTests
     }
 
     [Fact]
+    public void Load_ReadsTheScreen_AndTheRecordedHashCoversAllThreeFiles()
+    {
+        using var detector = OnnxDetector.Load(Fixtures.WhiteBoxScreened);
+        var verifier = detector.Info.Verifier!;
+        string detectorHash = FileSha256(Fixtures.WhiteBoxScreened), verifierHash = FileSha256(Fixtures.ScreenedVerifier), screenHash = FileSha256(Fixtures.GreenScreen);
+
+        Assert.NotNull(detector.Verifier!.Screen);
+        Assert.Same(detector.Verifier.Screen!.Info, verifier.Screen);
+        Assert.Equal(Path.GetFullPath(Fixtures.GreenScreen), verifier.Screen!.Path);
+        Assert.Equal(("fixture-screen", "0.1.0"), (verifier.Screen.Name, verifier.Screen.Version));
+        Assert.Equal(0.5, verifier.ScreenScore);
+        Assert.Equal(verifierHash, verifier.Sha256);
+        Assert.Equal(ModelInfo.CombinedSha256(verifierHash, screenHash), verifier.StageSha256);
+        Assert.Equal(ModelInfo.CombinedSha256(detectorHash, ModelInfo.CombinedSha256(verifierHash, screenHash)), detector.Info.Sha256);
+
+        using var unscreened = OnnxDetector.Load(Fixtures.WhiteBoxVerified);
+        Assert.Null(unscreened.Verifier!.Screen);
+        Assert.Equal(unscreened.Info.Verifier!.Sha256, unscreened.Info.Verifier.StageSha256);
+    }
+
+    [Fact]
+    public void Load_Throws_NamingTheScreenFile_WhenItIsMissing_OrTakesOtherChips()
+    {
+        var missing = Assert.Throws<ModelLoadException>(() => OnnxDetector.Load(Fixtures.ScreenMissing));
+        var other = Assert.Throws<ModelLoadException>(() => OnnxDetector.Load(Fixtures.ScreenOtherChips));
+
+        Assert.Equal(Path.Combine(Path.GetFullPath(Fixtures.Dir), "no-such-screen.onnx"), missing.ModelPath);
+        Assert.Contains("screen file not found", missing.Message, StringComparison.Ordinal);
+        Assert.Contains("verifier-screen-missing.onnx", missing.Message, StringComparison.Ordinal); // the verifier that names it
+        Assert.Equal(Path.Combine(Path.GetFullPath(Fixtures.Dir), "screen-green-16.onnx"), other.ModelPath);
+        Assert.Contains("32 px", other.Message, StringComparison.Ordinal);
+        Assert.Contains("not 16 px", other.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Load_Throws_NamingTheVerifierFile_WhenItIsMissing()
     {
         var ex = Assert.Throws<ModelLoadException>(() => OnnxDetector.Load(Fixtures.VerifierMissing));

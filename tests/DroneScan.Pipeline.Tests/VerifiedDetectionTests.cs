@@ -58,6 +58,31 @@ public sealed class VerifiedDetectionTests : IDisposable
     }
 
     [Fact]
+    public void AScreenedVerifier_VerifiesOnlyTheChipsTheScreenPasses()
+    {
+        // white-box-256-screened.onnx: the same verifier (p2 = mean red, weight 0.5) behind a screen (p = mean green,
+        // screen_score 0.5). White passes the screen (green 1): √(0.9 × 1). Little red (22, 255, 255) passes:
+        // √(0.9 × 22/255). Magenta (255, 60, 255) fails the screen (green 60/255) and is dropped, though the
+        // verifier alone gives it √0.9; so does (255, 110, 255): green 110/255 < 0.5. (All are brighter than
+        // mid-grey, so the white-box detector proposes each; one rectangle per row and column.)
+        using var screened = OnnxDetector.Load(Path.Combine(AppContext.BaseDirectory, "Models", "white-box-256-screened.onnx"));
+        using var image = Draw(256, 256, (20, 20, 60, 60, White), (65, 65, 95, 95, new Rgb24(255, 60, 255)), (100, 100, 140, 140, LittleRed),
+            (180, 180, 220, 220, new Rgb24(255, 110, 255)));
+        var options = new TiledDetectionOptions { MinScore = 0.25f };
+
+        var hits = new TiledDetector(screened, options).Detect("scene", image, scale: 1).Detections;
+        var unscreened = new TiledDetector(_model, options).Detect("scene", image, scale: 1).Detections;
+
+        Assert.Equal(2, hits.Count);
+        Assert.Equal(0.948683f, hits[0].Score, 1e-5f);
+        Assert.Equal(20, hits[0].Box.X1, 0.01);
+        Assert.Equal(0.278652f, hits[1].Score, 1e-5f);
+        Assert.Equal(100, hits[1].Box.X1, 0.01);
+        Assert.Equal(100, hits[1].Box.Y1, 0.01);
+        Assert.Equal(4, unscreened.Count); // without the screen the two magenta boxes stay
+    }
+
+    [Fact]
     public void TheFinalScore_NotTheDetectorsScore_IsComparedWithMinScore()
     {
         using var image = Draw(256, 256, (20, 20, 60, 60, White), (100, 100, 140, 140, LittleRed));

@@ -784,6 +784,7 @@ def cmd_export(args):
             "dronescan.chip_context": str(CONTEXT), "dronescan.chip_min_px": str(MIN_PX),
             "dronescan.verify_weight": str(args.weight),
             "dronescan.verifier_tta": "8" if args.tta else "1",
+            **({"dronescan.screen": args.screen, "dronescan.screen_score": str(args.screen_score)} if args.screen else {}),
             "dronescan.description": "Chip verifier (stage 2) of the RGB model: ImageNet ResNet-18 trunk "
                                      "(Microsoft.ML.DnnImageFeaturizer.ResNet18, MIT) to stage 3 + a linear layer "
                                      "trained on real PFM-1 drone tiles; see models/dronescan-rgb.md"}
@@ -850,6 +851,10 @@ def main(argv=None):
     x.add_argument("--weight", type=float, default=1.0)
     x.add_argument("--tta", action="store_true", help="average the 8 flips and quarter turns in the graph (8× the cost)")
     x.add_argument("--no-reg", action="store_true", help="leave the box regressor out (output [N, 1])")
+    x.add_argument("--screen", help="a cheaper verifier file in the same folder (e.g. this one exported without --tta) that "
+                                    "every candidate goes through first (dronescan.screen)")
+    x.add_argument("--screen-score", type=float, default=0.05,
+                   help="the screen probability a chip needs to go through this verifier (dronescan.screen_score)")
     for p in (t, e, c, x, b, a):
         p.add_argument("--resnet18", help="ResNet18.onnx (default: restored from NuGet by tools/pretrained/fetch.sh)")
         p.add_argument("--threads", type=int, default=2)

@@ -25,7 +25,8 @@ internal sealed record EvalRun(
 
 /// <summary>
 /// One JSON object for the whole run:
-/// <c>{"data", "model": {"name", "version", "sha256", "verifier": {"name", "version", "sha256"}|null}, "agnostic",
+/// <c>{"data", "model": {"name", "version", "sha256", "verifier": {"name", "version", "sha256", "screen": {"name",
+/// "version", "sha256", "score"}|null}|null}, "agnostic",
 /// "images", "unreadable", "megapixels", "iou", "scoreFloor", "conf", "overall": METRICS, "classes": [{"id", "name",
 /// METRICS…}], "objectFree": OBJECTFREE, "flights": [{"name", "images", "unreadable", "megapixels", "overall",
 /// "classes", "objectFree"}]|null, "rendered"}</c> where METRICS is <c>"truth", "detections", "ap50", "ap50To95",
@@ -60,6 +61,20 @@ internal static class EvalJsonReport
                 w.WriteString("name", verifier.Name);
                 w.WriteString("version", verifier.Version);
                 w.WriteString("sha256", verifier.Sha256);
+                if (verifier.Screen is { } screen)
+                {
+                    w.WriteStartObject("screen");
+                    w.WriteString("name", screen.Name);
+                    w.WriteString("version", screen.Version);
+                    w.WriteString("sha256", screen.Sha256);
+                    WriteNullable(w, "score", verifier.ScreenScore);
+                    w.WriteEndObject();
+                }
+                else
+                {
+                    w.WriteNull("screen");
+                }
+
                 w.WriteEndObject();
             }
             else
@@ -246,7 +261,9 @@ internal static class EvalTableReport
     {
         var c = CultureInfo.InvariantCulture;
         var r = run.Report.Overall;
-        string verifier = run.Model.Verifier is { } v ? $", verifier {v.Name} {v.Version}" : "";
+        string verifier = run.Model.Verifier is { } v
+            ? $", verifier {v.Name} {v.Version}" + (v.Screen is { } sc ? string.Create(c, $" behind screen {sc.Name} {sc.Version} (>= {v.ScreenScore:0.###})") : "")
+            : "";
         output.WriteLine(string.Create(c, $"{run.Set.Directory}: {r.Images} image(s) ({run.Unreadable} unreadable), {r.Megapixels:0.##} MP, {r.Overall.Truth} object(s), {r.Overall.Detections} box(es) scoring >= {run.ScoreFloor:0.###}; model {run.Model.Name} {run.Model.Version}{verifier}"));
         if (run.Set.IsFlights)
         {

@@ -166,7 +166,9 @@ public sealed class TiledDetector(IDetector detector, TiledDetectionOptions opti
     /// refines boxes (<see cref="VerifierInfo.RefinesBoxes"/>) also replaces each box with the one it places in the
     /// chip, and the refined boxes then go through <see cref="TiledDetectionOptions.RefinedMerge"/> (class-agnostic
     /// suppression at IoU 0.5 by default: two candidates refined onto one object are one hit). Best score first.
-    /// Without a verifier, or without candidates, the candidates come back as they are and nothing runs.
+    /// Without a verifier, or without candidates, the candidates come back as they are and nothing runs. A verifier
+    /// with a screen (<see cref="VerifierInfo.Screen"/>) runs only on the chips whose screen probability reaches
+    /// <see cref="VerifierInfo.ScreenScore"/>; the others are dropped.
     /// </summary>
     private IReadOnlyList<DetectionBox> Verify(Image<Rgb24> image, double scale, int width, int height, IReadOnlyList<DetectionBox> candidates)
     {
@@ -183,6 +185,7 @@ public sealed class TiledDetector(IDetector detector, TiledDetectionOptions opti
         _probabilities ??= new float[perRun];
         _deltas ??= info.RefinesBoxes ? new ChipBoxDeltas[perRun] : [];
         var windows = new ChipWindow[perRun];
+        var indices = new int[perRun];
         var kept = new List<DetectionBox>(candidates.Count);
         for (int start = 0; start < candidates.Count; start += perRun)
         {
@@ -194,10 +197,43 @@ public sealed class TiledDetector(IDetector detector, TiledDetectionOptions opti
                 ChipSampler.Sample(image, windows[i], size, _chips.AsSpan(i * plane, plane));
             }
 
-            verifier.Verify(_chips, info.FixedBatch ?? count, _probabilities, _deltas);
-            for (int i = 0; i < count; i++)
+            // A screen first: only the chips it passes go on, moved to the front of the buffer in order.
+            int verified = count;
+            if (verifier.Screen is { } screen)
             {
-                var candidate = candidates[start + i];
+                screen.Verify(_chips, info.FixedBatch ?? count, _probabilities);
+                verified = 0;
+                for (int i = 0; i < count; i++)
+                {
+                    if (_probabilities[i] >= info.ScreenScore)
+                    {
+                        if (verified != i)
+                        {
+                            _chips.AsSpan(i * plane, plane).CopyTo(_chips.AsSpan(verified * plane, plane));
+                            windows[verified] = windows[i];
+                        }
+
+                        indices[verified++] = start + i;
+                    }
+                }
+
+                if (verified == 0)
+                {
+                    continue;
+                }
+            }
+            else
+            {
+                for (int i = 0; i < count; i++)
+                {
+                    indices[i] = start + i;
+                }
+            }
+
+            verifier.Verify(_chips, info.FixedBatch ?? verified, _probabilities, _deltas);
+            for (int i = 0; i < verified; i++)
+            {
+                var candidate = candidates[indices[i]];
                 float score = VerifiedScore.Combine(candidate.Score, _probabilities[i], info.VerifyWeight);
                 if (score < Options.MinScore)
                 {

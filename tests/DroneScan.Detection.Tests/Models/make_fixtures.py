@@ -179,9 +179,10 @@ def bench_detector(size=640, classes=3, seed=7):
     return with_metadata(model, names="{0: 'ap_mine', 1: 'at_mine', 2: 'uxo'}", imgsz=f"[{size}, {size}]", stride="8")
 
 
-def centre_red_verifier(size=32):
-    """A chip verifier: chips [N, 3, S, S] -> [N, 1] = the mean red of the chip's central 4 x 4 samples, so a test
-    knows p2 from the colour of the object the chip is centred on, whatever its edges and context look like."""
+def centre_red_verifier(size=32, channel=0):
+    """A chip verifier: chips [N, 3, S, S] -> [N, 1] = the mean red (``channel`` 0; 1 green) of the chip's central
+    4 x 4 samples, so a test knows p2 from the colour of the object the chip is centred on, whatever its edges and
+    context look like."""
     c = size // 2
     c_ = lambda name, arr: numpy_helper.from_array(np.asarray(arr), name)
     nodes = [
@@ -189,7 +190,7 @@ def centre_red_verifier(size=32):
         helper.make_node("ReduceMean", ["centre"], ["prob"], axes=[2, 3], keepdims=0),
     ]
     inits = [
-        c_("starts", np.array([0, c - 2, c - 2], np.int64)), c_("ends", np.array([1, c + 2, c + 2], np.int64)),
+        c_("starts", np.array([channel, c - 2, c - 2], np.int64)), c_("ends", np.array([channel + 1, c + 2, c + 2], np.int64)),
         c_("axes", np.array([1, 2, 3], np.int64)),
     ]
     graph = helper.make_graph(
@@ -308,6 +309,31 @@ for verifier, name in (("verifier-box-red-32.onnx", "two-class-256-refined.onnx"
 save(with_metadata(box_red_verifier(columns=3), **{"dronescan.chip_context": "1.5"}), "verifier-3-columns.onnx")
 save(with_metadata(brightness_model(k1, s1), names="{0: 'landmine'}", **{"dronescan.verifier": "verifier-3-columns.onnx"}),
      "verifier-3-columns-named.onnx")
+
+# A screened verifier: verifier-red-32's graph naming a cheaper first check of each chip (dronescan.screen, the mean
+# green of the centre) and the score a chip needs there (dronescan.screen_score) before the verifier runs on it; a
+# detector naming it; and broken variants (missing screen file, a screen with another chip size).
+save(with_metadata(
+    centre_red_verifier(channel=1),
+    **{"dronescan.model_name": "fixture-screen", "dronescan.model_version": "0.1.0",
+       "dronescan.chip_context": "1.5", "dronescan.chip_min_px": "8"},
+), "screen-green-32.onnx")
+save(with_metadata(
+    centre_red_verifier(size=16, channel=1), **{"dronescan.chip_context": "1.5", "dronescan.chip_min_px": "8"},
+), "screen-green-16.onnx")
+for screen, verifier_name, detector_name in (("screen-green-32.onnx", "verifier-red-32-screened.onnx", "white-box-256-screened.onnx"),
+                                             ("no-such-screen.onnx", "verifier-screen-missing.onnx", "white-box-256-screen-missing.onnx"),
+                                             ("screen-green-16.onnx", "verifier-screen-16.onnx", "white-box-256-screen-16.onnx")):
+    save(with_metadata(
+        centre_red_verifier(),
+        **{"dronescan.model_name": "fixture-screened-verifier", "dronescan.model_version": "0.4.0",
+           "dronescan.chip_context": "1.5", "dronescan.chip_min_px": "8", "dronescan.verify_weight": "0.5",
+           "dronescan.screen": screen, "dronescan.screen_score": "0.5"},
+    ), verifier_name)
+    save(with_metadata(
+        white_box_detector(), names="{0: 'white_box'}", imgsz="[256, 256]", stride="4",
+        **{"dronescan.verifier": verifier_name, "dronescan.proposal_score": "0.05", "dronescan.default_conf": "0.3"},
+    ), detector_name)
 
 # Automatic model choice: a model declaring the thermal sensor and its bands, and one with an unknown sensor.
 save(with_metadata(brightness_model(k1, s1), names="{0: 'landmine'}",
