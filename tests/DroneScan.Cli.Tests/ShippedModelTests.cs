@@ -171,7 +171,7 @@ public class ShippedModelTests
     // reflects how the few boxes rank (0.2.0: 0.572, 0.3.0: 0.453, while 0.3.0 scores 0.708 against 0.688 on all
     // 266 held-out mines); both models box 7 of the 12 at --conf 0.3. The floors catch a broken model, not noise.
     [Fact]
-    public void ThePfm1Model_NamesItsVerifier_WhichRefinesBoxes_AndIsSmall()
+    public void ThePfm1Model_NamesItsVerifier_WhichRefinesBoxes_AndItsScreen_AndIsSmall()
     {
         using var detector = OnnxDetector.Load(Model("dronescan-rgb-pfm1.onnx"));
         var verifier = detector.Info.Verifier;
@@ -180,19 +180,26 @@ public class ShippedModelTests
         Assert.Equal(Path.GetFullPath(Model("dronescan-rgb-pfm1-verify.onnx")), Path.GetFullPath(verifier.Path));
         Assert.True(verifier.RefinesBoxes);
         Assert.Equal(64, verifier.ChipSize);
-        Assert.Equal(0.05f, detector.Info.ProposalScore);
-        Assert.Equal(0.3, detector.Info.DefaultConf);
+        Assert.Equal(0.01f, detector.Info.ProposalScore);
+        Assert.Equal(0.35, detector.Info.DefaultConf);
         Assert.Equal(0.0028, detector.Info.GsdM);
         Assert.True(new FileInfo(verifier.Path).Length <= 15 * 1024 * 1024, "models must stay under 15 MB");
+
+        // 0.5.0: every candidate's chip goes through a one-view screen first; only those scoring >= 0.005 there get
+        // the verifier's eight views.
+        Assert.NotNull(verifier.Screen);
+        Assert.Equal(Path.GetFullPath(Model("dronescan-rgb-pfm1-screen.onnx")), Path.GetFullPath(verifier.Screen.Path));
+        Assert.Equal(0.005, verifier.ScreenScore);
+        Assert.True(new FileInfo(verifier.Screen.Path).Length <= 15 * 1024 * 1024, "models must stay under 15 MB");
     }
 
     [Fact]
     public void ThePfm1Model_BoxesAPfm1_AndNothingOnTheMineFreeTiles_AtItsDefaultThreshold()
     {
-        // data-samples/pfm1-dev: two development tiles with one PFM-1 each, two without anything. At its default 0.3
+        // data-samples/pfm1-dev: two development tiles with one PFM-1 each, two without anything. At its default 0.35
         // the card measures both PFM-1s boxed at IoU 0.5 (and 1 false box on one of their tiles), nothing on the mine-free tiles.
         var run = CliRun.Of("eval", "--data", Samples("pfm1-dev"), "--model", Model("dronescan-rgb-pfm1.onnx"), "--agnostic",
-            "--conf", "0.3", "--proposal-score", "model", "--json");
+            "--conf", "0.35", "--proposal-score", "model", "--json");
         Assert.True(run.ExitCode == 0, run.Error);
         var root = JsonDocument.Parse(run.Output).RootElement;
 

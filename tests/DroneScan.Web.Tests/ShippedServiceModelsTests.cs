@@ -25,6 +25,6 @@ public sealed class ShippedServiceModelsTests
 
         var named = models.For(new FlightSettings { Model = "dronescan-rgb-pfm1" }, new TiledDetectionOptions());
         Assert.Equal("dronescan-rgb-pfm1", Assert.Single(named.Models).Name);
-        Assert.Equal(0.3f, named.Primary.Options.MinScore);
+        Assert.Equal(0.35f, named.Primary.Options.MinScore); // its dronescan.default_conf
     }
 }

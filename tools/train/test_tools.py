@@ -18,6 +18,7 @@ from evaluate import average_precision, evaluate, greedy_merge, pr_curve  # noqa
 from model import ContractDetector, SmallObjectNet, arch_of, decode_boxes, net_from_checkpoint  # noqa: E402
 from targets import build_targets, giou_loss  # noqa: E402
 from stage1_recall import best, parse_ckpt, summarise  # noqa: E402
+from set_metadata import set_metadata  # noqa: E402
 from train import EpochBatches, batch_seed, main as train_main  # noqa: E402
 from verifier import (Verifier, adaptive_pool, agnostic_nms, apply_deltas, box_deltas, chip_windows, crop_chips,  # noqa: E402
                       dihedral, dihedral_deltas, finetune_last_stage, fit_box_scale, fit_head, fit_ridge,
@@ -101,6 +102,22 @@ class Augmentation(unittest.TestCase):
             self.assertLessEqual(float(b.max()), 1.0)
             differ += not torch.allclose(a, b, atol=0.02)
         self.assertGreaterEqual(differ, 8)
+
+
+class Metadata(unittest.TestCase):
+    def test_set_metadata_sets_adds_and_removes_keys_and_keeps_the_graph(self):
+        import onnx
+        from onnx import helper, TensorProto
+        graph = helper.make_graph([helper.make_node("Identity", ["x"], ["y"])], "g",
+                                  [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1])],
+                                  [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1])])
+        model = helper.make_model(graph)
+        for k, v in (("a", "1"), ("b", "2"), ("c", "3")):
+            e = model.metadata_props.add()
+            e.key, e.value = k, v
+        out = set_metadata(model, {"b": "20", "c": "", "d": "4"})
+        self.assertEqual([(p.key, p.value) for p in out.metadata_props], [("a", "1"), ("b", "20"), ("d", "4")])
+        self.assertEqual(out.graph.node[0].op_type, "Identity")
 
 
 class FakeImages:
