@@ -20,7 +20,7 @@ from targets import build_targets, giou_loss  # noqa: E402
 from stage1_recall import best, parse_ckpt, summarise  # noqa: E402
 from set_metadata import set_metadata  # noqa: E402
 from train import EpochBatches, batch_seed, main as train_main  # noqa: E402
-from verifier import (Verifier, adaptive_pool, agnostic_nms, apply_deltas, box_deltas, chip_windows, crop_chips,  # noqa: E402
+from verifier import (Verifier, adaptive_pool, export_metadata, agnostic_nms, apply_deltas, box_deltas, chip_windows, crop_chips,  # noqa: E402
                       dihedral, dihedral_deltas, finetune_last_stage, fit_box_scale, fit_head, fit_ridge,
                       scale_boxes, undo_dihedral_deltas)
 
@@ -384,6 +384,16 @@ class StageTwoBoxes(unittest.TestCase):
             out = onnx.load(path).graph.output[0].type.tensor_type.shape.dim
             self.assertEqual(out[1].dim_value, 5)
             self.assertEqual(out[0].dim_param, "n")
+
+    def test_export_metadata_names_the_screen_only_when_given(self):
+        import argparse
+
+        base = dict(name="v", version="0.5.0", weight=1.0, tta=True, screen=None, screen_score=0.05)
+        plain = export_metadata(argparse.Namespace(**base))
+        screened = export_metadata(argparse.Namespace(**{**base, "screen": "s.onnx", "screen_score": 0.005}))
+        self.assertNotIn("dronescan.screen", plain)
+        self.assertEqual(plain["dronescan.verifier_tta"], "8")
+        self.assertEqual((screened["dronescan.screen"], screened["dronescan.screen_score"]), ("s.onnx", "0.005"))
 
     def test_ridge_recovers_a_linear_map(self):
         g = torch.Generator().manual_seed(0)

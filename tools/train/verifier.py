@@ -770,6 +770,19 @@ def cmd_chipeval(args):
         print(f"{flight}: {int(labels.sum())} objects, {int((1 - labels).sum())} random chips: AUC {auc:.3f}  AP {ap:.3f}  recall at 1 % FPR {r1:.3f}")
 
 
+def export_metadata(args):
+    """The exported verifier's metadata (``verifier.py export`` arguments): DroneScan's chip geometry and weight, the
+    number of views, and the screen it names, if any."""
+    return {"dronescan.model_name": args.name, "dronescan.model_version": args.version,
+            "dronescan.chip_context": str(CONTEXT), "dronescan.chip_min_px": str(MIN_PX),
+            "dronescan.verify_weight": str(args.weight),
+            "dronescan.verifier_tta": "8" if args.tta else "1",
+            **({"dronescan.screen": args.screen, "dronescan.screen_score": str(args.screen_score)} if args.screen else {}),
+            "dronescan.description": "Chip verifier (stage 2) of the RGB model: ImageNet ResNet-18 trunk "
+                                     "(Microsoft.ML.DnnImageFeaturizer.ResNet18, MIT) to stage 3 + a linear layer "
+                                     "trained on real PFM-1 drone tiles; see models/dronescan-rgb.md"}
+
+
 def cmd_export(args):
     model = load_verifier(args.verifier, args.resnet18, tta=args.tta)
     if args.no_reg:
@@ -780,14 +793,7 @@ def cmd_export(args):
     import onnx
 
     m = onnx.load(args.out)
-    meta = {"dronescan.model_name": args.name, "dronescan.model_version": args.version,
-            "dronescan.chip_context": str(CONTEXT), "dronescan.chip_min_px": str(MIN_PX),
-            "dronescan.verify_weight": str(args.weight),
-            "dronescan.verifier_tta": "8" if args.tta else "1",
-            **({"dronescan.screen": args.screen, "dronescan.screen_score": str(args.screen_score)} if args.screen else {}),
-            "dronescan.description": "Chip verifier (stage 2) of the RGB model: ImageNet ResNet-18 trunk "
-                                     "(Microsoft.ML.DnnImageFeaturizer.ResNet18, MIT) to stage 3 + a linear layer "
-                                     "trained on real PFM-1 drone tiles; see models/dronescan-rgb.md"}
+    meta = export_metadata(args)
     for k, v in meta.items():
         e = m.metadata_props.add()
         e.key, e.value = k, v
