@@ -40,20 +40,7 @@ public sealed class ChipVerifier : IDisposable
     /// <param name="detectorPath">The model that names it, for the message when the file is missing.</param>
     internal static ChipVerifier Load(string path, SessionOptions sessionOptions, string detectorPath)
     {
-        if (!File.Exists(path))
-        {
-            throw new ModelLoadException(path, $"verifier file not found (the model {detectorPath} names it in 'dronescan.verifier')");
-        }
-
-        InferenceSession session;
-        try
-        {
-            session = new InferenceSession(path, sessionOptions);
-        }
-        catch (OnnxRuntimeException ex)
-        {
-            throw new ModelLoadException(path, $"not a loadable ONNX verifier ({OnnxDetector.FirstLine(ex.Message)})", ex);
-        }
+        var session = Open(path, sessionOptions, "verifier", $"the model {detectorPath} names it in 'dronescan.verifier'");
 
         ChipVerifier? screen = null;
         try
@@ -93,20 +80,7 @@ public sealed class ChipVerifier : IDisposable
     /// <summary>A screen: a verifier file loaded as one, but one that names a screen of its own is refused.</summary>
     private static ChipVerifier LoadScreen(string path, SessionOptions sessionOptions, string verifierPath)
     {
-        if (!File.Exists(path))
-        {
-            throw new ModelLoadException(path, $"screen file not found (the verifier {verifierPath} names it in 'dronescan.screen')");
-        }
-
-        InferenceSession session;
-        try
-        {
-            session = new InferenceSession(path, sessionOptions);
-        }
-        catch (OnnxRuntimeException ex)
-        {
-            throw new ModelLoadException(path, $"not a loadable ONNX screen ({OnnxDetector.FirstLine(ex.Message)})", ex);
-        }
+        var session = Open(path, sessionOptions, "screen", $"the verifier {verifierPath} names it in 'dronescan.screen'");
 
         try
         {
@@ -121,6 +95,25 @@ public sealed class ChipVerifier : IDisposable
         {
             session.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>An ONNX Runtime session on a verifier or screen file (<paramref name="what"/>); a missing or unloadable
+    /// file is a <see cref="ModelLoadException"/> naming it, and where it was named (<paramref name="namedBy"/>).</summary>
+    private static InferenceSession Open(string path, SessionOptions sessionOptions, string what, string namedBy)
+    {
+        if (!File.Exists(path))
+        {
+            throw new ModelLoadException(path, $"{what} file not found ({namedBy})");
+        }
+
+        try
+        {
+            return new InferenceSession(path, sessionOptions);
+        }
+        catch (OnnxRuntimeException ex)
+        {
+            throw new ModelLoadException(path, $"not a loadable ONNX {what} ({OnnxDetector.FirstLine(ex.Message)})", ex);
         }
     }
 
