@@ -367,19 +367,15 @@ internal static class EvalTableReport
     private static void WriteSweep(TextWriter output, EvalRun run)
     {
         var c = CultureInfo.InvariantCulture;
-        output.WriteLine("Threshold sweep (IoU 0.5; all images pooled; FP/MP free: false boxes per megapixel on object-free images):");
+        output.WriteLine("Threshold sweep (IoU 0.5; all images pooled; FP/MP free: false boxes per megapixel on object-free images;");
+        output.WriteLine("then each flight's recall):");
         string flights = run.Set.IsFlights ? string.Concat(run.Report.Groups.Select(g => $"  {Clip(g.Name),18}")) : "";
-        output.WriteLine($"  score  precision  recall    tp     fp    FP/MP  FP/MP free{(flights.Length > 0 ? "  recall per flight:" : "")}");
-        if (flights.Length > 0)
-        {
-            output.WriteLine(new string(' ', 58) + flights);
-        }
-
+        output.WriteLine($"{"score",7} {"precision",10} {"recall",7} {"tp",5} {"fp",6} {"FP/MP",8} {"FP/MP free",11}{flights}");
         foreach (var s in run.Sweep)
         {
             var p = s.Overall;
             string perFlight = run.Set.IsFlights ? string.Concat(s.Groups.Select(g => string.Create(c, $"  {g.Recall,18:0.000}"))) : "";
-            output.WriteLine(string.Create(c, $"{s.Threshold,7:0.000} {p.Precision,10:0.000} {p.Recall,7:0.000} {p.TruePositives,5} {p.FalsePositives,6} {p.FalsePositivesPerMegapixel,8:0.00} {FpPerMp(s.ObjectFree),11}{(perFlight.Length > 0 ? new string(' ', 1) : "")}{perFlight}"));
+            output.WriteLine(string.Create(c, $"{s.Threshold,7:0.000} {p.Precision,10:0.000} {p.Recall,7:0.000} {p.TruePositives,5} {p.FalsePositives,6} {p.FalsePositivesPerMegapixel,8:0.00} {FpPerMp(s.ObjectFree),11}{perFlight}"));
         }
     }
 
