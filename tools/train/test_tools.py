@@ -20,7 +20,7 @@ from targets import build_targets, giou_loss  # noqa: E402
 from stage1_recall import best, parse_ckpt, summarise  # noqa: E402
 from set_metadata import set_metadata  # noqa: E402
 from train import EpochBatches, batch_seed, main as train_main  # noqa: E402
-from verifier import (Verifier, adaptive_pool, export_metadata, agnostic_nms, apply_deltas, box_deltas, chip_windows, crop_chips,  # noqa: E402
+from verifier import (Verifier, VerifierEnsemble, adaptive_pool, detect_boxes, from_onnx, export_metadata, agnostic_nms, apply_deltas, box_deltas, chip_windows, crop_chips,  # noqa: E402
                       dihedral, dihedral_deltas, finetune_last_stage, fit_box_scale, fit_head, fit_ridge,
                       scale_boxes, undo_dihedral_deltas)
 
@@ -394,6 +394,74 @@ class StageTwoBoxes(unittest.TestCase):
         self.assertNotIn("dronescan.screen", plain)
         self.assertEqual(plain["dronescan.verifier_tta"], "8")
         self.assertEqual((screened["dronescan.screen"], screened["dronescan.screen_score"]), ("s.onnx", "0.005"))
+
+    def test_an_ensemble_is_the_mean_of_its_members_and_shares_their_early_stages(self):
+        torch.manual_seed(0)
+        members = [Verifier(reg=True).eval() for _ in range(3)]
+        for m in members[1:]:  # members differ only in the fine-tuned last stage, head and regressor
+            m.trunk.stem.load_state_dict(members[0].trunk.stem.state_dict())
+            m.trunk.stages[0].load_state_dict(members[0].trunk.stages[0].state_dict())
+            m.trunk.stages[1].load_state_dict(members[0].trunk.stages[1].state_dict())
+        for m in members:
+            m.size = 32
+        chips = torch.rand(4, 3, 32, 32)
+        with torch.no_grad():
+            for tta in (False, True):
+                for m in members:
+                    m.tta = tta
+                each = torch.stack([m(chips) for m in members])
+                ens = VerifierEnsemble(members, tta=tta).eval()(chips)
+                self.assertEqual(tuple(ens.shape), (4, 5))
+                self.assertTrue(torch.allclose(ens, each.mean(0), atol=1e-5), tta)
+                self.assertFalse(torch.allclose(each[0], each[1], atol=1e-3))  # the members do differ
+        with self.assertRaises(ValueError):
+            VerifierEnsemble([members[0], Verifier(reg=False)])
+
+    def test_a_verifier_comes_back_from_its_onnx_export_with_the_batchnorm_folded(self):
+        torch.manual_seed(0)
+        model = Verifier(reg=True, tta=True).eval()
+        for m in model.modules():  # BatchNorm statistics away from identity, so folding them changes the weights
+            if isinstance(m, torch.nn.BatchNorm2d):
+                m.running_mean.uniform_(-0.5, 0.5)
+                m.running_var.uniform_(0.5, 2.0)
+                m.weight.data.uniform_(0.5, 1.5)
+                m.bias.data.uniform_(-0.2, 0.2)
+        with tempfile.TemporaryDirectory() as tmp:
+            path = os.path.join(tmp, "v.onnx")
+            torch.onnx.export(model, torch.rand(2, 3, 32, 32), path, input_names=["chips"], output_names=["scores"],
+                              dynamic_axes={"chips": {0: "n"}, "scores": {0: "n"}}, opset_version=17,
+                              do_constant_folding=True)
+            ck = from_onnx(path)
+        back = Verifier(reg=True, tta=True).eval()
+        back.load_state_dict(model.state_dict())  # the early stages: ImageNet's in real use (load_verifier)
+        with torch.no_grad():
+            back.trunk.stages[-1][0].a[0].weight.zero_()  # the last stage must come from the file
+        back.trunk.stages[-1].load_state_dict(ck["last_stage"])
+        back.head.load_state_dict(ck["head"])
+        back.reg.load_state_dict(ck["reg"])
+        self.assertEqual(ck["size"], 32)
+        chips = torch.rand(3, 3, 32, 32)
+        with torch.no_grad():
+            self.assertTrue(torch.allclose(back(chips), model(chips), atol=1e-4))
+
+    def test_hard_boxes_come_from_detect_json_by_file_name_and_score(self):
+        ds = FakeSet([[], [[0, 0, 5, 5]]])
+        with tempfile.TemporaryDirectory() as tmp:
+            path = os.path.join(tmp, "d.jsonl")
+            with open(path, "w") as f:
+                f.write('{"file": "/x/1.jpg", "detections": [{"score": 0.2, "x1": 1, "y1": 2, "x2": 3, "y2": 4}, '
+                        '{"score": 0.01, "x1": 5, "y1": 5, "x2": 9, "y2": 9}], "error": null}\n')
+                f.write('{"file": "/x/0.jpg", "detections": [], "error": null}\n')
+            boxes = detect_boxes(path, ds, 0.05)
+            self.assertEqual(len(boxes[0]), 0)
+            self.assertEqual(boxes[1].tolist(), [[1, 2, 3, 4]])
+            self.assertEqual(len(detect_boxes(path, ds, 0.01)[1]), 2)
+            with self.assertRaisesRegex(ValueError, "2 training image.*e.g. 2.jpg"):  # images it does not list
+                detect_boxes(path, FakeSet([[], [], [], []]), 0.05)
+            with open(path, "a") as f:
+                f.write('{"file": "/x/2.jpg", "detections": [], "error": "unreadable"}\n')
+            with self.assertRaisesRegex(ValueError, "2.jpg: unreadable"):
+                detect_boxes(path, ds, 0.05)
 
     def test_ridge_recovers_a_linear_map(self):
         g = torch.Generator().manual_seed(0)

@@ -295,6 +295,28 @@ def stage1_boxes(stage1_path, dataset, min_score, size=640):
     return predict(ContractDetector(net.eval()), dataset, size, min_score)
 
 
+def detect_boxes(jsonl_path, dataset, min_score):
+    """Per image of ``dataset``, the boxes ≥ ``min_score`` (x1, y1, x2, y2 image pixels) that ``dronescan detect --json``
+    wrote for it (matched by file name): a shipped stage-1 ONNX's proposals exactly as DroneScan makes them (tiles,
+    cross-tile merge), e.g. from a model whose training checkpoint is not kept. An image the file does not list, or
+    lists with an error, is an error: its false alarms would silently be missing."""
+    found = {}
+    with open(jsonl_path) as f:
+        for n, line in enumerate(f, 1):
+            if not line.strip():
+                continue
+            row = json.loads(line)
+            name = os.path.basename(row.get("file") or "")
+            if row.get("error"):
+                raise ValueError(f"{jsonl_path}:{n}: {name}: {row['error']}")
+            found[name] = np.array([(d["x1"], d["y1"], d["x2"], d["y2"]) for d in row.get("detections") or []
+                                    if d["score"] >= min_score], np.float64).reshape(-1, 4)
+    missing = [os.path.basename(p) for p in dataset.paths if os.path.basename(p) not in found]
+    if missing:
+        raise ValueError(f"{jsonl_path}: no detections for {len(missing)} training image(s), e.g. {missing[0]}")
+    return [found[os.path.basename(p)] for p in dataset.paths]
+
+
 def far_from_truth(boxes, truth, iou=0.2):
     """Boxes whose IoU with every true box is below ``iou``."""
     from evaluate import box_iou
@@ -466,8 +488,13 @@ def cmd_train(args):
     t0 = time.time()
     train = YoloDataset(cfg["train"], len(names))
     hard = None
-    if args.stage1:
+    if args.stage1 and args.hard_boxes:
+        raise SystemExit("--stage1 and --hard-boxes both give hard negatives: use one")
+    if args.hard_boxes:
+        hard = detect_boxes(args.hard_boxes, train, args.hard_score)
+    elif args.stage1:
         hard = [b for b, _, _ in stage1_boxes(args.stage1, train, args.hard_score)]
+    if hard is not None:
         print(f"stage-1 proposals on the training tiles: {sum(len(h) for h in hard)} at ≥ {args.hard_score} ({time.time() - t0:.0f} s)", flush=True)
     chips, labels = build_chips(train, rng, args.pos_copies, args.neg_random, hard, size=args.size, heavy=args.heavy,
                                 hard_copies=args.hard_copies)
@@ -565,6 +592,89 @@ def finetune_last_stage(model, chips, labels, epochs, seed, batch=128, lr=2e-4, 
         if on_epoch is not None:
             on_epoch(epoch + 1)
     model.eval()
+
+
+class VerifierEnsemble(Verifier):
+    """Several verifiers of one recipe whose trunks differ only in the fine-tuned last stage (the earlier stages are
+    the frozen ImageNet weights they all share): the early stages run once, each member's last stage, head and box
+    regressor on them, and the probabilities and box deltas are averaged. Same input and output as one verifier;
+    the cost of one trunk plus (K - 1) last stages per view. Run-to-run variance of single verifiers is large on the
+    development day (docs/rgb-real-imagery.md); the average is steadier."""
+
+    def __init__(self, members, tta=False):
+        first = members[0]
+        stages = len(first.trunk.stages)
+        if any(len(m.trunk.stages) != stages or (m.reg is None) != (first.reg is None) for m in members):
+            raise ValueError("ensemble members must have the same trunk depth and all or none a box regressor")
+        super().__init__(stages, reg=False, tta=tta)
+        self.trunk = first.trunk
+        self.lasts = nn.ModuleList(m.trunk.stages[-1] for m in members)
+        self.heads = nn.ModuleList(m.head for m in members)
+        self.regs = nn.ModuleList(m.reg for m in members) if first.reg is not None else None
+        self.head = first.head
+        self.size = first.size
+
+    def _one(self, chips):
+        trunk = self.trunk
+        x = F.relu(trunk.stem(F.pad(trunk.preprocess(chips), (3, 2, 3, 2))))
+        x = F.max_pool2d(F.pad(x, (1, 0, 1, 0), value=float("-inf")), 3, 2)
+        for stage in trunk.stages[:-1]:
+            x = stage(x)
+        ps, ds = [], []
+        for k, last in enumerate(self.lasts):
+            f = [x, last(x)]
+            ps.append(torch.sigmoid(self.heads[k](self.pooled(f))))
+            if self.regs is not None:
+                ds.append(self.regs[k](self.spatial(f)))
+        p = torch.stack(ps).mean(0)
+        return p, (torch.stack(ds).mean(0) if ds else None)
+
+
+def load_verifiers(paths, resnet18=None, tta=False):
+    """One verifier file → that verifier; several → their ``VerifierEnsemble`` (same chip size required)."""
+    members = [load_verifier(p, resnet18, tta=tta) for p in paths]
+    if len(members) == 1:
+        return members[0]
+    if len({m.size for m in members}) != 1:
+        raise ValueError("ensemble members must use the same chip size")
+    return VerifierEnsemble(members, tta=tta).eval()
+
+
+def from_onnx(path):
+    """A verifier ONNX file of ``export`` (one view or 8, with the box regressor) → the dict ``train`` saves, for a
+    shipped verifier whose checkpoint is not kept (e.g. to average it with others in ``export``). The export folded
+    each BatchNorm into its conv; the last stage's convs (the last five, in execution order a, b, shortcut, a, b) come
+    back as conv + an identity BatchNorm. The earlier stages are the frozen ImageNet weights ``load_verifier`` reads."""
+    import onnx
+    from onnx import numpy_helper
+
+    model = onnx.load(path)
+    weights = {i.name: torch.from_numpy(numpy_helper.to_array(i).copy()) for i in model.graph.initializer}
+    convs = [n for n in model.graph.node if n.op_type == "Conv"]
+    if len(convs) != 15 or any(k not in weights for k in ("head.weight", "head.bias")):
+        raise ValueError(f"{path}: not a stage-3 verifier of verifier.py export ({len(convs)} convolutions)")
+    last = Verifier(3).trunk.stages[-1]
+    targets = [last[0].a, last[0].b, last[0].shortcut, last[1].a, last[1].b]
+    for node, cb in zip(convs[-5:], targets):
+        w, b = weights[node.input[1]], weights[node.input[2]]
+        if tuple(w.shape) != tuple(cb[0].weight.shape):
+            raise ValueError(f"{path}: conv {node.output[0]} has shape {tuple(w.shape)}, expected {tuple(cb[0].weight.shape)}")
+        cb[0].weight.data.copy_(w)
+        bn = cb[1]
+        bn.weight.data.fill_(1.0)
+        bn.bias.data.copy_(b)
+        bn.running_mean.zero_()
+        bn.running_var.fill_(1.0 - bn.eps)
+    size = model.graph.input[0].type.tensor_type.shape.dim[2].dim_value or CHIP_SIZE
+    reg = ({"weight": weights["reg.weight"], "bias": weights["reg.bias"]} if "reg.weight" in weights else None)
+    return {"head": {"weight": weights["head.weight"], "bias": weights["head.bias"]}, "size": size, "stages": 3,
+            "context": CONTEXT, "min_px": MIN_PX, "last_stage": last.state_dict(), "reg": reg,
+            "args": {"from_onnx": os.path.basename(path)}}
+
+
+def cmd_fromonnx(args):
+    torch.save(from_onnx(args.onnx), args.out)
+    print(f"wrote {args.out}")
 
 
 def load_verifier(path, resnet18=None, tta=False):
@@ -784,9 +894,11 @@ def export_metadata(args):
 
 
 def cmd_export(args):
-    model = load_verifier(args.verifier, args.resnet18, tta=args.tta)
+    model = load_verifiers(args.verifier, args.resnet18, tta=args.tta)
     if args.no_reg:
         model.reg = None
+        if isinstance(model, VerifierEnsemble):
+            model.regs = None
     dummy = torch.rand(2, 3, model.size, model.size)
     torch.onnx.export(model, dummy, args.out, input_names=["chips"], output_names=["scores"],
                       dynamic_axes={"chips": {0: "n"}, "scores": {0: "n"}}, opset_version=17, do_constant_folding=True)
@@ -809,6 +921,8 @@ def main(argv=None):
     t = sub.add_parser("train")
     t.add_argument("--data", required=True, help="data.yaml of prepare_pfm1.py")
     t.add_argument("--stage1", help="stage-1 model.pt: its false alarms become hard negatives")
+    t.add_argument("--hard-boxes", help="`dronescan detect --json` output of a stage-1 ONNX (no verifier) on the training "
+                   "images: its boxes are the hard negatives (instead of --stage1)")
     t.add_argument("--hard-score", type=float, default=0.05)
     t.add_argument("--out", required=True)
     t.add_argument("--pos-copies", type=int, default=40)
@@ -850,7 +964,8 @@ def main(argv=None):
     c.add_argument("--data", required=True, help="prepare_pfm1.py output folder (dev/<flight>/...)")
     c.add_argument("--verifier", required=True)
     x = sub.add_parser("export")
-    x.add_argument("--verifier", required=True)
+    x.add_argument("--verifier", required=True, nargs="+",
+                   help="verifier.pt; several (one recipe, other seeds): their average in one graph")
     x.add_argument("--out", required=True)
     x.add_argument("--name", default="dronescan-rgb-verify")
     x.add_argument("--version", default="0.4.0")
@@ -861,13 +976,16 @@ def main(argv=None):
                                     "every candidate goes through first (dronescan.screen)")
     x.add_argument("--screen-score", type=float, default=0.05,
                    help="the screen probability a chip needs to go through this verifier (dronescan.screen_score)")
+    o = sub.add_parser("fromonnx", help="a verifier ONNX of export → verifier.pt (e.g. to average it with others)")
+    o.add_argument("--onnx", required=True)
+    o.add_argument("--out", required=True)
     for p in (t, e, c, x, b, a):
         p.add_argument("--resnet18", help="ResNet18.onnx (default: restored from NuGet by tools/pretrained/fetch.sh)")
         p.add_argument("--threads", type=int, default=2)
         p.add_argument("--seed", type=int, default=0)
     args = ap.parse_args(argv)
     {"train": cmd_train, "eval": cmd_eval, "chipeval": cmd_chipeval, "export": cmd_export,
-     "boxscale": cmd_boxscale, "ablate": cmd_ablate}[args.cmd](args)
+     "boxscale": cmd_boxscale, "ablate": cmd_ablate, "fromonnx": cmd_fromonnx}[args.cmd](args)
 
 
 if __name__ == "__main__":
