@@ -100,6 +100,29 @@ public sealed class EvalFlightsCommandTests : IDisposable
     }
 
     [Fact]
+    public void ObjectsTouchingTheImageEdge_AreCountedApartFromWholeOnes_AtTheReportedScore()
+    {
+        // a's object (40..80) lies inside; e's (0..30 in x) touches the left edge, as a piece cut by tiling would.
+        // Both are found at 0.9 (the best-F1 score); at --conf 0.95 neither is.
+        Sample("F01", "a", (40, 40, 80, 70));
+        Sample("F01", "e", (0, 100, 30, 130));
+
+        var json = Json(CliRun.Of("eval", "--json", "--data", _root, "--model", WhiteBox));
+        var strict = Json(CliRun.Of("eval", "--json", "--data", _root, "--model", WhiteBox, "--conf", "0.95"));
+        var table = CliRun.Of("eval", "--data", _root, "--model", WhiteBox);
+
+        var edge = json.GetProperty("edge");
+        Assert.Equal(0.9, edge.GetProperty("threshold").GetDouble(), 6);
+        Assert.Equal((1, 1, 1, 1), (edge.GetProperty("edgeObjects").GetInt32(), edge.GetProperty("edgeFound").GetInt32(),
+            edge.GetProperty("innerObjects").GetInt32(), edge.GetProperty("innerFound").GetInt32()));
+        var none = strict.GetProperty("edge");
+        Assert.Equal((1, 0, 1, 0), (none.GetProperty("edgeObjects").GetInt32(), none.GetProperty("edgeFound").GetInt32(),
+            none.GetProperty("innerObjects").GetInt32(), none.GetProperty("innerFound").GetInt32()));
+        Assert.Equal(0, table.ExitCode);
+        Assert.Contains("Objects touching the image edge (often pieces cut by tiling), at 0.900: found 1 of 1; clear of the edge: 1 of 1 (recall 1.000)", table.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Sweep_ReportsEachScore_PooledPerFlightAndOnObjectFreeImages()
     {
         // Every box scores 0.9: at 0.5 the three boxes are in (2 found, b's false box on 0.131072 MP object-free);

@@ -57,6 +57,31 @@ public class GroupedEvaluationTests
     }
 
     [Fact]
+    public void EdgeRecall_SplitsObjectsTouchingTheImageEdgeFromWholeOnes_AtTheThreshold()
+    {
+        // 1000 × 500 image. A (0..10) touches the left/top edge; Cut (995..1000 in x) the right edge; B and
+        // Elsewhere lie inside; Near (2..12) is 2 px from the edge: clear (margin 1 px). Boxes: 0.9 on A, 0.8 on B,
+        // 0.3 on Near, nothing on Cut or Elsewhere. At 0.5: edge A found, Cut missed → 1 of 2; inside B found,
+        // Elsewhere and Near (0.3 < 0.5) missed → 1 of 3. An object-free image adds nothing.
+        var cut = new PixelBox(995, 200, 1000, 210);
+        var near = new PixelBox(2, 200, 12, 210);
+        var image = Image([Truth(A, 0), Truth(cut, 0), Truth(B, 0), Truth(Elsewhere, 0), Truth(near, 0)],
+            [Hit(A, 0.9f, 0), Hit(B, 0.8f, 0), Hit(near, 0.3f, 0)]);
+        var free = Image([], [Hit(A, 0.9f, 0)]);
+
+        var edge = GroupedEvaluator.Evaluate([new EvaluationGroup("f", [image, free])], ThreeClasses, 0.5, classAgnostic: true).Edge!;
+        var low = EdgeRecall.At([image.ClassAgnostic()], 0.2);
+
+        Assert.Equal((1, 2, 1, 3), (edge.EdgeFound, edge.EdgeObjects, edge.InnerFound, edge.InnerObjects));
+        Assert.Equal(0.5, edge.EdgeRecallValue!.Value, 12);
+        Assert.Equal(1.0 / 3, edge.InnerRecallValue!.Value, 12);
+        Assert.Equal((1, 2, 2, 3), (low.EdgeFound, low.EdgeObjects, low.InnerFound, low.InnerObjects));
+        Assert.True(EdgeRecall.TouchesEdge(new PixelBox(10, 10, 20, 499), 1000, 500));
+        Assert.False(EdgeRecall.TouchesEdge(new PixelBox(1.5, 1.5, 998.5, 498.5), 1000, 500));
+        Assert.Null(EdgeRecall.At([free], 0.5).EdgeRecallValue);
+    }
+
+    [Fact]
     public void ObjectFreeRate_CountsBoxesAtTheThreshold_OnlyOnImagesWithNothingLabelled()
     {
         // Labelled image: its false box does not count. Object-free: 1000 × 500 (0.5 MP) with 0.9, 0.5, 0.3 and

@@ -36,6 +36,8 @@ internal sealed record EvalRun(
 /// at --conf or the pooled best-F1 score; fpPerMegapixel null without such images). AP is null for a class with
 /// nothing to find; overall AP is the mean over the classes with objects, overall operating points pool the classes
 /// under one threshold. The top-level numbers pool every flight; "flights" is null unless --data is a folder of flights.
+/// <c>"edge": {"threshold", "edgeObjects", "edgeFound", "innerObjects", "innerFound"}</c> splits the pooled objects at
+/// the object-free threshold into those whose box touches the image edge (often pieces cut by tiling) and the rest.
 /// With --sweep, <c>"sweep": [{"threshold", "overall": POINT, "objectFree": OBJECTFREE, "flights": [{"name", "point": POINT}]|null}]</c>,
 /// lowest score first.
 /// </summary>
@@ -90,6 +92,17 @@ internal static class EvalJsonReport
             WriteNullable(w, "conf", run.Conf);
             WriteSetMetrics(w, r.Overall);
             WriteObjectFree(w, r.ObjectFree);
+            if (r.Edge is { } edge)
+            {
+                w.WriteStartObject("edge");
+                WriteNullable(w, "threshold", edge.Threshold);
+                w.WriteNumber("edgeObjects", edge.EdgeObjects);
+                w.WriteNumber("edgeFound", edge.EdgeFound);
+                w.WriteNumber("innerObjects", edge.InnerObjects);
+                w.WriteNumber("innerFound", edge.InnerFound);
+                w.WriteEndObject();
+            }
+
             if (run.Set.IsFlights)
             {
                 w.WriteStartArray("flights");
@@ -302,6 +315,11 @@ internal static class EvalTableReport
 
         output.WriteLine();
         WriteObjectFree(output, run);
+        if (run.Report.Edge is { EdgeObjects: > 0 } edge)
+        {
+            output.WriteLine(string.Create(c, $"Objects touching the image edge (often pieces cut by tiling), at {Score(edge.Threshold)}: found {edge.EdgeFound} of {edge.EdgeObjects}; clear of the edge: {edge.InnerFound} of {edge.InnerObjects} (recall {Recall(edge.InnerRecallValue)})"));
+        }
+
         if (run.Sweep.Count > 0)
         {
             output.WriteLine();
@@ -389,6 +407,8 @@ internal static class EvalTableReport
     private static string Row(string name, DetectionMetrics m, OperatingPoint p) => string.Create(
         CultureInfo.InvariantCulture,
         $"{Clip(name),-18} {m.Truth,7} {m.Detections,6} {Ap(m.Ap50),6} {Ap(m.Ap50To95),8} {Score(p.Threshold),7} {p.Precision,10:0.000} {p.Recall,7:0.000} {p.F1,6:0.000} {p.FalsePositivesPerMegapixel,8:0.00} {m.RecallAtPrecision80,9:0.000}");
+
+    private static string Recall(double? recall) => recall is { } v ? v.ToString("0.000", CultureInfo.InvariantCulture) : "-";
 
     private static string Ap(double? ap) => ap is { } v ? v.ToString("0.000", CultureInfo.InvariantCulture) : "-";
 

@@ -1,3 +1,5 @@
+using DroneScan.Core.Detection;
+
 namespace DroneScan.Core.Evaluation;
 
 /// <summary>
@@ -45,6 +47,59 @@ public sealed record ObjectFreeRate(double? Threshold, int Images, double Megapi
     }
 }
 
+/// <summary>
+/// Recall split by where the object lies at one score: objects whose box touches the image edge (within
+/// <see cref="EdgeMarginPx"/>) against whole ones inside it. In a set of tiles cut from larger photos, most edge objects
+/// are pieces cut by the tiling, which a scan of the whole photo (overlapping tiles) sees whole; the split shows how
+/// much of a set's recall they account for. Both counts are reported next to the pooled recall, never instead of it.
+/// </summary>
+/// <param name="Threshold">Boxes scoring at least this count; null: none is accepted.</param>
+/// <param name="EdgeObjects">Objects touching the image edge.</param>
+/// <param name="EdgeFound">Of those, found at IoU 0.5.</param>
+/// <param name="InnerObjects">Objects clear of the edge.</param>
+/// <param name="InnerFound">Of those, found at IoU 0.5.</param>
+public sealed record EdgeRecall(double? Threshold, int EdgeObjects, int EdgeFound, int InnerObjects, int InnerFound)
+{
+    /// <summary>How close (pixels) to a border a box may come and still count as clear of the edge.</summary>
+    public const double EdgeMarginPx = 1.0;
+
+    /// <summary>Recall of the objects touching the edge; null without any.</summary>
+    public double? EdgeRecallValue => EdgeObjects > 0 ? (double)EdgeFound / EdgeObjects : null;
+
+    /// <summary>Recall of the objects clear of the edge; null without any.</summary>
+    public double? InnerRecallValue => InnerObjects > 0 ? (double)InnerFound / InnerObjects : null;
+
+    /// <summary>Whether <paramref name="box"/> comes within <see cref="EdgeMarginPx"/> of a border of a
+    /// <paramref name="width"/> × <paramref name="height"/> image.</summary>
+    public static bool TouchesEdge(PixelBox box, int width, int height) =>
+        box.X1 <= EdgeMarginPx || box.Y1 <= EdgeMarginPx || box.X2 >= width - EdgeMarginPx || box.Y2 >= height - EdgeMarginPx;
+
+    /// <summary>Matches every image at <paramref name="threshold"/> as <see cref="DetectionEvaluator.OutcomeAt"/> does
+    /// (IoU 0.5, greedy by score) and counts found and annotated objects on and off the edge.</summary>
+    public static EdgeRecall At(IEnumerable<EvaluationImage> images, double? threshold)
+    {
+        ArgumentNullException.ThrowIfNull(images);
+        int edge = 0, edgeFound = 0, inner = 0, innerFound = 0;
+        foreach (var image in images)
+        {
+            if (image.IsObjectFree)
+            {
+                continue;
+            }
+
+            var outcome = DetectionEvaluator.OutcomeAt(image, threshold);
+            int edgeHere = image.Truth.Count(g => TouchesEdge(g.Box, image.Width, image.Height));
+            int edgeFoundHere = outcome.Found.Count(g => TouchesEdge(g.Box, image.Width, image.Height));
+            edge += edgeHere;
+            edgeFound += edgeFoundHere;
+            inner += image.Truth.Count - edgeHere;
+            innerFound += outcome.Found.Count - edgeFoundHere;
+        }
+
+        return new EdgeRecall(threshold, edge, edgeFound, inner, innerFound);
+    }
+}
+
 /// <summary>A named part of an evaluation set, such as one flight, with its images.</summary>
 public sealed record EvaluationGroup(string Name, IReadOnlyList<EvaluationImage> Images);
 
@@ -62,6 +117,9 @@ public sealed record GroupedEvaluationReport(IReadOnlyList<GroupReport> Groups, 
 {
     /// <summary>The score at which the object-free boxes of every group were counted.</summary>
     public double? ObjectFreeThreshold => ObjectFree.Threshold;
+
+    /// <summary>All groups' recall at <see cref="ObjectFreeThreshold"/>, objects touching the image edge apart from the rest.</summary>
+    public EdgeRecall? Edge { get; init; }
 }
 
 /// <summary>One score of a threshold sweep: all groups pooled, the object-free images' false boxes, and each group.</summary>
@@ -99,7 +157,7 @@ public static class GroupedEvaluator
         var reports = groups
             .Select(g => new GroupReport(g.Name, DetectionEvaluator.Evaluate(g.Images, classNames, threshold), ObjectFreeRate.At(g.Images, at)))
             .ToList();
-        return new GroupedEvaluationReport(reports, overall, ObjectFreeRate.At(all, at), classAgnostic);
+        return new GroupedEvaluationReport(reports, overall, ObjectFreeRate.At(all, at), classAgnostic) { Edge = EdgeRecall.At(all, at) };
     }
 
     /// <summary>
