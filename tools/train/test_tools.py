@@ -3,6 +3,7 @@
 
     cd tools/train && /usr/bin/python3 -m unittest test_tools -v
 """
+import copy
 import math
 import os
 import tempfile
@@ -22,7 +23,8 @@ from set_metadata import set_metadata  # noqa: E402
 from train import EpochBatches, batch_seed, main as train_main  # noqa: E402
 from verifier import (Verifier, VerifierEnsemble, adaptive_pool, detect_boxes, from_onnx, export_metadata, agnostic_nms, apply_deltas, box_deltas, chip_windows, crop_chips,  # noqa: E402
                       dihedral, dihedral_deltas, finetune_last_stage, fit_box_scale, fit_head, fit_ridge,
-                      scale_boxes, undo_dihedral_deltas)
+                      scale_boxes, soup_members, undo_dihedral_deltas)
+from resnet18 import BN_EPS  # noqa: E402
 
 
 class FakeSet:
@@ -416,6 +418,44 @@ class StageTwoBoxes(unittest.TestCase):
                 self.assertFalse(torch.allclose(each[0], each[1], atol=1e-3))  # the members do differ
         with self.assertRaises(ValueError):
             VerifierEnsemble([members[0], Verifier(reg=False)])
+
+    def test_a_soup_folds_the_batchnorm_and_averages_the_members_weights(self):
+        torch.manual_seed(0)
+        members = [Verifier(reg=True).eval() for _ in range(2)]
+        for m in members:
+            m.size = 32
+            for bn in m.trunk.stages[-1].modules():  # statistics away from identity: folding must change the weights
+                if isinstance(bn, torch.nn.BatchNorm2d):
+                    bn.running_mean.uniform_(-0.5, 0.5)
+                    bn.running_var.uniform_(0.5, 2.0)
+                    bn.weight.data.uniform_(0.5, 1.5)
+        members[1].load_state_dict({k: v for k, v in members[0].state_dict().items() if "stages.2" not in k
+                                    and not k.startswith(("head", "reg"))}, strict=False)  # shared early stages
+        chips = torch.rand(3, 3, 32, 32)
+
+        def rebuilt(ck):
+            v = Verifier(reg=True).eval()
+            v.load_state_dict(members[0].state_dict())
+            v.trunk.stages[-1].load_state_dict(ck["last_stage"])
+            v.head.load_state_dict(ck["head"])
+            v.reg.load_state_dict(ck["reg"])
+            return v
+
+        with torch.no_grad():
+            before = [m(chips) for m in members]
+            heads = [m.head.weight.clone() for m in members]
+            same = rebuilt(soup_members([copy.deepcopy(members[0]), copy.deepcopy(members[0])]))(chips)
+            self.assertTrue(torch.allclose(same, before[0], atol=1e-5))  # folding keeps the function
+            ck = soup_members(members)
+            self.assertTrue(torch.allclose(ck["head"]["weight"], (heads[0] + heads[1]) / 2))
+            conv = "0.a.0.weight"
+            folded = [m.trunk.stages[-1].state_dict()[conv] for m in members]  # folded in place by soup_members
+            self.assertTrue(torch.allclose(ck["last_stage"][conv], (folded[0] + folded[1]) / 2))
+            self.assertTrue(torch.allclose(ck["last_stage"]["0.a.1.running_var"], torch.full((256,), 1 - BN_EPS)))
+            mixed = rebuilt(ck)(chips)
+            self.assertFalse(torch.allclose(mixed, before[0], atol=1e-4))
+        with self.assertRaises(ValueError):
+            soup_members([Verifier(reg=True), Verifier(reg=False)])
 
     def test_a_verifier_comes_back_from_its_onnx_export_with_the_batchnorm_folded(self):
         torch.manual_seed(0)

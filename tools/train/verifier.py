@@ -326,10 +326,14 @@ def far_from_truth(boxes, truth, iou=0.2):
     return boxes[box_iou(boxes, truth).max(1) < iou]
 
 
-def build_chips(dataset, rng, pos_copies, neg_random, hard, augment=True, size=CHIP_SIZE, heavy=False, hard_copies=2):
+def build_chips(dataset, rng, pos_copies, neg_random, hard, augment=True, size=CHIP_SIZE, heavy=False, hard_copies=2,
+                pos_shift=0.15, pos_scale=None):
     """(chips [N, 3, S, S], labels [N]) for one dataset; ``hard`` is per image a box array of stage-1 false alarms.
-    ``heavy``: heavy photometric augmentation and positive scale jitter 0.7-1.4 (negatives ×0.8-1.25)."""
-    pos_scale, neg_scale = ((0.7, 1.4), (0.8, 1.25)) if heavy else ((0.8, 1.25), (0.9, 1.1))
+    ``heavy``: heavy photometric augmentation and positive scale jitter 0.7-1.4 (negatives ×0.8-1.25).
+    ``pos_shift`` / ``pos_scale``: how far (fraction of the side) and by what factor the positives' boxes move, i.e.
+    how badly placed a proposal on an object may be and still be called a mine (the box regressor places it)."""
+    default_pos, neg_scale = ((0.7, 1.4), (0.8, 1.25)) if heavy else ((0.8, 1.25), (0.9, 1.1))
+    pos_scale = tuple(pos_scale) if pos_scale else default_pos
     sizes = np.concatenate([np.maximum(b[:, 2] - b[:, 0], b[:, 3] - b[:, 1]) for b in dataset.boxes if len(b)] or [np.array([40.0])])
     chips, labels = [], []
     for i in range(len(dataset)):
@@ -337,7 +341,7 @@ def build_chips(dataset, rng, pos_copies, neg_random, hard, augment=True, size=C
         truth = dataset.boxes[i]
         if len(truth):
             boxes = np.repeat(truth, pos_copies, 0)
-            c = crop_chips(image, _jitter(boxes, rng, scale=pos_scale) if augment else boxes, size)
+            c = crop_chips(image, _jitter(boxes, rng, shift=pos_shift, scale=pos_scale) if augment else boxes, size)
             chips.append(_photometric(_geometric(c, rng), rng, heavy) if augment else c)
             labels.append(np.ones(len(c), np.float32))
         neg = [_random_boxes(dataset.images[i].shape, truth, sizes, neg_random, rng)]
@@ -497,6 +501,7 @@ def cmd_train(args):
     if hard is not None:
         print(f"stage-1 proposals on the training tiles: {sum(len(h) for h in hard)} at ≥ {args.hard_score} ({time.time() - t0:.0f} s)", flush=True)
     chips, labels = build_chips(train, rng, args.pos_copies, args.neg_random, hard, size=args.size, heavy=args.heavy,
+                                pos_shift=args.pos_shift, pos_scale=args.pos_scale,
                                 hard_copies=args.hard_copies)
     print(f"chips: {int(labels.sum())} positive, {int((1 - labels).sum())} negative ({time.time() - t0:.0f} s)", flush=True)
     model = Verifier(args.stages, reg=args.reg_copies > 0)
@@ -670,6 +675,53 @@ def from_onnx(path):
     return {"head": {"weight": weights["head.weight"], "bias": weights["head.bias"]}, "size": size, "stages": 3,
             "context": CONTEXT, "min_px": MIN_PX, "last_stage": last.state_dict(), "reg": reg,
             "args": {"from_onnx": os.path.basename(path)}}
+
+
+def fold_last_stage(model):
+    """Folds each BatchNorm of the verifier's last stage into its conv (the BatchNorm left as identity, as in
+    ``from_onnx``), in place: the stage computes the same function, now in a form whose weights can be averaged."""
+    for block in model.trunk.stages[-1]:
+        for cb in block.convs():
+            conv, bn = cb[0], cb[1]
+            scale = bn.weight.data / torch.sqrt(bn.running_var + bn.eps)
+            conv.weight.data.mul_(scale.view(-1, 1, 1, 1))
+            bias = bn.bias.data - bn.running_mean * scale
+            bn.weight.data.fill_(1.0)
+            bn.bias.data.copy_(bias)
+            bn.running_mean.zero_()
+            bn.running_var.fill_(1.0 - bn.eps)
+    return model
+
+
+def soup(paths, resnet18=None):
+    """The uniform weight average of several verifiers of one recipe (a "model soup"): each member's last stage
+    with its BatchNorms folded, its probability head and box regressor averaged parameter by parameter. They were
+    all fine-tuned from the same ImageNet stage on the same frozen early stages, so the average stays in their
+    basin; it costs one verifier at inference (an ``export`` of several files costs one trunk plus a last stage
+    per member). Returns the dict ``train`` saves."""
+    return soup_members([load_verifier(p, resnet18) for p in paths],
+                        {"soup": [os.path.basename(os.path.dirname(p)) + "/" + os.path.basename(p) for p in paths]})
+
+
+def soup_members(members, args=None):
+    """``soup`` of loaded verifiers (their last stages are folded in place)."""
+    members = [fold_last_stage(m) for m in members]
+    if len({getattr(m, "size", CHIP_SIZE) for m in members}) != 1 or len({m.reg is None for m in members}) != 1:
+        raise ValueError("soup members must share the chip size and all or none have a box regressor")
+
+    def mean(states):
+        return {k: (torch.stack([st[k].float() for st in states]).mean(0) if states[0][k].is_floating_point() else states[0][k])
+                for k in states[0]}
+
+    first = members[0]
+    return {"head": mean([m.head.state_dict() for m in members]), "size": getattr(first, "size", CHIP_SIZE), "stages": len(first.trunk.stages),
+            "context": CONTEXT, "min_px": MIN_PX, "last_stage": mean([m.trunk.stages[-1].state_dict() for m in members]),
+            "reg": mean([m.reg.state_dict() for m in members]) if first.reg is not None else None, "args": args or {}}
+
+
+def cmd_soup(args):
+    torch.save(soup(args.verifier, args.resnet18), args.out)
+    print(f"wrote {args.out} (average of {len(args.verifier)})")
 
 
 def cmd_fromonnx(args):
@@ -934,6 +986,11 @@ def main(argv=None):
     t.add_argument("--save-epochs", action="store_true", help="also save verifier-e<N>.pt after each fine-tuning epoch")
     t.add_argument("--heavy", action="store_true", help="heavy photometric augmentation, positive scale 0.7-1.4")
     t.add_argument("--hard-copies", type=int, default=2, help="copies of each hard negative")
+    t.add_argument("--pos-shift", type=float, default=0.15,
+                   help="positives' box centres move by up to this fraction of the side (a badly placed proposal "
+                   "on a mine is still a mine; the box regressor places it)")
+    t.add_argument("--pos-scale", type=float, nargs=2, metavar=("LO", "HI"),
+                   help="positives' box size factor range (default 0.8 1.25; 0.7 1.4 with --heavy)")
     t.add_argument("--reg-copies", type=int, default=0, help="train a box regressor on N jittered chips per object (0: none)")
     t.add_argument("--reg-lam", type=float, default=0.05, help="ridge strength of the box regressor")
     b = sub.add_parser("boxscale")
@@ -976,16 +1033,19 @@ def main(argv=None):
                                     "every candidate goes through first (dronescan.screen)")
     x.add_argument("--screen-score", type=float, default=0.05,
                    help="the screen probability a chip needs to go through this verifier (dronescan.screen_score)")
+    u = sub.add_parser("soup", help="several verifier.pt of one recipe → their weight average, one verifier.pt")
+    u.add_argument("--verifier", required=True, nargs="+")
+    u.add_argument("--out", required=True)
     o = sub.add_parser("fromonnx", help="a verifier ONNX of export → verifier.pt (e.g. to average it with others)")
     o.add_argument("--onnx", required=True)
     o.add_argument("--out", required=True)
-    for p in (t, e, c, x, b, a):
+    for p in (t, e, c, x, b, a, u):
         p.add_argument("--resnet18", help="ResNet18.onnx (default: restored from NuGet by tools/pretrained/fetch.sh)")
         p.add_argument("--threads", type=int, default=2)
         p.add_argument("--seed", type=int, default=0)
     args = ap.parse_args(argv)
     {"train": cmd_train, "eval": cmd_eval, "chipeval": cmd_chipeval, "export": cmd_export,
-     "boxscale": cmd_boxscale, "ablate": cmd_ablate, "fromonnx": cmd_fromonnx}[args.cmd](args)
+     "boxscale": cmd_boxscale, "ablate": cmd_ablate, "fromonnx": cmd_fromonnx, "soup": cmd_soup}[args.cmd](args)
 
 
 if __name__ == "__main__":
