@@ -77,11 +77,12 @@ class ResNet18Trunk(nn.Module):
     def preprocess(self, rgb01):
         return rgb01.flip(1) * 255.0 - self.mean
 
-    def forward_stages(self, rgb01):
+    def forward_stages(self, rgb01, stop=None):
+        """Each stage's output, through ``self.stages[:stop]`` (all by default)."""
         x = F.relu(self.stem(F.pad(self.preprocess(rgb01), (3, 2, 3, 2))))
         x = F.max_pool2d(F.pad(x, (1, 0, 1, 0), value=float("-inf")), 3, 2)
         out = []
-        for stage in self.stages:
+        for stage in self.stages[:stop]:
             x = stage(x)
             out.append(x)
         return out

@@ -620,11 +620,7 @@ class VerifierEnsemble(Verifier):
         self.size = first.size
 
     def _one(self, chips):
-        trunk = self.trunk
-        x = F.relu(trunk.stem(F.pad(trunk.preprocess(chips), (3, 2, 3, 2))))
-        x = F.max_pool2d(F.pad(x, (1, 0, 1, 0), value=float("-inf")), 3, 2)
-        for stage in trunk.stages[:-1]:
-            x = stage(x)
+        x = self.trunk.forward_stages(chips, stop=-1)[-1]
         ps, ds = [], []
         for k, last in enumerate(self.lasts):
             f = [x, last(x)]
@@ -643,6 +639,14 @@ def load_verifiers(paths, resnet18=None, tta=False):
     if len({m.size for m in members}) != 1:
         raise ValueError("ensemble members must use the same chip size")
     return VerifierEnsemble(members, tta=tta).eval()
+
+
+def _identity_bn(bn, bias):
+    """Makes ``bn`` add ``bias`` and nothing else (scale 1, mean 0, variance 1 - eps): a folded conv's bias."""
+    bn.weight.data.fill_(1.0)
+    bn.bias.data.copy_(bias)
+    bn.running_mean.zero_()
+    bn.running_var.fill_(1.0 - bn.eps)
 
 
 def from_onnx(path):
@@ -665,11 +669,7 @@ def from_onnx(path):
         if tuple(w.shape) != tuple(cb[0].weight.shape):
             raise ValueError(f"{path}: conv {node.output[0]} has shape {tuple(w.shape)}, expected {tuple(cb[0].weight.shape)}")
         cb[0].weight.data.copy_(w)
-        bn = cb[1]
-        bn.weight.data.fill_(1.0)
-        bn.bias.data.copy_(b)
-        bn.running_mean.zero_()
-        bn.running_var.fill_(1.0 - bn.eps)
+        _identity_bn(cb[1], b)
     size = model.graph.input[0].type.tensor_type.shape.dim[2].dim_value or CHIP_SIZE
     reg = ({"weight": weights["reg.weight"], "bias": weights["reg.bias"]} if "reg.weight" in weights else None)
     return {"head": {"weight": weights["head.weight"], "bias": weights["head.bias"]}, "size": size, "stages": 3,
@@ -685,11 +685,7 @@ def fold_last_stage(model):
             conv, bn = cb[0], cb[1]
             scale = bn.weight.data / torch.sqrt(bn.running_var + bn.eps)
             conv.weight.data.mul_(scale.view(-1, 1, 1, 1))
-            bias = bn.bias.data - bn.running_mean * scale
-            bn.weight.data.fill_(1.0)
-            bn.bias.data.copy_(bias)
-            bn.running_mean.zero_()
-            bn.running_var.fill_(1.0 - bn.eps)
+            _identity_bn(bn, bn.bias.data - bn.running_mean * scale)
     return model
 
 
